@@ -1,5 +1,17 @@
 //! mypay: a pagoPA intermediation gateway for Italian public bodies.
+//!
+//! The request flow: wire → protocol module → [`domain`] decides (pure) → [`db`] in one
+//! transaction → protocol module maps the result back. See `README.md` for the layout.
 #![deny(clippy::unwrap_used, clippy::expect_used, clippy::panic)]
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
+pub mod app;
+pub mod cli;
+pub mod config;
+pub mod db;
+pub mod demo;
 pub mod domain;
+pub mod router;
+pub mod security;
+pub mod server;
+pub mod web;

@@ -1,1 +1,16 @@
-fn main(){}
+//! The `mypay` binary: parse the command line and hand over to the library.
+
+use clap::Parser;
+use std::process::ExitCode;
+
+fn main() -> ExitCode {
+    let cli = mypay::cli::Cli::parse();
+    match mypay::cli::run(cli) {
+        Ok(()) => ExitCode::SUCCESS,
+        Err(e) => {
+            // One clear line; the cause chain is joined with ": ".
+            eprintln!("error: {e:#}");
+            ExitCode::FAILURE
+        }
+    }
+}

@@ -46,7 +46,10 @@ impl AmountCents {
         if (0..=MAX_CENTS).contains(&cents) {
             Ok(Self(cents))
         } else {
-            Err(InvalidIdentifier::new("amount", "out of range 0..=999999999.99"))
+            Err(InvalidIdentifier::new(
+                "amount",
+                "out of range 0..=999999999.99",
+            ))
         }
     }
 
@@ -98,12 +101,35 @@ mod tests {
     fn parses_the_wire_format_only() {
         assert_eq!(AmountCents::parse("12.50").unwrap().cents(), 1250);
         assert_eq!(AmountCents::parse("0.01").unwrap().cents(), 1);
-        assert_eq!(AmountCents::parse("999999999.99").unwrap().cents(), MAX_CENTS);
-        for bad in ["12.5", "12", ".50", "-1.00", "1,00", "1e3.00", "1000000000.00", "12.500", " 1.00", ""] {
+        assert_eq!(
+            AmountCents::parse("999999999.99").unwrap().cents(),
+            MAX_CENTS
+        );
+        for bad in [
+            "12.5",
+            "12",
+            ".50",
+            "-1.00",
+            "1,00",
+            "1e3.00",
+            "1000000000.00",
+            "12.500",
+            " 1.00",
+            "",
+        ] {
             assert!(AmountCents::parse(bad).is_err(), "{bad}");
         }
-        assert_eq!(AmountCents::parse("12.50").unwrap().to_decimal().to_string(), "12.50");
-        assert_eq!(AmountCents::from_cents(123456789).unwrap().to_italian(), "1.234.567,89");
+        assert_eq!(
+            AmountCents::parse("12.50")
+                .unwrap()
+                .to_decimal()
+                .to_string(),
+            "12.50"
+        );
+        assert_eq!(
+            AmountCents::from_cents(123456789).unwrap().to_italian(),
+            "1.234.567,89"
+        );
         assert_eq!(AmountCents::from_cents(5).unwrap().to_italian(), "0,05");
         assert!(AmountCents::from_cents(-1).is_err());
     }

@@ -77,7 +77,10 @@ impl DovutoState {
 
     /// Whether the entity may still modify or cancel the position.
     pub fn is_modifiable(self) -> bool {
-        matches!(self, Self::Draft | Self::Payable | Self::Expired | Self::Disabled | Self::Error)
+        matches!(
+            self,
+            Self::Draft | Self::Payable | Self::Expired | Self::Disabled | Self::Error
+        )
     }
 
     /// The transitions the system allows. Receipts are never refused: a receipt for a
@@ -167,7 +170,10 @@ mod tests {
     fn paid_is_terminal_and_receipts_are_never_refused() {
         for s in DovutoState::ALL {
             assert!(!DovutoState::Paid.can_become(s));
-            if !matches!(s, DovutoState::Paid | DovutoState::Draft | DovutoState::Error) {
+            if !matches!(
+                s,
+                DovutoState::Paid | DovutoState::Draft | DovutoState::Error
+            ) {
                 assert!(s.can_become(DovutoState::Paid), "{s}");
             }
         }

@@ -32,7 +32,9 @@ impl PersonFiscalCode {
         }
         let letters = [0, 1, 2, 3, 4, 5, 8, 11, 15];
         if letters.iter().any(|&i| !b[i].is_ascii_uppercase()) {
-            return Err(err("letters expected in surname, name, month, place and check positions"));
+            return Err(err(
+                "letters expected in surname, name, month, place and check positions",
+            ));
         }
         let mut plain = b.to_vec();
         for &i in &DIGIT_POSITIONS {
@@ -92,11 +94,17 @@ impl PartitaIva {
     /// Validates 11 digits and the Luhn-style check digit.
     pub fn parse(s: &str) -> Result<Self, InvalidIdentifier> {
         if s.len() != 11 || !all_digits(s) {
-            return Err(InvalidIdentifier::new("partita IVA", "must be exactly 11 digits"));
+            return Err(InvalidIdentifier::new(
+                "partita IVA",
+                "must be exactly 11 digits",
+            ));
         }
         let d: Vec<u32> = s.bytes().map(|b| u32::from(b - b'0')).collect();
         if partita_iva_check(&d[..10]) != d[10] {
-            return Err(InvalidIdentifier::new("partita IVA", "check digit does not match"));
+            return Err(InvalidIdentifier::new(
+                "partita IVA",
+                "check digit does not match",
+            ));
         }
         Ok(Self(s.to_owned()))
     }
@@ -208,7 +216,10 @@ mod tests {
         for bad in ["RSSMRA85Z10A562", "RSSMRA85T32A562", "RSSMRA85T00A562"] {
             let mut b = bad.as_bytes().to_vec();
             b.push(check_char(&b));
-            assert!(PersonFiscalCode::parse(std::str::from_utf8(&b).unwrap()).is_err(), "{bad}");
+            assert!(
+                PersonFiscalCode::parse(std::str::from_utf8(&b).unwrap()).is_err(),
+                "{bad}"
+            );
         }
     }
 

@@ -81,7 +81,9 @@ mod tests {
         assert!(Iban::parse("IT61X0542811101000000123456").is_err());
         assert!(Iban::parse("GB82WEST12345698765432").is_ok());
         assert!(Iban::parse("IT60X054281110100000012345").is_err());
-        assert!(!Iban::parse("IT60X0542811101000000123456").unwrap().is_postal());
+        assert!(!Iban::parse("IT60X0542811101000000123456")
+            .unwrap()
+            .is_postal());
     }
 
     #[test]

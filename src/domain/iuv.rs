@@ -202,7 +202,9 @@ mod tests {
         // ISO 11649 example reference.
         assert!(CreditorReference::parse("RF18539007547034").is_ok());
         assert!(CreditorReference::parse("RF19539007547034").is_err());
-        assert!(Iuv::parse("RF18539007547034").unwrap().is_creditor_reference());
+        assert!(Iuv::parse("RF18539007547034")
+            .unwrap()
+            .is_creditor_reference());
     }
 
     proptest! {

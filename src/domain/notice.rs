@@ -71,7 +71,8 @@ impl NoticeNumber {
         let err = |r: &str| InvalidIdentifier::new("notice number", r);
         let s = match aux {
             AuxDigit::Zero => {
-                let app = application_code.ok_or_else(|| err("aux digit 0 needs an application code"))?;
+                let app =
+                    application_code.ok_or_else(|| err("aux digit 0 needs an application code"))?;
                 if iuv.as_str().len() != 15 {
                     return Err(err("aux digit 0 needs a 15-digit IUV"));
                 }

@@ -54,7 +54,10 @@ mod tests {
         let n = NoticeNumber::parse("301000000000000144").unwrap();
         let cf = PartitaIva::parse("01234567897").unwrap();
         let a = AmountCents::parse("12.50").unwrap();
-        assert_eq!(qr_string(&n, &cf, a), "PAGOPA|002|301000000000000144|01234567897|1250");
+        assert_eq!(
+            qr_string(&n, &cf, a),
+            "PAGOPA|002|301000000000000144|01234567897|1250"
+        );
         assert_eq!(
             qr_string(&n, &cf, AmountCents::from_cents(5).unwrap()),
             "PAGOPA|002|301000000000000144|01234567897|05"

@@ -1,0 +1,69 @@
+//! The application object every handler receives: configuration, database, clock, randomness.
+
+use crate::config::Config;
+use crate::db::Db;
+use crate::domain::random::RandomSource;
+use chrono::{DateTime, Utc};
+use std::sync::Arc;
+
+/// The clock, injected so tests can move time.
+pub trait Clock: Send + Sync {
+    /// Current instant.
+    fn now(&self) -> DateTime<Utc>;
+}
+
+/// The system clock.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct SystemClock;
+
+impl Clock for SystemClock {
+    fn now(&self) -> DateTime<Utc> {
+        Utc::now()
+    }
+}
+
+/// Randomness from the operating system.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct OsRandom;
+
+impl RandomSource for OsRandom {
+    fn fill(&self, buf: &mut [u8]) {
+        use rand::RngCore;
+        rand::rngs::OsRng.fill_bytes(buf);
+    }
+}
+
+/// Shared application state.
+pub struct App {
+    /// Effective configuration.
+    pub config: Config,
+    /// Connection pool.
+    pub db: Db,
+    /// Clock.
+    pub clock: Arc<dyn Clock>,
+    /// Randomness.
+    pub random: Arc<dyn RandomSource>,
+    /// Base URL for links.
+    pub public_base: String,
+}
+
+impl App {
+    /// Builds the state with the system clock and OS randomness.
+    pub fn new(config: Config, db: Db, public_base: String) -> Self {
+        Self {
+            config,
+            db,
+            clock: Arc::new(SystemClock),
+            random: Arc::new(OsRandom),
+            public_base,
+        }
+    }
+
+    /// Now, as the naive UTC timestamp stored in the database.
+    pub fn now(&self) -> chrono::NaiveDateTime {
+        self.clock.now().naive_utc()
+    }
+}
+
+/// What axum handlers extract.
+pub type AppState = Arc<App>;

@@ -1,0 +1,141 @@
+//! Command-line interface: `serve`, `demo`, `migrate`, `check-config`.
+
+use crate::config::{Config, LogFormat};
+use crate::server::{self, Server};
+use anyhow::Context;
+use clap::{Args, Parser, Subcommand};
+use std::collections::HashMap;
+use std::path::PathBuf;
+
+/// mypay — pagoPA intermediation gateway.
+#[derive(Debug, Parser)]
+#[command(name = "mypay", version, about)]
+pub struct Cli {
+    /// Configuration file (default: ./mypay.toml when present).
+    #[arg(long, global = true, env = "MYPAY_CONFIG")]
+    pub config: Option<PathBuf>,
+    /// What to do.
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+/// Overrides shared by the commands that open the database or listen.
+#[derive(Debug, Args, Default)]
+pub struct Overrides {
+    /// Address to listen on, e.g. 127.0.0.1:8080.
+    #[arg(long, env = "MYPAY_LISTEN")]
+    pub listen: Option<String>,
+    /// Database URL: sqlite://PATH or postgres://USER@HOST/DB.
+    #[arg(long, env = "MYPAY_DATABASE_URL")]
+    pub database_url: Option<String>,
+}
+
+/// Subcommands.
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Run the gateway (applies pending migrations first).
+    Serve(Overrides),
+    /// Seed demo data (once) and run the gateway.
+    Demo {
+        /// Listen address and database.
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Generate and print a new password for the demo admin.
+        #[arg(long)]
+        reset_admin_password: bool,
+    },
+    /// Apply pending database migrations and exit.
+    Migrate(Overrides),
+    /// Print the effective configuration (secrets redacted) and exit.
+    CheckConfig(Overrides),
+}
+
+/// Loads the configuration with the command's overrides applied last.
+pub fn load_config(cli_config: Option<&PathBuf>, o: &Overrides) -> anyhow::Result<Config> {
+    let env: HashMap<String, String> = std::env::vars().collect();
+    let mut cfg = Config::load(cli_config.map(PathBuf::as_path), &env)?;
+    if let Some(l) = &o.listen {
+        cfg.listen = l.clone();
+    }
+    if let Some(d) = &o.database_url {
+        cfg.database_url = d.clone();
+    }
+    cfg.validate()?;
+    Ok(cfg)
+}
+
+/// Sets up `tracing` on stderr; `MYPAY_LOG` holds the filter (default `info`).
+pub fn init_logging(format: LogFormat) {
+    let filter = tracing_subscriber::EnvFilter::try_from_env("MYPAY_LOG")
+        .unwrap_or_else(|_| tracing_subscriber::EnvFilter::new("info"));
+    let builder = tracing_subscriber::fmt()
+        .with_env_filter(filter)
+        .with_writer(std::io::stderr);
+    let _ = match format {
+        LogFormat::Json => builder.json().try_init(),
+        LogFormat::Text => builder.try_init(),
+    };
+}
+
+/// Runs the parsed command.
+pub fn run(cli: Cli) -> anyhow::Result<()> {
+    match &cli.command {
+        Command::CheckConfig(o) => {
+            let cfg = load_config(cli.config.as_ref(), o)?;
+            print!("{}", cfg.redacted_toml());
+            Ok(())
+        }
+        Command::Migrate(o) => {
+            let cfg = load_config(cli.config.as_ref(), o)?;
+            init_logging(cfg.log_format);
+            let db = server::open_database(&cfg)?;
+            drop(db);
+            println!(
+                "database {} is up to date",
+                crate::db::DatabaseUrl::parse(&cfg.database_url)
+                    .map(|u| u.redacted())
+                    .unwrap_or_default()
+            );
+            Ok(())
+        }
+        Command::Serve(o) => {
+            let cfg = load_config(cli.config.as_ref(), o)?;
+            init_logging(cfg.log_format);
+            runtime()?.block_on(serve(cfg, None))
+        }
+        Command::Demo {
+            overrides,
+            reset_admin_password,
+        } => {
+            let cfg = load_config(cli.config.as_ref(), overrides)?;
+            init_logging(cfg.log_format);
+            let reset = *reset_admin_password;
+            runtime()?.block_on(serve(cfg, Some(reset)))
+        }
+    }
+}
+
+fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
+    tokio::runtime::Builder::new_multi_thread()
+        .enable_all()
+        .build()
+        .context("cannot start the async runtime")
+}
+
+/// Binds first (a taken port fails fast), then opens and migrates the database, seeds the
+/// demo data when asked, and serves until Ctrl-C / SIGTERM.
+async fn serve(cfg: Config, demo: Option<bool>) -> anyhow::Result<()> {
+    let listener = server::bind(&cfg).await?;
+    let db_cfg = cfg.clone();
+    let db = tokio::task::spawn_blocking(move || server::open_database(&db_cfg)).await??;
+    let server = Server::new(cfg, db, listener)?;
+    let addr = server.local_addr()?;
+    if let Some(reset) = demo {
+        let state = server.state.clone();
+        let report =
+            tokio::task::spawn_blocking(move || crate::demo::seed(&state, reset)).await??;
+        println!("{}", report.render(&server.state.public_base));
+    }
+    tracing::info!(%addr, "mypay listening");
+    server.run(server::shutdown_signal()).await
+}

@@ -1,0 +1,274 @@
+//! The configuration: one typed struct built from defaults, then `mypay.toml`, then
+//! `MYPAY_*` environment variables, then command-line flags. It is passed in, never global.
+
+use crate::db::DatabaseUrl;
+use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+/// Default configuration file, read when present in the working directory.
+pub const DEFAULT_CONFIG_FILE: &str = "mypay.toml";
+
+/// Log output format.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum LogFormat {
+    /// Human-readable lines.
+    Text,
+    /// One JSON object per line.
+    Json,
+}
+
+/// Outbound pagoPA settings (Checkout and node services).
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct PagopaConfig {
+    /// Base URL of pagoPA Checkout's EC API (the node simulator in tests and demo).
+    pub checkout_url: Option<String>,
+    /// Subscription key sent to pagoPA APIs. Secret.
+    pub subscription_key: Option<String>,
+}
+
+/// Everything the gateway can be told.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct Config {
+    /// Address to listen on.
+    pub listen: String,
+    /// `sqlite://PATH` or `postgres://...`.
+    pub database_url: String,
+    /// Connections in the pool.
+    pub pool_size: u32,
+    /// Public base URL used in links we hand out (defaults to `http://<listen>`).
+    pub public_url: Option<String>,
+    /// Log format.
+    pub log_format: LogFormat,
+    /// Back-office session lifetime.
+    pub session_ttl_minutes: i64,
+    /// Mark cookies `Secure` (set when served over HTTPS).
+    pub cookie_secure: bool,
+    /// Failed logins allowed per user (and 4× per address) within the window.
+    pub login_max_failures: i32,
+    /// Window in which failed logins are counted.
+    pub login_window_minutes: i64,
+    /// How long a throttled login stays locked.
+    pub login_lockout_minutes: i64,
+    /// pagoPA outbound settings.
+    pub pagopa: PagopaConfig,
+}
+
+impl Default for Config {
+    fn default() -> Self {
+        Self {
+            listen: "127.0.0.1:8080".into(),
+            database_url: "sqlite://./data/mypay.sqlite3".into(),
+            pool_size: 8,
+            public_url: None,
+            log_format: LogFormat::Text,
+            session_ttl_minutes: 480,
+            cookie_secure: false,
+            login_max_failures: 5,
+            login_window_minutes: 15,
+            login_lockout_minutes: 15,
+            pagopa: PagopaConfig::default(),
+        }
+    }
+}
+
+/// A configuration problem, reported as one line.
+#[derive(Debug, thiserror::Error)]
+#[error("configuration error: {0}")]
+pub struct ConfigError(pub String);
+
+impl Config {
+    /// Builds the configuration: defaults, then the file (`explicit` must exist; otherwise
+    /// `mypay.toml` is read if present), then `MYPAY_*` variables from `env`.
+    pub fn load(
+        explicit: Option<&Path>,
+        env: &HashMap<String, String>,
+    ) -> Result<Self, ConfigError> {
+        let file = explicit
+            .map(Path::to_path_buf)
+            .or_else(|| env.get("MYPAY_CONFIG").map(PathBuf::from));
+        let mut cfg = match file {
+            Some(path) => Self::from_file(&path)?,
+            None if Path::new(DEFAULT_CONFIG_FILE).exists() => {
+                Self::from_file(Path::new(DEFAULT_CONFIG_FILE))?
+            }
+            None => Self::default(),
+        };
+        cfg.apply_env(env)?;
+        Ok(cfg)
+    }
+
+    fn from_file(path: &Path) -> Result<Self, ConfigError> {
+        let text = std::fs::read_to_string(path)
+            .map_err(|e| ConfigError(format!("cannot read {}: {e}", path.display())))?;
+        toml::from_str(&text).map_err(|e| {
+            ConfigError(format!(
+                "{}: {}",
+                path.display(),
+                e.message().replace('\n', " ")
+            ))
+        })
+    }
+
+    /// Applies `MYPAY_*` overrides.
+    pub fn apply_env(&mut self, env: &HashMap<String, String>) -> Result<(), ConfigError> {
+        fn parse<T: std::str::FromStr>(name: &str, v: &str) -> Result<T, ConfigError> {
+            v.trim()
+                .parse()
+                .map_err(|_| ConfigError(format!("{name}: invalid value {v:?}")))
+        }
+        for (name, v) in env.iter().filter(|(k, _)| k.starts_with("MYPAY_")) {
+            match name.as_str() {
+                "MYPAY_LISTEN" => self.listen = v.clone(),
+                "MYPAY_DATABASE_URL" => self.database_url = v.clone(),
+                "MYPAY_POOL_SIZE" => self.pool_size = parse(name, v)?,
+                "MYPAY_PUBLIC_URL" => self.public_url = Some(v.clone()),
+                "MYPAY_LOG_FORMAT" => {
+                    self.log_format = match v.as_str() {
+                        "text" => LogFormat::Text,
+                        "json" => LogFormat::Json,
+                        _ => {
+                            return Err(ConfigError(format!("{name}: use text or json, not {v:?}")))
+                        }
+                    }
+                }
+                "MYPAY_SESSION_TTL_MINUTES" => self.session_ttl_minutes = parse(name, v)?,
+                "MYPAY_COOKIE_SECURE" => self.cookie_secure = parse(name, v)?,
+                "MYPAY_LOGIN_MAX_FAILURES" => self.login_max_failures = parse(name, v)?,
+                "MYPAY_LOGIN_WINDOW_MINUTES" => self.login_window_minutes = parse(name, v)?,
+                "MYPAY_LOGIN_LOCKOUT_MINUTES" => self.login_lockout_minutes = parse(name, v)?,
+                "MYPAY_PAGOPA_CHECKOUT_URL" => self.pagopa.checkout_url = Some(v.clone()),
+                "MYPAY_PAGOPA_SUBSCRIPTION_KEY" => self.pagopa.subscription_key = Some(v.clone()),
+                // MYPAY_CONFIG names the file; MYPAY_LOG is the log filter.
+                _ => {}
+            }
+        }
+        Ok(())
+    }
+
+    /// Checks every field and returns the parsed pieces the server needs.
+    pub fn validate(&self) -> Result<(SocketAddr, DatabaseUrl), ConfigError> {
+        let addr: SocketAddr = self.listen.parse().map_err(|_| {
+            ConfigError(format!(
+                "listen: {:?} is not an address like 127.0.0.1:8080",
+                self.listen
+            ))
+        })?;
+        let db = DatabaseUrl::parse(&self.database_url)
+            .map_err(|e| ConfigError(format!("database_url: {e}")))?;
+        if self.pool_size == 0 || self.pool_size > 512 {
+            return Err(ConfigError("pool_size: must be 1..=512".into()));
+        }
+        if self.session_ttl_minutes < 1
+            || self.login_window_minutes < 1
+            || self.login_lockout_minutes < 1
+        {
+            return Err(ConfigError(
+                "session and login durations must be at least one minute".into(),
+            ));
+        }
+        if self.login_max_failures < 1 {
+            return Err(ConfigError("login_max_failures: must be at least 1".into()));
+        }
+        Ok((addr, db))
+    }
+
+    /// Base URL for links we print or hand out.
+    pub fn public_base(&self, bound: SocketAddr) -> String {
+        self.public_url
+            .clone()
+            .unwrap_or_else(|| format!("http://{bound}"))
+            .trim_end_matches('/')
+            .to_owned()
+    }
+
+    /// The configuration as TOML with secrets replaced by `***`.
+    pub fn redacted_toml(&self) -> String {
+        let mut shown = self.clone();
+        shown.database_url = DatabaseUrl::parse(&self.database_url)
+            .map(|u| u.redacted())
+            .unwrap_or_else(|_| crate::db::url::redact_password(&self.database_url));
+        if shown.pagopa.subscription_key.is_some() {
+            shown.pagopa.subscription_key = Some("***".into());
+        }
+        toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}"))
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn env(pairs: &[(&str, &str)]) -> HashMap<String, String> {
+        pairs
+            .iter()
+            .map(|(k, v)| (k.to_string(), v.to_string()))
+            .collect()
+    }
+
+    #[test]
+    fn layers_apply_in_order() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("m.toml");
+        std::fs::write(&path, "listen = \"0.0.0.0:9000\"\npool_size = 3\n").unwrap();
+        let cfg = Config::load(Some(&path), &env(&[("MYPAY_POOL_SIZE", "5")])).unwrap();
+        assert_eq!(cfg.listen, "0.0.0.0:9000");
+        assert_eq!(cfg.pool_size, 5);
+        assert_eq!(cfg.database_url, Config::default().database_url);
+    }
+
+    #[test]
+    fn bad_inputs_are_one_clear_error() {
+        let e = Config::load(Some(Path::new("/nonexistent/mypay.toml")), &env(&[])).unwrap_err();
+        assert!(
+            e.to_string()
+                .contains("cannot read /nonexistent/mypay.toml"),
+            "{e}"
+        );
+        let e = Config::load(None, &env(&[("MYPAY_POOL_SIZE", "many")])).unwrap_err();
+        assert!(e.to_string().contains("MYPAY_POOL_SIZE"), "{e}");
+        let cfg = Config {
+            database_url: "mysql://x".into(),
+            ..Config::default()
+        };
+        assert!(cfg
+            .validate()
+            .unwrap_err()
+            .to_string()
+            .contains("unsupported database URL scheme"));
+        let cfg = Config {
+            listen: "nowhere".into(),
+            ..Config::default()
+        };
+        assert!(cfg.validate().is_err());
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("bad.toml");
+        std::fs::write(&path, "listen = 3\nunknown_key = 1\n").unwrap();
+        let e = Config::load(Some(&path), &env(&[]))
+            .unwrap_err()
+            .to_string();
+        assert!(!e.contains('\n'), "{e}");
+    }
+
+    #[test]
+    fn secrets_are_redacted() {
+        let cfg = Config {
+            database_url: "postgres://app:hunter2@db/mypay".into(),
+            pagopa: PagopaConfig {
+                checkout_url: None,
+                subscription_key: Some("abcdef".into()),
+            },
+            ..Config::default()
+        };
+        let shown = cfg.redacted_toml();
+        assert!(
+            !shown.contains("hunter2") && !shown.contains("abcdef"),
+            "{shown}"
+        );
+        assert!(shown.contains("postgres://app:***@db/mypay"), "{shown}");
+    }
+}

@@ -1,0 +1,178 @@
+//! Dovuti (debt positions): insert and search.
+
+use crate::db::schema::{dovuti, due_types, entities};
+use crate::db::{models::Page, models::Paged, models::Scope, AnyConnection, DbError};
+use crate::with_backend;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+/// A dovuto as listed in the back office.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = dovuti)]
+pub struct Dovuto {
+    /// Row id.
+    pub id: i64,
+    /// Owning entity.
+    pub entity_id: i64,
+    /// Due type.
+    pub due_type_id: i64,
+    /// The entity's own id for the position (IUD).
+    pub iud: String,
+    /// IUV, once assigned.
+    pub iuv: Option<String>,
+    /// 18-digit notice number, once assigned.
+    pub notice_number: Option<String>,
+    /// State code.
+    pub state: String,
+    /// `F` person / `G` legal person.
+    pub debtor_kind: String,
+    /// Debtor fiscal code.
+    pub debtor_id: String,
+    /// Debtor name.
+    pub debtor_name: String,
+    /// Amount in cents.
+    pub amount_cents: i64,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Causale.
+    pub causale: String,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Paid, when paid.
+    pub paid_at: Option<NaiveDateTime>,
+}
+
+/// A new dovuto.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = dovuti)]
+pub struct NewDovuto {
+    /// Owning entity.
+    pub entity_id: i64,
+    /// Due type.
+    pub due_type_id: i64,
+    /// IUD.
+    pub iud: String,
+    /// IUV.
+    pub iuv: Option<String>,
+    /// Notice number.
+    pub notice_number: Option<String>,
+    /// State code.
+    pub state: String,
+    /// `F` / `G`.
+    pub debtor_kind: String,
+    /// Debtor fiscal code.
+    pub debtor_id: String,
+    /// Debtor name.
+    pub debtor_name: String,
+    /// Debtor e-mail.
+    pub debtor_email: Option<String>,
+    /// Amount in cents.
+    pub amount_cents: i64,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Causale.
+    pub causale: String,
+    /// datiSpecificiRiscossione.
+    pub collection_data: String,
+    /// Whether we generated the IUV.
+    pub generate_iuv: bool,
+    /// Now.
+    pub created_at: NaiveDateTime,
+    /// Now.
+    pub updated_at: NaiveDateTime,
+    /// When the IUV was assigned.
+    pub iuv_assigned_at: Option<NaiveDateTime>,
+    /// When paid.
+    pub paid_at: Option<NaiveDateTime>,
+}
+
+/// Search criteria for the back-office list; empty fields do not filter.
+#[derive(Debug, Clone, Default)]
+pub struct DovutoFilter {
+    /// Exact IUV.
+    pub iuv: Option<String>,
+    /// Exact IUD.
+    pub iud: Option<String>,
+    /// Exact debtor fiscal code (case-insensitive input, stored uppercase).
+    pub debtor_id: Option<String>,
+    /// State code.
+    pub state: Option<String>,
+    /// Entity.
+    pub entity_id: Option<i64>,
+}
+
+/// A listed dovuto with its entity name and due type code.
+pub type DovutoRow = (Dovuto, String, String);
+
+/// Dovuti visible in `scope` that match `filter`, newest first.
+pub fn search(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    filter: &DovutoFilter,
+    page: Page,
+) -> Result<Paged<DovutoRow>, DbError> {
+    // The same WHERE clause is needed twice (count and page): build it in one place.
+    macro_rules! filtered {
+        () => {{
+            let mut q = dovuti::table
+                .inner_join(entities::table)
+                .inner_join(due_types::table)
+                .into_boxed();
+            if let Scope::Limited { due_type_ids, .. } = scope {
+                q = q.filter(dovuti::due_type_id.eq_any(due_type_ids.clone()));
+            }
+            if let Some(v) = &filter.iuv {
+                q = q.filter(dovuti::iuv.eq(v.clone()));
+            }
+            if let Some(v) = &filter.iud {
+                q = q.filter(dovuti::iud.eq(v.clone()));
+            }
+            if let Some(v) = &filter.debtor_id {
+                q = q.filter(dovuti::debtor_id.eq(v.to_uppercase()));
+            }
+            if let Some(v) = &filter.state {
+                q = q.filter(dovuti::state.eq(v.clone()));
+            }
+            if let Some(v) = filter.entity_id {
+                q = q.filter(dovuti::entity_id.eq(v));
+            }
+            q
+        }};
+    }
+    let total: i64 = filtered!().count().get_result(conn)?;
+    let rows = filtered!()
+        .select((Dovuto::as_select(), entities::name, due_types::code))
+        .order(dovuti::id.desc())
+        .limit(page.size)
+        .offset(page.offset())
+        .load(conn)?;
+    Ok(Paged { rows, total, page })
+}
+
+/// Count of visible dovuti per state code.
+pub fn count_by_state(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+) -> Result<Vec<(String, i64)>, DbError> {
+    let mut q = dovuti::table
+        .group_by(dovuti::state)
+        .select((dovuti::state, diesel::dsl::count_star()))
+        .into_boxed();
+    if let Scope::Limited { due_type_ids, .. } = scope {
+        q = q.filter(dovuti::due_type_id.eq_any(due_type_ids.clone()));
+    }
+    let mut rows: Vec<(String, i64)> = q.load(conn)?;
+    rows.sort();
+    Ok(rows)
+}
+
+/// Inserts dovuti in one statement per chunk (call inside a transaction for atomicity).
+pub fn insert_many(conn: &mut AnyConnection, rows: &[NewDovuto]) -> Result<usize, DbError> {
+    let mut n = 0;
+    // SQLite limits bound parameters per statement; 20 columns × 200 rows stays well below.
+    for chunk in rows.chunks(200) {
+        // Multi-row VALUES is backend-specific SQL (DEFAULT keyword handling).
+        n += with_backend!(&mut *conn, c => diesel::insert_into(dovuti::table).values(chunk).execute(c))?;
+    }
+    Ok(n)
+}

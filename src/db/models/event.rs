@@ -1,0 +1,108 @@
+//! The event journal: every exchange with the node, entities, portals and operators.
+
+use crate::db::schema::{entities, events};
+use crate::db::{models::Page, models::Paged, models::Scope, AnyConnection, DbError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A journal entry.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = events)]
+pub struct Event {
+    /// Row id.
+    pub id: i64,
+    /// When (UTC).
+    pub occurred_at: NaiveDateTime,
+    /// Correlation id shared with logs and faults.
+    pub correlation_id: String,
+    /// Interface (`paForNode`, `ente-ws`, `web`, ...).
+    pub interface: String,
+    /// Operation name.
+    pub operation: String,
+    /// `IN` (called us) or `OUT` (we called).
+    pub direction: String,
+    /// Entity concerned.
+    pub entity_id: Option<i64>,
+    /// IUV concerned.
+    pub iuv: Option<String>,
+    /// `OK` / `KO`.
+    pub outcome: String,
+    /// Fault code when KO.
+    pub fault_code: Option<String>,
+    /// Duration in milliseconds.
+    pub duration_ms: i64,
+    /// Caller address.
+    pub remote_addr: Option<String>,
+}
+
+/// A new journal entry.
+#[derive(Debug, Clone, Default, Insertable)]
+#[diesel(table_name = events)]
+pub struct NewEvent {
+    /// When (UTC).
+    pub occurred_at: NaiveDateTime,
+    /// Correlation id.
+    pub correlation_id: String,
+    /// Interface.
+    pub interface: String,
+    /// Operation.
+    pub operation: String,
+    /// `IN` / `OUT`.
+    pub direction: String,
+    /// Entity.
+    pub entity_id: Option<i64>,
+    /// Entity fiscal code as sent.
+    pub entity_fiscal_code: Option<String>,
+    /// IUV.
+    pub iuv: Option<String>,
+    /// Notice number.
+    pub notice_number: Option<String>,
+    /// `OK` / `KO`.
+    pub outcome: String,
+    /// Fault code.
+    pub fault_code: Option<String>,
+    /// Duration.
+    pub duration_ms: i64,
+    /// Caller address.
+    pub remote_addr: Option<String>,
+    /// Operator, for back-office actions.
+    pub operator_id: Option<i64>,
+    /// Request body.
+    pub request: Option<String>,
+    /// Response body.
+    pub response: Option<String>,
+}
+
+/// Appends an entry.
+pub fn record(conn: &mut AnyConnection, e: &NewEvent) -> Result<(), DbError> {
+    diesel::insert_into(events::table).values(e).execute(conn)?;
+    Ok(())
+}
+
+/// A listed entry with its entity name.
+pub type EventRow = (Event, Option<String>);
+
+/// Entries visible in `scope` (operators see their entities' entries only), newest first.
+pub fn list(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    page: Page,
+) -> Result<Paged<EventRow>, DbError> {
+    macro_rules! filtered {
+        () => {{
+            let mut q = events::table.left_join(entities::table).into_boxed();
+            if let Scope::Limited { entity_ids, .. } = scope {
+                q = q.filter(events::entity_id.eq_any(entity_ids.clone()));
+            }
+            q
+        }};
+    }
+    let total: i64 = filtered!().count().get_result(conn)?;
+    let rows = filtered!()
+        .select((Event::as_select(), entities::name.nullable()))
+        .order(events::id.desc())
+        .limit(page.size)
+        .offset(page.offset())
+        .load(conn)?;
+    Ok(Paged { rows, total, page })
+}

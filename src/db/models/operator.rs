@@ -1,0 +1,140 @@
+//! Back-office operators and what they may see.
+
+use crate::db::schema::{due_types, operator_due_types, operator_entities, operators};
+use crate::db::{models::Scope, AnyConnection, DbError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// Role of a global (region) administrator.
+pub const ROLE_ADMIN: &str = "admin";
+/// Role of an entity operator.
+pub const ROLE_OPERATOR: &str = "operator";
+
+/// An operator.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = operators)]
+pub struct Operator {
+    /// Row id.
+    pub id: i64,
+    /// Login name.
+    pub username: String,
+    /// Full name.
+    pub full_name: String,
+    /// argon2 PHC string.
+    pub password_hash: String,
+    /// `admin` or `operator`.
+    pub role: String,
+    /// Disabled operators cannot log in.
+    pub active: bool,
+}
+
+impl Operator {
+    /// True for region administrators.
+    pub fn is_admin(&self) -> bool {
+        self.role == ROLE_ADMIN
+    }
+}
+
+/// A new operator.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = operators)]
+pub struct NewOperator<'a> {
+    /// Login name.
+    pub username: &'a str,
+    /// Full name.
+    pub full_name: &'a str,
+    /// E-mail.
+    pub email: Option<&'a str>,
+    /// argon2 PHC string.
+    pub password_hash: &'a str,
+    /// Role.
+    pub role: &'a str,
+    /// Now.
+    pub created_at: NaiveDateTime,
+}
+
+/// Inserts an operator and returns its id.
+pub fn insert(conn: &mut AnyConnection, op: &NewOperator<'_>) -> Result<i64, DbError> {
+    diesel::insert_into(operators::table)
+        .values(op)
+        .execute(conn)?;
+    Ok(operators::table
+        .filter(operators::username.eq(op.username))
+        .select(operators::id)
+        .first(conn)?)
+}
+
+/// Grants an entity to an operator: all its due types, or only `due_type_ids`.
+pub fn grant_entity(
+    conn: &mut AnyConnection,
+    operator: i64,
+    entity: i64,
+    only_due_types: Option<&[i64]>,
+) -> Result<(), DbError> {
+    diesel::insert_into(operator_entities::table)
+        .values((
+            operator_entities::operator_id.eq(operator),
+            operator_entities::entity_id.eq(entity),
+            operator_entities::all_due_types.eq(only_due_types.is_none()),
+        ))
+        .execute(conn)?;
+    for dt in only_due_types.unwrap_or_default() {
+        diesel::insert_into(operator_due_types::table)
+            .values((
+                operator_due_types::operator_id.eq(operator),
+                operator_due_types::due_type_id.eq(dt),
+            ))
+            .execute(conn)?;
+    }
+    Ok(())
+}
+
+/// Finds an operator by login name.
+pub fn by_username(conn: &mut AnyConnection, username: &str) -> Result<Option<Operator>, DbError> {
+    Ok(operators::table
+        .filter(operators::username.eq(username))
+        .select(Operator::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Records a successful login.
+pub fn touch_login(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(operators::table.find(id))
+        .set(operators::last_login_at.eq(Some(now)))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What `op` may see.
+pub fn scope_of(conn: &mut AnyConnection, op: &Operator) -> Result<Scope, DbError> {
+    if op.is_admin() {
+        return Ok(Scope::All);
+    }
+    let grants: Vec<(i64, bool)> = operator_entities::table
+        .filter(operator_entities::operator_id.eq(op.id))
+        .select((
+            operator_entities::entity_id,
+            operator_entities::all_due_types,
+        ))
+        .load(conn)?;
+    let entity_ids: Vec<i64> = grants.iter().map(|g| g.0).collect();
+    let whole: Vec<i64> = grants.iter().filter(|g| g.1).map(|g| g.0).collect();
+    let mut due_type_ids: Vec<i64> = due_types::table
+        .filter(due_types::entity_id.eq_any(whole))
+        .select(due_types::id)
+        .load(conn)?;
+    let picked: Vec<i64> = operator_due_types::table
+        .inner_join(due_types::table)
+        .filter(operator_due_types::operator_id.eq(op.id))
+        .filter(due_types::entity_id.eq_any(entity_ids.clone()))
+        .select(due_types::id)
+        .load(conn)?;
+    due_type_ids.extend(picked);
+    due_type_ids.sort_unstable();
+    due_type_ids.dedup();
+    Ok(Scope::Limited {
+        entity_ids,
+        due_type_ids,
+    })
+}

@@ -1,0 +1,233 @@
+//! Brokers, stations, entities and their due types.
+
+use crate::db::schema::{brokers, due_types, entities, stations};
+use crate::db::{models::Scope, AnyConnection, DbError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// A pagoPA intermediary (idBrokerPA).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = brokers)]
+pub struct Broker {
+    /// Row id.
+    pub id: i64,
+    /// idBrokerPA (fiscal code of the intermediary).
+    pub code: String,
+    /// Name.
+    pub name: String,
+    /// When it was registered.
+    pub created_at: NaiveDateTime,
+}
+
+/// A new broker.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = brokers)]
+pub struct NewBroker<'a> {
+    /// idBrokerPA.
+    pub code: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Now.
+    pub created_at: NaiveDateTime,
+}
+
+/// A station of a broker (idStation).
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = stations)]
+pub struct Station {
+    /// Row id.
+    pub id: i64,
+    /// Owning broker.
+    pub broker_id: i64,
+    /// idStation.
+    pub code: String,
+    /// Aux digit of the notices it serves (3).
+    pub aux_digit: i32,
+    /// Primitive version: `V1` or `V2`.
+    pub primitive_version: String,
+    /// Broadcast flag.
+    pub broadcast: bool,
+    /// Whether it is in service.
+    pub active: bool,
+}
+
+/// A new station.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = stations)]
+pub struct NewStation<'a> {
+    /// Owning broker.
+    pub broker_id: i64,
+    /// idStation.
+    pub code: &'a str,
+    /// Aux digit.
+    pub aux_digit: i32,
+    /// `V1` / `V2`.
+    pub primitive_version: &'a str,
+    /// Now.
+    pub created_at: NaiveDateTime,
+}
+
+/// A creditor entity.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = entities)]
+pub struct Entity {
+    /// Row id.
+    pub id: i64,
+    /// Codice IPA.
+    pub cod_ipa: String,
+    /// 11-digit fiscal code (idPA / idDominio).
+    pub fiscal_code: String,
+    /// Name.
+    pub name: String,
+    /// Sector shown on notices.
+    pub sector: Option<String>,
+    /// Contact e-mail.
+    pub email: Option<String>,
+    /// Lifecycle state code.
+    pub state: String,
+    /// Serving station.
+    pub station_id: Option<i64>,
+    /// Segregation code for its IUVs.
+    pub segregation_code: String,
+    /// Legacy aux-0 application code.
+    pub application_code: Option<String>,
+    /// Web-service password (argon2 PHC string).
+    pub ws_password_hash: Option<String>,
+    /// Default return URL for portal-initiated payments.
+    pub return_url: Option<String>,
+    /// Created.
+    pub created_at: NaiveDateTime,
+    /// Last changed.
+    pub updated_at: NaiveDateTime,
+}
+
+/// A new entity.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = entities)]
+pub struct NewEntity<'a> {
+    /// Codice IPA.
+    pub cod_ipa: &'a str,
+    /// Fiscal code.
+    pub fiscal_code: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Sector.
+    pub sector: Option<&'a str>,
+    /// E-mail.
+    pub email: Option<&'a str>,
+    /// State code.
+    pub state: &'a str,
+    /// Station.
+    pub station_id: Option<i64>,
+    /// Segregation code.
+    pub segregation_code: &'a str,
+    /// Web-service password hash.
+    pub ws_password_hash: Option<&'a str>,
+    /// Portal return URL.
+    pub return_url: Option<&'a str>,
+    /// Now.
+    pub created_at: NaiveDateTime,
+    /// Now.
+    pub updated_at: NaiveDateTime,
+}
+
+/// A due type (tipo dovuto) of an entity.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = due_types)]
+pub struct DueType {
+    /// Row id.
+    pub id: i64,
+    /// Owning entity.
+    pub entity_id: i64,
+    /// Code (tipoDovuto).
+    pub code: String,
+    /// Description.
+    pub description: String,
+    /// Bank IBAN credited.
+    pub bank_iban: Option<String>,
+    /// Postal IBAN credited (enables the Poste bollettino on notices).
+    pub postal_iban: Option<String>,
+    /// datiSpecificiRiscossione / taxonomy code.
+    pub collection_data: String,
+    /// Payable spontaneously from the front office.
+    pub spontaneous: bool,
+    /// Form field definitions (JSON) for spontaneous payments.
+    pub form_fields: Option<String>,
+    /// Fixed amount, when the service has one.
+    pub fixed_amount_cents: Option<i64>,
+    /// Whether it is active for the entity.
+    pub active: bool,
+}
+
+/// A new due type.
+#[derive(Debug, Insertable)]
+#[diesel(table_name = due_types)]
+pub struct NewDueType<'a> {
+    /// Owning entity.
+    pub entity_id: i64,
+    /// Code.
+    pub code: &'a str,
+    /// Description.
+    pub description: &'a str,
+    /// Bank IBAN.
+    pub bank_iban: Option<&'a str>,
+    /// Postal IBAN.
+    pub postal_iban: Option<&'a str>,
+    /// Postal account holder.
+    pub postal_account_holder: Option<&'a str>,
+    /// datiSpecificiRiscossione.
+    pub collection_data: &'a str,
+    /// Spontaneous flag.
+    pub spontaneous: bool,
+    /// Form fields (JSON).
+    pub form_fields: Option<&'a str>,
+    /// Fixed amount.
+    pub fixed_amount_cents: Option<i64>,
+    /// Default bilancio XML.
+    pub default_bilancio: Option<&'a str>,
+    /// Due date required on positions.
+    pub due_date_required: bool,
+    /// Active flag.
+    pub active: bool,
+    /// Now.
+    pub created_at: NaiveDateTime,
+    /// Now.
+    pub updated_at: NaiveDateTime,
+}
+
+/// Entities visible in `scope`, by name.
+pub fn list_entities(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<Entity>, DbError> {
+    let mut q = entities::table
+        .select(Entity::as_select())
+        .order(entities::name.asc())
+        .into_boxed();
+    if let Scope::Limited { entity_ids, .. } = scope {
+        q = q.filter(entities::id.eq_any(entity_ids.clone()));
+    }
+    Ok(q.load(conn)?)
+}
+
+/// Looks up an entity by codice IPA.
+pub fn entity_by_cod_ipa(conn: &mut AnyConnection, cod: &str) -> Result<Option<Entity>, DbError> {
+    Ok(entities::table
+        .filter(entities::cod_ipa.eq(cod))
+        .select(Entity::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// A due type with its entity's name, for listings.
+pub type DueTypeRow = (DueType, String);
+
+/// Due types visible in `scope`, by entity then code.
+pub fn list_due_types(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<DueTypeRow>, DbError> {
+    let mut q = due_types::table
+        .inner_join(entities::table)
+        .select((DueType::as_select(), entities::name))
+        .order((entities::name.asc(), due_types::code.asc()))
+        .into_boxed();
+    if let Scope::Limited { due_type_ids, .. } = scope {
+        q = q.filter(due_types::id.eq_any(due_type_ids.clone()));
+    }
+    Ok(q.load(conn)?)
+}

@@ -1,0 +1,395 @@
+//! `mypay demo`: seeds a demo intermediary, station, two entities with due types, operators
+//! and a few hundred dovuti in various states. Running it again changes nothing (unless
+//! asked to reset the admin password).
+
+mod people;
+
+use crate::app::App;
+use crate::db::models::{dovuto, dovuto::NewDovuto, operator, registry};
+use crate::db::schema::{brokers, due_types, entities, operators, stations};
+use crate::db::{iuv::next_iuvs, write_tx, AnyConnection, DbError};
+use crate::domain::{random::RandomSource, AuxDigit, DovutoState, NoticeNumber, SegregationCode};
+use crate::security::hash_password;
+use chrono::{Duration, NaiveDateTime};
+use diesel::prelude::*;
+
+/// The demo intermediary's idBrokerPA.
+pub fn broker_code() -> String {
+    people::partita_iva("9700000001")
+}
+
+/// What `demo` prints.
+pub struct Report {
+    /// idBrokerPA.
+    pub broker: String,
+    /// idStation.
+    pub station: String,
+    /// Newly generated credentials: (what, login, password).
+    pub credentials: Vec<(String, String, String)>,
+    /// Whether data was seeded now (false when it already existed).
+    pub seeded: bool,
+    /// Payable notices: (entity fiscal code, notice number, amount cents, debtor).
+    pub notices: Vec<(String, String, i64, String)>,
+}
+
+impl Report {
+    /// Human-readable summary.
+    pub fn render(&self, base: &str) -> String {
+        let mut s = String::from("\n=== mypay demo ===\n");
+        s += &format!("Back office : {base}/admin\nHealth      : {base}/health\n");
+        s += &format!(
+            "idBrokerPA  : {}\nidStation   : {}\n",
+            self.broker, self.station
+        );
+        if self.seeded {
+            s += "Demo data   : seeded now\n";
+        } else {
+            s += "Demo data   : already present (left unchanged)\n";
+        }
+        if self.credentials.is_empty() {
+            s += "Credentials : printed on the first run only (`mypay demo --reset-admin-password` makes a new admin password)\n";
+        }
+        for (what, login, pw) in &self.credentials {
+            s += &format!("{what:<12}: {login} / {pw}\n");
+        }
+        s += "Payable notices (entity fiscal code, notice number, amount, debtor):\n";
+        for (cf, n, cents, who) in &self.notices {
+            let amount = crate::web::view::euro(*cents);
+            s += &format!("  {cf}  {n}  {amount:>12}  {who}\n");
+        }
+        s
+    }
+}
+
+/// Seeds the demo data if absent; always reports ids and some payable notices.
+pub fn seed(app: &App, reset_admin_password: bool) -> anyhow::Result<Report> {
+    let mut conn = app.db.get()?;
+    let now = app.now();
+    let broker = broker_code();
+    let station = format!("{broker}_01");
+    let exists: bool = diesel::select(diesel::dsl::exists(
+        brokers::table.filter(brokers::code.eq(&broker)),
+    ))
+    .get_result(&mut *conn)?;
+    let mut credentials = Vec::new();
+    if !exists {
+        credentials = write_tx(&mut conn, |c| {
+            seed_all(c, app.random.as_ref(), now, &broker, &station)
+        })?;
+    } else if reset_admin_password {
+        let pw = app.random.password(16);
+        let hash = hash_password(&pw).map_err(anyhow::Error::msg)?;
+        diesel::update(operators::table.filter(operators::username.eq("admin")))
+            .set(operators::password_hash.eq(hash))
+            .execute(&mut *conn)?;
+        credentials.push(("Admin".into(), "admin".into(), pw));
+    }
+    let notices = entities::table
+        .inner_join(crate::db::schema::dovuti::table)
+        .filter(crate::db::schema::dovuti::state.eq(DovutoState::Payable.code()))
+        .filter(crate::db::schema::dovuti::notice_number.is_not_null())
+        .select((
+            entities::fiscal_code,
+            crate::db::schema::dovuti::notice_number.assume_not_null(),
+            crate::db::schema::dovuti::amount_cents,
+            crate::db::schema::dovuti::debtor_name,
+        ))
+        .order(crate::db::schema::dovuti::id.asc())
+        .limit(5)
+        .load(&mut *conn)?;
+    Ok(Report {
+        broker,
+        station,
+        credentials,
+        seeded: !exists,
+        notices,
+    })
+}
+
+/// A due type to create: (code, description, collection data, postal, spontaneous, fixed amount, form).
+type DueTypeSpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    bool,
+    bool,
+    Option<i64>,
+    Option<&'static str>,
+);
+
+const SPONTANEOUS_FORM: &str = r#"[{"name":"targa","label":"Targa del veicolo","type":"text","required":true,"pattern":"[A-Z0-9]{5,8}"},{"name":"data_verbale","label":"Data del verbale","type":"date","required":true},{"name":"numero_verbale","label":"Numero del verbale","type":"text","required":true,"max_length":20}]"#;
+
+fn seed_all(
+    c: &mut AnyConnection,
+    random: &dyn RandomSource,
+    now: NaiveDateTime,
+    broker: &str,
+    station: &str,
+) -> Result<Vec<(String, String, String)>, DbError> {
+    let rule = |e: String| DbError::Rule(e);
+    diesel::insert_into(brokers::table)
+        .values(&registry::NewBroker {
+            code: broker,
+            name: "Intermediario Demo",
+            created_at: now,
+        })
+        .execute(c)?;
+    let broker_id: i64 = brokers::table
+        .filter(brokers::code.eq(broker))
+        .select(brokers::id)
+        .first(c)?;
+    diesel::insert_into(stations::table)
+        .values(&registry::NewStation {
+            broker_id,
+            code: station,
+            aux_digit: 3,
+            primitive_version: "V2",
+            created_at: now,
+        })
+        .execute(c)?;
+    let station_id: i64 = stations::table
+        .filter(stations::code.eq(station))
+        .select(stations::id)
+        .first(c)?;
+
+    let mut credentials = Vec::new();
+    let specs: [(&str, &str, &str, &str, Vec<DueTypeSpec>); 2] = [
+        (
+            "c_demo",
+            "8000000001",
+            "Comune di Borgo Demo",
+            "01",
+            vec![
+                (
+                    "TARI",
+                    "Tassa rifiuti",
+                    "9/0101101IM/",
+                    true,
+                    false,
+                    None,
+                    None,
+                ),
+                (
+                    "MENSA",
+                    "Mensa scolastica",
+                    "9/0201133IM/",
+                    false,
+                    false,
+                    None,
+                    None,
+                ),
+                (
+                    "CDS",
+                    "Violazioni al Codice della Strada",
+                    "9/0101108TS/",
+                    false,
+                    false,
+                    None,
+                    None,
+                ),
+                (
+                    "CDS_SPONT",
+                    "Pagamento verbale (spontaneo)",
+                    "9/0101108TS/",
+                    false,
+                    true,
+                    None,
+                    Some(SPONTANEOUS_FORM),
+                ),
+            ],
+        ),
+        (
+            "aulss_demo",
+            "0200000002",
+            "Azienda ULSS Demo",
+            "02",
+            vec![
+                (
+                    "TICKET",
+                    "Ticket sanitario",
+                    "9/0301109SP/",
+                    false,
+                    false,
+                    None,
+                    None,
+                ),
+                (
+                    "CERT",
+                    "Certificato medico sportivo (spontaneo)",
+                    "9/0301109SP/",
+                    false,
+                    true,
+                    Some(4000),
+                    None,
+                ),
+            ],
+        ),
+    ];
+    let mut dovuti_specs = Vec::new();
+    for (n, (ipa, cf10, name, seg, dts)) in specs.iter().enumerate() {
+        let fiscal_code = people::partita_iva(cf10);
+        let ws_pw = random.password(16);
+        let ws_hash = hash_password(&ws_pw).map_err(rule)?;
+        diesel::insert_into(entities::table)
+            .values(&registry::NewEntity {
+                cod_ipa: ipa,
+                fiscal_code: &fiscal_code,
+                name,
+                sector: Some("Servizi al cittadino"),
+                email: Some("tributi@example.org"),
+                state: "ESERCIZIO",
+                station_id: Some(station_id),
+                segregation_code: seg,
+                ws_password_hash: Some(&ws_hash),
+                return_url: Some("http://127.0.0.1:9/portale/esito"),
+                created_at: now,
+                updated_at: now,
+            })
+            .execute(c)?;
+        credentials.push((format!("WS {ipa}"), ipa.to_string(), ws_pw));
+        let entity_id: i64 = entities::table
+            .filter(entities::cod_ipa.eq(ipa))
+            .select(entities::id)
+            .first(c)?;
+        for (k, (code, desc, coll, postal, spont, fixed, form)) in dts.iter().enumerate() {
+            let account = (n as u64 + 1) * 1000 + k as u64;
+            let bank = people::iban(account, false).map_err(|e| rule(e.to_string()))?;
+            let post = if *postal {
+                Some(people::iban(account, true).map_err(|e| rule(e.to_string()))?)
+            } else {
+                None
+            };
+            diesel::insert_into(due_types::table)
+                .values(&registry::NewDueType {
+                    entity_id,
+                    code,
+                    description: desc,
+                    bank_iban: Some(bank.as_str()),
+                    postal_iban: post.as_ref().map(|p| p.as_str()),
+                    postal_account_holder: post.as_ref().map(|_| *name),
+                    collection_data: coll,
+                    spontaneous: *spont,
+                    form_fields: *form,
+                    fixed_amount_cents: *fixed,
+                    default_bilancio: None,
+                    due_date_required: false,
+                    active: true,
+                    created_at: now,
+                    updated_at: now,
+                })
+                .execute(c)?;
+            if !spont {
+                let id: i64 = due_types::table
+                    .filter(due_types::entity_id.eq(entity_id))
+                    .filter(due_types::code.eq(code))
+                    .select(due_types::id)
+                    .first(c)?;
+                dovuti_specs.push((
+                    entity_id,
+                    id,
+                    *code,
+                    *coll,
+                    SegregationCode::parse(seg).map_err(|e| rule(e.to_string()))?,
+                ));
+            }
+        }
+        if n == 0 {
+            let pw = random.password(16);
+            let op = operator::insert(
+                c,
+                &operator::NewOperator {
+                    username: "operatore.borgo",
+                    full_name: "Operatore Comune di Borgo Demo",
+                    email: None,
+                    password_hash: &hash_password(&pw).map_err(rule)?,
+                    role: operator::ROLE_OPERATOR,
+                    created_at: now,
+                },
+            )?;
+            operator::grant_entity(c, op, entity_id, None)?;
+            credentials.push(("Operator".into(), "operatore.borgo".into(), pw));
+        }
+    }
+    let pw = random.password(16);
+    operator::insert(
+        c,
+        &operator::NewOperator {
+            username: "admin",
+            full_name: "Amministratore regionale",
+            email: None,
+            password_hash: &hash_password(&pw).map_err(rule)?,
+            role: operator::ROLE_ADMIN,
+            created_at: now,
+        },
+    )?;
+    credentials.insert(0, ("Admin".into(), "admin".into(), pw));
+    seed_dovuti(c, now, &dovuti_specs)?;
+    Ok(credentials)
+}
+
+/// 320 dovuti spread over the due types: 60 % payable, the rest paid, expired, cancelled...
+fn seed_dovuti(
+    c: &mut AnyConnection,
+    now: NaiveDateTime,
+    specs: &[(i64, i64, &str, &str, SegregationCode)],
+) -> Result<(), DbError> {
+    const PER_TYPE: usize = 80;
+    let mut rows = Vec::new();
+    for (t, (entity_id, due_type_id, code, coll, seg)) in specs.iter().enumerate() {
+        let iuvs = next_iuvs(c, *entity_id, *seg, PER_TYPE as i64)?;
+        for (i, iuv) in iuvs.into_iter().enumerate() {
+            let k = t * PER_TYPE + i;
+            let who = if k % 9 == 4 {
+                people::company(k)
+            } else {
+                people::person(k)
+            };
+            let state = match k % 20 {
+                12..=14 => DovutoState::Paid,
+                15 => DovutoState::Expired,
+                16 => DovutoState::Cancelled,
+                17 => DovutoState::PaymentStarted,
+                18 => DovutoState::Disabled,
+                _ => DovutoState::Payable,
+            };
+            let due = match (state, k % 20) {
+                (_, 19) => None,
+                (DovutoState::Expired, _) => Some(now.date() - Duration::days(30 + k as i64 % 60)),
+                _ => Some(now.date() + Duration::days(15 + (k as i64 * 13) % 180)),
+            };
+            let notice = NoticeNumber::from_iuv(AuxDigit::Three, None, &iuv)
+                .map_err(|e| DbError::Rule(e.to_string()))?;
+            let amount = 1000 + (k as i64 * 7919) % 48_000;
+            rows.push(NewDovuto {
+                entity_id: *entity_id,
+                due_type_id: *due_type_id,
+                iud: format!("DEMO-{code}-{k:06}"),
+                notice_number: Some(notice.as_str().to_owned()),
+                iuv: Some(iuv.as_str().to_owned()),
+                state: state.code().to_owned(),
+                debtor_kind: who.kind.to_owned(),
+                debtor_id: who.fiscal_code,
+                debtor_name: who.name,
+                debtor_email: Some(who.email),
+                amount_cents: amount,
+                due_date: due,
+                causale: format!(
+                    "/RFB/{iuv}/{}/TXT/{code} {}",
+                    crate::domain::AmountCents::from_cents(amount)
+                        .map(|a| a.to_string())
+                        .unwrap_or_default(),
+                    now.date().format("%Y")
+                ),
+                collection_data: coll.to_string(),
+                generate_iuv: true,
+                created_at: now,
+                updated_at: now,
+                iuv_assigned_at: Some(now),
+                paid_at: (state == DovutoState::Paid)
+                    .then_some(now - Duration::days(k as i64 % 20)),
+            });
+        }
+    }
+    dovuto::insert_many(c, &rows)?;
+    Ok(())
+}

@@ -1,0 +1,51 @@
+//! Every route in one place.
+
+use crate::app::AppState;
+use crate::db;
+use axum::extract::{DefaultBodyLimit, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use axum::{Json, Router};
+use std::time::Duration;
+use tower_http::trace::TraceLayer;
+
+/// Largest request body accepted by default (SOAP and upload routes set their own).
+pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+
+/// The whole HTTP surface of the gateway.
+pub fn router(state: AppState) -> Router {
+    Router::new()
+        .route("/", get(|| async { Redirect::to("/admin") }))
+        .route("/health", get(health))
+        .merge(crate::web::routes())
+        .fallback(|| async { crate::web::WebError::NotFound })
+        .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
+        .layer(TraceLayer::new_for_http())
+        .with_state(state)
+}
+
+/// `GET /health`: 200 when the database answers within two seconds, 503 otherwise.
+async fn health(State(state): State<AppState>) -> impl IntoResponse {
+    let backend = if state.db.url().is_postgres() {
+        "postgres"
+    } else {
+        "sqlite"
+    };
+    let check = tokio::time::timeout(Duration::from_secs(2), state.db.run(db::ping)).await;
+    let (status, database) = match check {
+        Ok(Ok(())) => (StatusCode::OK, "ok"),
+        Ok(Err(e)) => {
+            tracing::error!(error = %e, "health check: database error");
+            (StatusCode::SERVICE_UNAVAILABLE, "unavailable")
+        }
+        Err(_) => (StatusCode::SERVICE_UNAVAILABLE, "timeout"),
+    };
+    let body = serde_json::json!({
+        "status": if status == StatusCode::OK { "ok" } else { "error" },
+        "database": database,
+        "backend": backend,
+        "version": env!("CARGO_PKG_VERSION"),
+    });
+    (status, Json(body))
+}

@@ -1,0 +1,360 @@
+//! Back-office pages: dashboard, entities, due types, dovuti, event journal.
+//! Every query runs inside the operator's [`Scope`]: an entity operator never sees
+//! another entity's data.
+
+use super::session::Authenticated;
+use super::view::{date, euro, page_number, rome_time, url_encode, Pager};
+use super::WebError;
+use crate::app::AppState;
+use crate::db::models::{dovuto, dovuto::DovutoFilter, event, registry, Page, Scope};
+use crate::domain::{DovutoState, EntityState};
+use askama::Template;
+use axum::extract::{Query, State};
+use axum::response::Html;
+use serde::Deserialize;
+
+/// Rows per page in lists.
+const PAGE_SIZE: i64 = 25;
+
+/// What every back-office page shows in its header.
+pub struct Nav {
+    /// Operator's name.
+    pub user: String,
+    /// Whether the operator is a region admin.
+    pub is_admin: bool,
+    /// CSRF token for the logout form.
+    pub csrf: String,
+    /// Which menu entry is current.
+    pub active: &'static str,
+}
+
+impl Nav {
+    fn new(auth: &Authenticated, active: &'static str) -> Self {
+        Self {
+            user: auth.operator.full_name.clone(),
+            is_admin: auth.operator.is_admin(),
+            csrf: auth.csrf.clone(),
+            active,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "dashboard.html")]
+struct DashboardPage {
+    nav: Nav,
+    entities: usize,
+    due_types: usize,
+    states: Vec<(String, &'static str, i64)>,
+    total: i64,
+}
+
+/// `GET /admin`.
+pub async fn dashboard(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Html<String>, WebError> {
+    let scope = auth.scope.clone();
+    let (entities, due_types, counts) = state
+        .db
+        .run(move |c| {
+            Ok((
+                registry::list_entities(c, &scope)?.len(),
+                registry::list_due_types(c, &scope)?.len(),
+                dovuto::count_by_state(c, &scope)?,
+            ))
+        })
+        .await?;
+    let total = counts.iter().map(|(_, n)| n).sum();
+    let states = counts
+        .into_iter()
+        .map(|(code, n)| {
+            let label = DovutoState::from_code(&code).map_or("?", DovutoState::label);
+            (code, label, n)
+        })
+        .collect();
+    let page = DashboardPage {
+        nav: Nav::new(&auth, "dashboard"),
+        entities,
+        due_types,
+        states,
+        total,
+    };
+    Ok(Html(page.render()?))
+}
+
+struct EntityView {
+    cod_ipa: String,
+    fiscal_code: String,
+    name: String,
+    state: String,
+    segregation_code: String,
+}
+
+#[derive(Template)]
+#[template(path = "entities.html")]
+struct EntitiesPage {
+    nav: Nav,
+    rows: Vec<EntityView>,
+}
+
+/// `GET /admin/entities`.
+pub async fn entities(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Html<String>, WebError> {
+    let scope = auth.scope.clone();
+    let rows = state
+        .db
+        .run(move |c| registry::list_entities(c, &scope))
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|e| EntityView {
+            state: EntityState::from_code(&e.state)
+                .map_or(e.state.clone(), |s| s.code().to_owned()),
+            cod_ipa: e.cod_ipa,
+            fiscal_code: e.fiscal_code,
+            name: e.name,
+            segregation_code: e.segregation_code,
+        })
+        .collect();
+    Ok(Html(
+        EntitiesPage {
+            nav: Nav::new(&auth, "entities"),
+            rows,
+        }
+        .render()?,
+    ))
+}
+
+struct DueTypeView {
+    entity: String,
+    code: String,
+    description: String,
+    iban: String,
+    postal: bool,
+    collection_data: String,
+    spontaneous: bool,
+    amount: String,
+    active: bool,
+}
+
+#[derive(Template)]
+#[template(path = "due_types.html")]
+struct DueTypesPage {
+    nav: Nav,
+    rows: Vec<DueTypeView>,
+}
+
+/// `GET /admin/due-types`.
+pub async fn due_types(
+    State(state): State<AppState>,
+    auth: Authenticated,
+) -> Result<Html<String>, WebError> {
+    let scope = auth.scope.clone();
+    let rows = state
+        .db
+        .run(move |c| registry::list_due_types(c, &scope))
+        .await?;
+    let rows = rows
+        .into_iter()
+        .map(|(d, entity)| DueTypeView {
+            entity,
+            code: d.code,
+            description: d.description,
+            iban: d
+                .bank_iban
+                .clone()
+                .or(d.postal_iban.clone())
+                .unwrap_or_default(),
+            postal: d.postal_iban.is_some(),
+            collection_data: d.collection_data,
+            spontaneous: d.spontaneous,
+            amount: d
+                .fixed_amount_cents
+                .map(euro)
+                .unwrap_or_else(|| "libero".into()),
+            active: d.active,
+        })
+        .collect();
+    Ok(Html(
+        DueTypesPage {
+            nav: Nav::new(&auth, "due-types"),
+            rows,
+        }
+        .render()?,
+    ))
+}
+
+/// Search parameters of the dovuti list.
+#[derive(Debug, Default, Deserialize)]
+pub struct DovutiQuery {
+    iuv: Option<String>,
+    iud: Option<String>,
+    cf: Option<String>,
+    state: Option<String>,
+    page: Option<String>,
+}
+
+fn non_empty(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+struct DovutoView {
+    entity: String,
+    due_type: String,
+    iud: String,
+    iuv: String,
+    notice: String,
+    debtor: String,
+    debtor_id: String,
+    amount: String,
+    due_date: String,
+    state: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "dovuti.html")]
+struct DovutiPage {
+    nav: Nav,
+    rows: Vec<DovutoView>,
+    pager: Pager,
+    iuv: String,
+    iud: String,
+    cf: String,
+    states: Vec<(&'static str, &'static str, bool)>,
+}
+
+/// `GET /admin/dovuti`: search by IUV, IUD, debtor fiscal code and state; paginated.
+pub async fn dovuti(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<DovutiQuery>,
+) -> Result<Html<String>, WebError> {
+    let filter = DovutoFilter {
+        iuv: non_empty(&q.iuv),
+        iud: non_empty(&q.iud),
+        debtor_id: non_empty(&q.cf),
+        state: non_empty(&q.state).filter(|s| DovutoState::from_code(s).is_some()),
+        entity_id: None,
+    };
+    let page = Page::new(page_number(&q.page), PAGE_SIZE);
+    let (scope, f) = (auth.scope.clone(), filter.clone());
+    let paged = app
+        .db
+        .run(move |c| dovuto::search(c, &scope, &f, page))
+        .await?;
+    let query = [
+        ("iuv", &filter.iuv),
+        ("iud", &filter.iud),
+        ("cf", &filter.debtor_id),
+        ("state", &filter.state),
+    ]
+    .iter()
+    .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}&", url_encode(v))))
+    .collect::<String>();
+    let pager = Pager::new(&paged, query);
+    let rows = paged
+        .rows
+        .into_iter()
+        .map(|(d, entity, due_type)| DovutoView {
+            entity,
+            due_type,
+            iud: d.iud,
+            iuv: d.iuv.unwrap_or_default(),
+            notice: d.notice_number.unwrap_or_default(),
+            debtor: d.debtor_name,
+            debtor_id: d.debtor_id,
+            amount: euro(d.amount_cents),
+            due_date: date(&d.due_date),
+            state: DovutoState::from_code(&d.state).map_or("?", DovutoState::label),
+        })
+        .collect();
+    let states = DovutoState::ALL
+        .iter()
+        .map(|s| {
+            (
+                s.code(),
+                s.label(),
+                filter.state.as_deref() == Some(s.code()),
+            )
+        })
+        .collect();
+    let page = DovutiPage {
+        states,
+        nav: Nav::new(&auth, "dovuti"),
+        rows,
+        pager,
+        iuv: filter.iuv.unwrap_or_default(),
+        iud: filter.iud.unwrap_or_default(),
+        cf: filter.debtor_id.unwrap_or_default(),
+    };
+    Ok(Html(page.render()?))
+}
+
+/// Paging parameter only.
+#[derive(Debug, Default, Deserialize)]
+pub struct PageQuery {
+    page: Option<String>,
+}
+
+struct EventView {
+    at: String,
+    interface: String,
+    operation: String,
+    direction: String,
+    entity: String,
+    iuv: String,
+    outcome: String,
+    fault: String,
+    duration_ms: i64,
+    correlation_id: String,
+}
+
+#[derive(Template)]
+#[template(path = "events.html")]
+struct EventsPage {
+    nav: Nav,
+    rows: Vec<EventView>,
+    pager: Pager,
+}
+
+/// `GET /admin/events`: the event journal.
+pub async fn events(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Query(q): Query<PageQuery>,
+) -> Result<Html<String>, WebError> {
+    let page = Page::new(page_number(&q.page), PAGE_SIZE);
+    let scope: Scope = auth.scope.clone();
+    let paged = app.db.run(move |c| event::list(c, &scope, page)).await?;
+    let pager = Pager::new(&paged, String::new());
+    let rows = paged
+        .rows
+        .into_iter()
+        .map(|(e, entity)| EventView {
+            at: rome_time(&e.occurred_at),
+            interface: e.interface,
+            operation: e.operation,
+            direction: e.direction,
+            entity: entity.unwrap_or_default(),
+            iuv: e.iuv.unwrap_or_default(),
+            outcome: e.outcome,
+            fault: e.fault_code.unwrap_or_default(),
+            duration_ms: e.duration_ms,
+            correlation_id: e.correlation_id,
+        })
+        .collect();
+    Ok(Html(
+        EventsPage {
+            nav: Nav::new(&auth, "events"),
+            rows,
+            pager,
+        }
+        .render()?,
+    ))
+}

@@ -1,0 +1,182 @@
+//! Operator login and logout: argon2 passwords, a database-backed session cookie, CSRF
+//! tokens on every form, one generic error for every failure, and throttling per user
+//! and per address.
+
+use super::session::{cookie, set_cookie, Authenticated, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
+use super::WebError;
+use crate::app::AppState;
+use crate::db::models::{operator, session, session::ThrottlePolicy};
+use crate::security::{ct_eq, sha256_hex, verify_against_dummy, verify_password};
+use askama::Template;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::Duration;
+use serde::Deserialize;
+use std::net::SocketAddr;
+
+/// The only message a failed login ever shows.
+pub const LOGIN_FAILED: &str =
+    "Credenziali non valide, oppure troppi tentativi: riprova più tardi.";
+
+#[derive(Template)]
+#[template(path = "login.html")]
+struct LoginPage<'a> {
+    csrf: &'a str,
+    error: Option<&'a str>,
+    username: &'a str,
+}
+
+/// Renders the login form with a fresh CSRF token (also set as a cookie).
+fn login_form(
+    state: &AppState,
+    status: StatusCode,
+    error: Option<&str>,
+    username: &str,
+) -> Result<Response, WebError> {
+    let csrf = state.random.token_hex(16);
+    let html = LoginPage {
+        csrf: &csrf,
+        error,
+        username,
+    }
+    .render()?;
+    let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, state.config.cookie_secure);
+    Ok((status, [(header::SET_COOKIE, cookie)], Html(html)).into_response())
+}
+
+/// `GET /admin/login`.
+pub async fn login_page(State(state): State<AppState>) -> Result<Response, WebError> {
+    login_form(&state, StatusCode::OK, None, "")
+}
+
+/// The login form.
+#[derive(Debug, Deserialize)]
+pub struct LoginForm {
+    username: String,
+    password: String,
+    csrf: String,
+}
+
+/// `POST /admin/login`.
+pub async fn login_submit(
+    State(state): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    Form(form): Form<LoginForm>,
+) -> Result<Response, WebError> {
+    let expected = cookie(&headers, LOGIN_CSRF_COOKIE).unwrap_or_default();
+    if expected.is_empty() || !ct_eq(&expected, &form.csrf) {
+        return login_form(
+            &state,
+            StatusCode::BAD_REQUEST,
+            Some("Il modulo è scaduto: riprova."),
+            &form.username,
+        );
+    }
+    let username = form.username.trim().to_lowercase();
+    let user_key = format!("user:{username}");
+    let ip_key = format!("ip:{}", peer.ip());
+    let cfg = &state.config;
+    let per_user = ThrottlePolicy {
+        max_failures: cfg.login_max_failures,
+        window: Duration::minutes(cfg.login_window_minutes),
+        lockout: Duration::minutes(cfg.login_lockout_minutes),
+    };
+    let per_ip = ThrottlePolicy {
+        max_failures: cfg.login_max_failures.saturating_mul(4),
+        ..per_user
+    };
+    let now = state.now();
+
+    let (locked, found) = {
+        let (u, i, name) = (user_key.clone(), ip_key.clone(), username.clone());
+        state
+            .db
+            .run(move |c| {
+                let locked = session::is_locked(c, &u, now)? || session::is_locked(c, &i, now)?;
+                Ok((locked, operator::by_username(c, &name)?))
+            })
+            .await?
+    };
+    // Verify on a blocking thread (argon2 is deliberately slow); unknown users cost the same.
+    let password = form.password;
+    let ok_operator = tokio::task::spawn_blocking(move || match found {
+        Some(op) if op.active && verify_password(&op.password_hash, &password) => Some(op),
+        Some(_) => None,
+        None => {
+            verify_against_dummy(&password);
+            None
+        }
+    })
+    .await
+    .map_err(WebError::internal)?;
+
+    let Some(op) = ok_operator.filter(|_| !locked) else {
+        let (u, i) = (user_key, ip_key);
+        state
+            .db
+            .run(move |c| {
+                session::record_failure(c, &u, now, per_user)?;
+                session::record_failure(c, &i, now, per_ip)
+            })
+            .await?;
+        tracing::warn!(remote = %peer.ip(), "failed back-office login");
+        let status = if locked {
+            StatusCode::TOO_MANY_REQUESTS
+        } else {
+            StatusCode::UNAUTHORIZED
+        };
+        return login_form(&state, status, Some(LOGIN_FAILED), &form.username);
+    };
+
+    let token = state.random.token_hex(32);
+    let csrf = state.random.token_hex(16);
+    let ttl = Duration::minutes(cfg.session_ttl_minutes);
+    let (hash, op_id) = (sha256_hex(&token), op.id);
+    state
+        .db
+        .run(move |c| {
+            session::clear(c, &user_key)?;
+            session::create(c, &hash, op_id, &csrf, now, ttl)?;
+            operator::touch_login(c, op_id, now)
+        })
+        .await?;
+    tracing::info!(operator = %op.username, "back-office login");
+    let mut resp = Redirect::to("/admin").into_response();
+    let headers = resp.headers_mut();
+    let secure = cfg.cookie_secure;
+    for c in [
+        set_cookie(SESSION_COOKIE, &token, ttl.num_seconds(), secure),
+        set_cookie(LOGIN_CSRF_COOKIE, "", 0, secure),
+    ] {
+        if let Ok(v) = c.parse() {
+            headers.append(header::SET_COOKIE, v);
+        }
+    }
+    Ok(resp)
+}
+
+/// The logout form (carries the session's CSRF token).
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /admin/logout`.
+pub async fn logout(
+    State(state): State<AppState>,
+    auth: Authenticated,
+    Form(form): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&form.csrf)?;
+    let now = state.now();
+    let hash = auth.token_hash.clone();
+    state
+        .db
+        .run(move |c| session::delete(c, &hash, now))
+        .await?;
+    let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.cookie_secure);
+    Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/admin/login")).into_response())
+}

@@ -1,0 +1,47 @@
+//! Back office (and later front office): server-rendered pages.
+//!
+//! Pages are askama templates under `src/web/templates`; every page handler lives in a
+//! module by area (`auth`, `admin`) and returns `Result<_, WebError>`.
+
+pub mod admin;
+pub mod auth;
+pub mod error;
+pub mod session;
+pub mod view;
+
+use crate::app::AppState;
+use axum::http::header;
+use axum::response::IntoResponse;
+use axum::routing::{get, post};
+use axum::Router;
+
+pub use error::WebError;
+
+/// The stylesheet, compiled into the binary.
+const ADMIN_CSS: &str = include_str!("static/admin.css");
+
+/// Routes of the back office.
+pub fn routes() -> Router<AppState> {
+    Router::new()
+        .route(
+            "/admin/login",
+            get(auth::login_page).post(auth::login_submit),
+        )
+        .route("/admin/logout", post(auth::logout))
+        .route("/admin", get(admin::dashboard))
+        .route("/admin/entities", get(admin::entities))
+        .route("/admin/due-types", get(admin::due_types))
+        .route("/admin/dovuti", get(admin::dovuti))
+        .route("/admin/events", get(admin::events))
+        .route("/static/admin.css", get(stylesheet))
+}
+
+async fn stylesheet() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        ADMIN_CSS,
+    )
+}

@@ -1,0 +1,86 @@
+//! Session cookies and the `Authenticated` extractor.
+
+use super::WebError;
+use crate::app::AppState;
+use crate::db::models::{operator, operator::Operator, session, Scope};
+use crate::security::{ct_eq, sha256_hex};
+use axum::extract::FromRequestParts;
+use axum::http::{header, request::Parts, HeaderMap};
+
+/// Session cookie name.
+pub const SESSION_COOKIE: &str = "mypay_session";
+/// Cookie holding the login form's CSRF token (before a session exists).
+pub const LOGIN_CSRF_COOKIE: &str = "mypay_login_csrf";
+
+/// Reads a cookie value from the request headers.
+pub fn cookie(headers: &HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get_all(header::COOKIE)
+        .iter()
+        .filter_map(|v| v.to_str().ok())
+        .flat_map(|v| v.split(';'))
+        .filter_map(|pair| pair.trim().split_once('='))
+        .find(|(k, _)| *k == name)
+        .map(|(_, v)| v.to_owned())
+}
+
+/// A `Set-Cookie` value: HttpOnly, SameSite=Lax, path `/`; `max_age` 0 deletes it.
+pub fn set_cookie(name: &str, value: &str, max_age_secs: i64, secure: bool) -> String {
+    format!(
+        "{name}={value}; Path=/; HttpOnly; SameSite=Lax; Max-Age={max_age_secs}{}",
+        if secure { "; Secure" } else { "" }
+    )
+}
+
+/// A logged-in operator, with what they may see and their session's CSRF token.
+pub struct Authenticated {
+    /// The operator.
+    pub operator: Operator,
+    /// Visibility.
+    pub scope: Scope,
+    /// CSRF token every form of this session must carry.
+    pub csrf: String,
+    /// Hash of the session token (to end the session).
+    pub token_hash: String,
+}
+
+impl Authenticated {
+    /// Rejects a form whose CSRF token is not this session's.
+    pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
+        if ct_eq(&self.csrf, submitted) {
+            Ok(())
+        } else {
+            Err(WebError::BadRequest(
+                "Il modulo è scaduto o non valido: ricarica la pagina e riprova.".into(),
+            ))
+        }
+    }
+}
+
+impl FromRequestParts<AppState> for Authenticated {
+    type Rejection = WebError;
+
+    async fn from_request_parts(parts: &mut Parts, state: &AppState) -> Result<Self, WebError> {
+        let token = cookie(&parts.headers, SESSION_COOKIE).ok_or(WebError::LoginRequired)?;
+        let token_hash = sha256_hex(&token);
+        let now = state.now();
+        let lookup_hash = token_hash.clone();
+        let found = state
+            .db
+            .run(move |c| {
+                let Some((op, csrf)) = session::find(c, &lookup_hash, now)? else {
+                    return Ok(None);
+                };
+                let scope = operator::scope_of(c, &op)?;
+                Ok(Some((op, csrf, scope)))
+            })
+            .await?;
+        let (operator, csrf, scope) = found.ok_or(WebError::LoginRequired)?;
+        Ok(Self {
+            operator,
+            scope,
+            csrf,
+            token_hash,
+        })
+    }
+}
