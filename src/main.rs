@@ -8,8 +8,12 @@ fn main() -> ExitCode {
     match mypay::cli::run(cli) {
         Ok(()) => ExitCode::SUCCESS,
         Err(e) => {
-            // One clear line; the cause chain is joined with ": ".
-            eprintln!("error: {e:#}");
+            // One clear line: the cause chain joined with ": ", line breaks folded.
+            let line = format!("{e:#}")
+                .split_whitespace()
+                .collect::<Vec<_>>()
+                .join(" ");
+            eprintln!("error: {line}");
             ExitCode::FAILURE
         }
     }

@@ -44,19 +44,42 @@ macro_rules! with_backend {
 pub enum DbError {
     /// A query failed.
     #[error("database query failed: {0}")]
-    Query(#[from] diesel::result::Error),
+    Query(diesel::result::Error),
     /// No connection could be had from the pool in time.
     #[error("database unavailable: {0}")]
-    Pool(#[from] r2d2::PoolError),
+    Pool(r2d2::PoolError),
+    /// The database could not be reached when opening the pool.
+    #[error("cannot connect: {0}")]
+    Connect(String),
     /// The blocking task was cancelled or panicked.
     #[error("database task failed: {0}")]
-    Join(#[from] tokio::task::JoinError),
+    Join(tokio::task::JoinError),
     /// Migrations could not be applied.
     #[error("database migration failed: {0}")]
     Migration(String),
     /// A domain rule was broken while writing (e.g. IUV progressive exhausted).
     #[error("{0}")]
     Rule(String),
+}
+
+// Manual conversions: the message already includes the cause, so no `source()` chain
+// (which would print it twice).
+impl From<diesel::result::Error> for DbError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Query(e)
+    }
+}
+
+impl From<r2d2::PoolError> for DbError {
+    fn from(e: r2d2::PoolError) -> Self {
+        Self::Pool(e)
+    }
+}
+
+impl From<tokio::task::JoinError> for DbError {
+    fn from(e: tokio::task::JoinError) -> Self {
+        Self::Join(e)
+    }
 }
 
 impl DbError {
@@ -130,11 +153,17 @@ impl Db {
                 })?;
             }
         }
+        let manager = Manager { url: url.clone() };
+        // Fail fast with the real reason instead of letting the pool retry for seconds.
+        let first = manager
+            .connect()
+            .map_err(|e| DbError::Connect(e.to_string()))?;
+        drop(first);
         let pool = r2d2::Pool::builder()
             .max_size(size.max(1))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
-            .build(Manager { url: url.clone() })?;
+            .build_unchecked(manager);
         Ok(Self {
             pool,
             url: url.clone(),

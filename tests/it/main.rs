@@ -1,0 +1,10 @@
+//! Integration tests: one binary, a module per area. Every test gets its own database
+//! (SQLite temp file, or PostgreSQL when `TEST_DATABASE_URL` is set).
+
+mod support;
+
+mod admin;
+mod cli;
+mod health;
+mod iuv;
+mod login;
