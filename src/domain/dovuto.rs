@@ -87,16 +87,19 @@ impl DovutoState {
     /// cancelled or expired position still makes it paid (and is flagged upstream).
     pub fn can_become(self, next: Self) -> bool {
         use DovutoState::*;
-        match (self, next) {
-            (Draft, Payable | Cancelled | Error) => true,
-            (Payable, PaymentStarted | Paid | Cancelled | Expired | Disabled) => true,
-            (PaymentStarted, Paid | Payable | Expired) => true,
-            (Expired, Payable | Paid | Cancelled) => true,
-            (Disabled, Payable | Cancelled | Paid) => true,
-            (Cancelled, Paid) => true,
-            (Error, Payable | Cancelled) => true,
-            _ => false,
-        }
+        matches!(
+            (self, next),
+            (Draft, Payable | Cancelled | Error)
+                | (
+                    Payable,
+                    PaymentStarted | Paid | Cancelled | Expired | Disabled
+                )
+                | (PaymentStarted, Paid | Payable | Expired)
+                | (Expired, Payable | Paid | Cancelled)
+                | (Disabled, Payable | Cancelled | Paid)
+                | (Cancelled, Paid)
+                | (Error, Payable | Cancelled)
+        )
     }
 }
 
