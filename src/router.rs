@@ -8,7 +8,8 @@ use axum::response::{IntoResponse, Redirect};
 use axum::routing::get;
 use axum::{Json, Router};
 use std::time::Duration;
-use tower_http::trace::TraceLayer;
+use tower_http::trace::{DefaultMakeSpan, DefaultOnResponse, TraceLayer};
+use tracing::Level;
 
 /// Largest request body accepted by default (SOAP and upload routes set their own).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
@@ -21,7 +22,11 @@ pub fn router(state: AppState) -> Router {
         .merge(crate::web::routes())
         .fallback(|| async { crate::web::WebError::NotFound })
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
-        .layer(TraceLayer::new_for_http())
+        .layer(
+            TraceLayer::new_for_http()
+                .make_span_with(DefaultMakeSpan::new().level(Level::INFO))
+                .on_response(DefaultOnResponse::new().level(Level::INFO)),
+        )
         .with_state(state)
 }
 

@@ -5,7 +5,7 @@
 use super::session::{cookie, set_cookie, Authenticated, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use super::WebError;
 use crate::app::AppState;
-use crate::db::models::{operator, session, session::ThrottlePolicy};
+use crate::db::models::{event, operator, session, session::ThrottlePolicy};
 use crate::security::{ct_eq, sha256_hex, verify_against_dummy, verify_password};
 use askama::Template;
 use axum::extract::{ConnectInfo, State};
@@ -89,6 +89,23 @@ pub async fn login_submit(
         ..per_user
     };
     let now = state.now();
+    let started = std::time::Instant::now();
+    let attempted = format!("username={username}");
+    let journal =
+        move |outcome: &str, fault: Option<&str>, operator_id: Option<i64>| event::NewEvent {
+            occurred_at: now,
+            correlation_id: super::error::correlation_id(),
+            interface: "web".into(),
+            operation: "login".into(),
+            direction: "IN".into(),
+            outcome: outcome.into(),
+            fault_code: fault.map(str::to_owned),
+            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            remote_addr: Some(peer.ip().to_string()),
+            operator_id,
+            request: Some(attempted.clone()),
+            ..event::NewEvent::default()
+        };
 
     let (locked, found) = {
         let (u, i, name) = (user_key.clone(), ip_key.clone(), username.clone());
@@ -115,11 +132,21 @@ pub async fn login_submit(
 
     let Some(op) = ok_operator.filter(|_| !locked) else {
         let (u, i) = (user_key, ip_key);
+        let entry = journal(
+            "KO",
+            Some(if locked {
+                "LOGIN_THROTTLED"
+            } else {
+                "LOGIN_FAILED"
+            }),
+            None,
+        );
         state
             .db
             .run(move |c| {
                 session::record_failure(c, &u, now, per_user)?;
-                session::record_failure(c, &i, now, per_ip)
+                session::record_failure(c, &i, now, per_ip)?;
+                event::record(c, &entry)
             })
             .await?;
         tracing::warn!(remote = %peer.ip(), "failed back-office login");
@@ -135,12 +162,14 @@ pub async fn login_submit(
     let csrf = state.random.token_hex(16);
     let ttl = Duration::minutes(cfg.session_ttl_minutes);
     let (hash, op_id) = (sha256_hex(&token), op.id);
+    let entry = journal("OK", None, Some(op_id));
     state
         .db
         .run(move |c| {
             session::clear(c, &user_key)?;
             session::create(c, &hash, op_id, &csrf, now, ttl)?;
-            operator::touch_login(c, op_id, now)
+            operator::touch_login(c, op_id, now)?;
+            event::record(c, &entry)
         })
         .await?;
     tracing::info!(operator = %op.username, "back-office login");

@@ -175,4 +175,25 @@ async fn repeated_failures_are_throttled_even_with_the_right_password() {
     // Another operator is not locked by the admin's failures.
     let ok = b.login("operatore.borgo", &creds["operatore.borgo"]).await;
     assert_eq!(ok.status, 303);
+    // Every attempt is journaled, failures with their reason, never with the password.
+    use diesel::prelude::*;
+    use mypay::db::schema::events;
+    let mut c = s.state.db.get().unwrap();
+    let rows: Vec<(String, Option<String>, Option<String>)> = events::table
+        .filter(events::operation.eq("login"))
+        .select((events::outcome, events::fault_code, events::request))
+        .order(events::id.asc())
+        .load(&mut *c)
+        .unwrap();
+    assert_eq!(rows.len(), 9);
+    assert_eq!(
+        rows.iter()
+            .filter(|r| r.1.as_deref() == Some("LOGIN_THROTTLED"))
+            .count(),
+        2
+    );
+    assert_eq!(rows.last().unwrap().0, "OK");
+    assert!(rows
+        .iter()
+        .all(|r| !r.2.as_deref().unwrap_or_default().contains("bad")));
 }
