@@ -1,0 +1,206 @@
+//! Headless Chromium drives the back office like a person: log in through the form,
+//! search dovuti, log out. Talks W3C WebDriver to Debian's `chromedriver` directly.
+//!
+//! `scripts/test` installs `chromium` + `chromium-driver` and sets `MYPAY_REQUIRE_BROWSER=1`,
+//! so there a missing browser is a failure; a bare `cargo test` without them skips.
+
+use crate::support::TestServer;
+use base64::Engine;
+use serde_json::{json, Value};
+use std::process::{Child, Command, Stdio};
+use std::time::Duration;
+
+const ELEMENT: &str = "element-6066-11e4-a52e-4f735466cecf";
+
+struct Driver {
+    child: Child,
+    http: reqwest::Client,
+    base: String,
+    session: String,
+    _profile: tempfile::TempDir,
+}
+
+impl Driver {
+    async fn start() -> Option<Self> {
+        let exe = ["/usr/bin/chromedriver", "/usr/lib/chromium/chromedriver"]
+            .into_iter()
+            .find(|p| std::path::Path::new(p).exists());
+        let Some(exe) = exe else {
+            assert!(
+                std::env::var("MYPAY_REQUIRE_BROWSER").is_err(),
+                "chromedriver is not installed"
+            );
+            eprintln!("skipping browser test: chromedriver not installed");
+            return None;
+        };
+        let port = std::net::TcpListener::bind("127.0.0.1:0")
+            .unwrap()
+            .local_addr()
+            .unwrap()
+            .port();
+        let child = Command::new(exe)
+            .arg(format!("--port={port}"))
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap();
+        let http = reqwest::Client::new();
+        let base = format!("http://127.0.0.1:{port}");
+        for _ in 0..100 {
+            if http.get(format!("{base}/status")).send().await.is_ok() {
+                break;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        let profile = tempfile::tempdir().unwrap();
+        let caps = json!({"capabilities": {"alwaysMatch": {"browserName": "chrome", "goog:chromeOptions": {
+            "binary": "/usr/bin/chromium",
+            "args": ["--headless", "--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-quic",
+                     "--no-first-run", "--disable-background-networking", "--disable-component-update",
+                     "--disable-sync", "--window-size=1400,1000", format!("--user-data-dir={}", profile.path().display())]
+        }}}});
+        let resp: Value = http
+            .post(format!("{base}/session"))
+            .json(&caps)
+            .send()
+            .await
+            .unwrap()
+            .json()
+            .await
+            .unwrap();
+        let session = resp["value"]["sessionId"]
+            .as_str()
+            .unwrap_or_else(|| panic!("no session: {resp}"))
+            .to_owned();
+        Some(Self {
+            child,
+            http,
+            base,
+            session,
+            _profile: profile,
+        })
+    }
+
+    async fn call(&self, method: reqwest::Method, path: &str, body: Option<Value>) -> Value {
+        let url = format!("{}/session/{}{path}", self.base, self.session);
+        let mut req = self.http.request(method, url);
+        if let Some(b) = body {
+            req = req.json(&b);
+        }
+        let v: Value = req.send().await.unwrap().json().await.unwrap();
+        assert!(v["value"].get("error").is_none(), "webdriver {path}: {v}");
+        v["value"].clone()
+    }
+
+    async fn go(&self, url: &str) {
+        self.call(reqwest::Method::POST, "/url", Some(json!({ "url": url })))
+            .await;
+    }
+
+    async fn find(&self, css: &str) -> String {
+        let v = self
+            .call(
+                reqwest::Method::POST,
+                "/element",
+                Some(json!({"using": "css selector", "value": css})),
+            )
+            .await;
+        v[ELEMENT]
+            .as_str()
+            .unwrap_or_else(|| panic!("no element for {css}: {v}"))
+            .to_owned()
+    }
+
+    async fn type_into(&self, css: &str, text: &str) {
+        let id = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/value"),
+            Some(json!({ "text": text })),
+        )
+        .await;
+    }
+
+    async fn click(&self, css: &str) {
+        let id = self.find(css).await;
+        self.call(
+            reqwest::Method::POST,
+            &format!("/element/{id}/click"),
+            Some(json!({})),
+        )
+        .await;
+    }
+
+    async fn text(&self, css: &str) -> String {
+        let id = self.find(css).await;
+        self.call(reqwest::Method::GET, &format!("/element/{id}/text"), None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    async fn url(&self) -> String {
+        self.call(reqwest::Method::GET, "/url", None)
+            .await
+            .as_str()
+            .unwrap()
+            .to_owned()
+    }
+
+    /// Saves a screenshot under target/screenshots for people to look at.
+    async fn screenshot(&self, name: &str) {
+        let b64 = self.call(reqwest::Method::GET, "/screenshot", None).await;
+        let png = base64::engine::general_purpose::STANDARD
+            .decode(b64.as_str().unwrap())
+            .unwrap();
+        assert!(png.starts_with(b"\x89PNG"));
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("target/screenshots");
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::write(dir.join(format!("{name}.png")), png).unwrap();
+    }
+}
+
+impl Drop for Driver {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[tokio::test]
+async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
+    let Some(d) = Driver::start().await else {
+        return;
+    };
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+
+    d.go(&format!("{}/admin", s.base)).await;
+    assert!(d.url().await.ends_with("/admin/login"));
+    d.type_into("input[name=username]", "admin").await;
+    d.type_into("input[name=password]", "wrong password").await;
+    d.click("button[type=submit]").await;
+    assert!(d.text(".alert").await.starts_with("Credenziali non valide"));
+
+    d.type_into("input[name=password]", &creds["admin"]).await;
+    d.click("button[type=submit]").await;
+    assert!(d.url().await.ends_with("/admin"));
+    assert_eq!(d.text("h1").await, "Cruscotto");
+    d.screenshot("dashboard").await;
+
+    d.go(&format!("{}/admin/dovuti", s.base)).await;
+    d.click("select[name=state] option[value=COMPLETATO]").await;
+    d.click("form.search button").await;
+    assert!(d.url().await.contains("state=COMPLETATO"));
+    assert!(d.text(".pager span").await.starts_with("48 risultati"));
+    d.screenshot("dovuti").await;
+
+    d.click("form.logout button").await;
+    assert!(d.url().await.ends_with("/admin/login"));
+    d.go(&format!("{}/admin/dovuti", s.base)).await;
+    assert!(
+        d.url().await.ends_with("/admin/login"),
+        "the session is gone"
+    );
+}
