@@ -6,8 +6,8 @@ use super::session::Authenticated;
 use super::view::{date, euro, page_number, rome_time, url_encode, Pager};
 use super::WebError;
 use crate::app::AppState;
-use crate::db::models::{dovuto, dovuto::DovutoFilter, event, registry, Page, Scope};
-use crate::domain::{DovutoState, EntityState};
+use crate::db::models::{dovuto, dovuto::DovutoFilter, event, registry, Page};
+use crate::domain::DovutoState;
 use askama::Template;
 use axum::extract::{Query, State};
 use axum::response::Html;
@@ -54,14 +54,12 @@ pub async fn dashboard(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Html<String>, WebError> {
-    let scope = auth.scope.clone();
-    let (entities, due_types, counts) = state
-        .db
-        .run(move |c| {
+    let (entities, due_types, counts) = auth
+        .query(&state, |c, scope| {
             Ok((
-                registry::list_entities(c, &scope)?.len(),
-                registry::list_due_types(c, &scope)?.len(),
-                dovuto::count_by_state(c, &scope)?,
+                registry::list_entities(c, scope)?.len(),
+                registry::list_due_types(c, scope)?.len(),
+                dovuto::count_by_state(c, scope)?,
             ))
         })
         .await?;
@@ -103,16 +101,11 @@ pub async fn entities(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Html<String>, WebError> {
-    let scope = auth.scope.clone();
-    let rows = state
-        .db
-        .run(move |c| registry::list_entities(c, &scope))
-        .await?;
+    let rows = auth.query(&state, registry::list_entities).await?;
     let rows = rows
         .into_iter()
         .map(|e| EntityView {
-            state: EntityState::from_code(&e.state)
-                .map_or(e.state.clone(), |s| s.code().to_owned()),
+            state: e.state,
             cod_ipa: e.cod_ipa,
             fiscal_code: e.fiscal_code,
             name: e.name,
@@ -152,11 +145,7 @@ pub async fn due_types(
     State(state): State<AppState>,
     auth: Authenticated,
 ) -> Result<Html<String>, WebError> {
-    let scope = auth.scope.clone();
-    let rows = state
-        .db
-        .run(move |c| registry::list_due_types(c, &scope))
-        .await?;
+    let rows = auth.query(&state, registry::list_due_types).await?;
     let rows = rows
         .into_iter()
         .map(|(d, entity)| DueTypeView {
@@ -243,10 +232,9 @@ pub async fn dovuti(
         entity_id: None,
     };
     let page = Page::new(page_number(&q.page), PAGE_SIZE);
-    let (scope, f) = (auth.scope.clone(), filter.clone());
-    let paged = app
-        .db
-        .run(move |c| dovuto::search(c, &scope, &f, page))
+    let f = filter.clone();
+    let paged = auth
+        .query(&app, move |c, scope| dovuto::search(c, scope, &f, page))
         .await?;
     let query = [
         ("iuv", &filter.iuv),
@@ -330,8 +318,9 @@ pub async fn events(
     Query(q): Query<PageQuery>,
 ) -> Result<Html<String>, WebError> {
     let page = Page::new(page_number(&q.page), PAGE_SIZE);
-    let scope: Scope = auth.scope.clone();
-    let paged = app.db.run(move |c| event::list(c, &scope, page)).await?;
+    let paged = auth
+        .query(&app, move |c, scope| event::list(c, scope, page))
+        .await?;
     let pager = Pager::new(&paged, String::new());
     let rows = paged
         .rows

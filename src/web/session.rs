@@ -3,6 +3,7 @@
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::{operator, operator::Operator, session, Scope};
+use crate::db::{AnyConnection, DbError};
 use crate::security::{ct_eq, sha256_hex};
 use axum::extract::FromRequestParts;
 use axum::http::{header, request::Parts, HeaderMap};
@@ -45,6 +46,16 @@ pub struct Authenticated {
 }
 
 impl Authenticated {
+    /// Runs a database query within this operator's visibility scope.
+    pub async fn query<T, F>(&self, state: &AppState, f: F) -> Result<T, WebError>
+    where
+        F: FnOnce(&mut AnyConnection, &Scope) -> Result<T, DbError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let scope = self.scope.clone();
+        Ok(state.db.run(move |c| f(c, &scope)).await?)
+    }
+
     /// Rejects a form whose CSRF token is not this session's.
     pub fn check_csrf(&self, submitted: &str) -> Result<(), WebError> {
         if ct_eq(&self.csrf, submitted) {

@@ -6,6 +6,34 @@ use mypay::db::schema::{entities, iuv_counters};
 use mypay::domain::{AuxDigit, NoticeNumber, SegregationCode};
 use std::collections::HashSet;
 
+/// Inserts an entity with the given segregation code; returns its id.
+fn insert_entity(c: &mut mypay::db::AnyConnection, segregation_code: &str) -> i64 {
+    let now = chrono::Utc::now().naive_utc();
+    let cod_ipa = format!("c_test_{segregation_code}");
+    diesel::insert_into(entities::table)
+        .values(&NewEntity {
+            cod_ipa: &cod_ipa,
+            fiscal_code: "80000000010",
+            name: "Comune Test",
+            sector: None,
+            email: None,
+            state: "ESERCIZIO",
+            station_id: None,
+            segregation_code,
+            ws_password_hash: None,
+            return_url: None,
+            created_at: now,
+            updated_at: now,
+        })
+        .execute(c)
+        .unwrap();
+    entities::table
+        .filter(entities::cod_ipa.eq(cod_ipa))
+        .select(entities::id)
+        .first(c)
+        .unwrap()
+}
+
 /// 8 threads × 10,000 IUVs for the same entity → 80,000 distinct, valid IUVs, and the
 /// counter ends exactly after the last one handed out (none lost, none doubled).
 #[test]
@@ -13,28 +41,7 @@ fn concurrent_iuv_generation_never_repeats() {
     const THREADS: usize = 8;
     const PER_THREAD: usize = 10_000;
     let (_t, db) = migrated_db(THREADS as u32);
-    let now = chrono::Utc::now().naive_utc();
-    let entity_id: i64 = {
-        let mut c = db.get().unwrap();
-        diesel::insert_into(entities::table)
-            .values(&NewEntity {
-                cod_ipa: "c_test",
-                fiscal_code: "80000000010",
-                name: "Comune Test",
-                sector: None,
-                email: None,
-                state: "ESERCIZIO",
-                station_id: None,
-                segregation_code: "07",
-                ws_password_hash: None,
-                return_url: None,
-                created_at: now,
-                updated_at: now,
-            })
-            .execute(&mut *c)
-            .unwrap();
-        entities::table.select(entities::id).first(&mut *c).unwrap()
-    };
+    let entity_id = insert_entity(&mut db.get().unwrap(), "07");
     let seg = SegregationCode::parse("07").unwrap();
     let handles: Vec<_> = (0..THREADS)
         .map(|_| {
@@ -68,26 +75,8 @@ fn concurrent_iuv_generation_never_repeats() {
 #[test]
 fn reserving_a_block_is_contiguous() {
     let (_t, db) = migrated_db(1);
-    let now = chrono::Utc::now().naive_utc();
     let mut c = db.get().unwrap();
-    diesel::insert_into(entities::table)
-        .values(&NewEntity {
-            cod_ipa: "c_blk",
-            fiscal_code: "80000000010",
-            name: "Comune",
-            sector: None,
-            email: None,
-            state: "ESERCIZIO",
-            station_id: None,
-            segregation_code: "01",
-            ws_password_hash: None,
-            return_url: None,
-            created_at: now,
-            updated_at: now,
-        })
-        .execute(&mut *c)
-        .unwrap();
-    let id: i64 = entities::table.select(entities::id).first(&mut *c).unwrap();
+    let id = insert_entity(&mut c, "01");
     let seg = SegregationCode::parse("01").unwrap();
     let block = mypay::db::iuv::next_iuvs(&mut c, id, seg, 100).unwrap();
     assert_eq!(block.first().unwrap().as_str(), "01000000000000144");
