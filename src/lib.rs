@@ -15,4 +15,5 @@ pub mod jobs;
 pub mod router;
 pub mod security;
 pub mod server;
+pub mod soap;
 pub mod web;

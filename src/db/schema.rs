@@ -72,6 +72,7 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        node_service_id -> Nullable<Text>,
     }
 }
 
@@ -208,6 +209,9 @@ diesel::table! {
         city -> Nullable<Text>,
         province -> Nullable<Text>,
         country -> Nullable<Text>,
+        stamp_hash -> Nullable<Text>,
+        stamp_type -> Nullable<Text>,
+        stamp_province -> Nullable<Text>,
     }
 }
 

@@ -1,0 +1,252 @@
+//! A small, bounded, namespace-aware XML tree for SOAP messages (which are small).
+//! DTDs are refused outright (no entity expansion of any kind), depth and node count are
+//! capped, and only the five predefined entities and character references are resolved.
+
+use quick_xml::events::Event;
+use quick_xml::name::ResolveResult;
+use quick_xml::NsReader;
+
+/// An element: namespace, local name, text content and child elements.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Node {
+    /// Namespace URI, `None` when unqualified.
+    pub ns: Option<String>,
+    /// Local name.
+    pub name: String,
+    /// Concatenated text content (not trimmed).
+    pub text: String,
+    /// Child elements in document order.
+    pub children: Vec<Node>,
+}
+
+impl Node {
+    /// The first child with this local name and namespace.
+    pub fn child(&self, ns: Option<&str>, name: &str) -> Option<&Node> {
+        self.children
+            .iter()
+            .find(|c| c.name == name && c.ns.as_deref() == ns)
+    }
+
+    /// Text with surrounding whitespace removed.
+    pub fn value(&self) -> &str {
+        self.text.trim()
+    }
+}
+
+/// Parsing limits.
+#[derive(Debug, Clone, Copy)]
+pub struct Limits {
+    /// Deepest element nesting accepted.
+    pub max_depth: usize,
+    /// Most elements accepted.
+    pub max_nodes: usize,
+}
+
+impl Default for Limits {
+    fn default() -> Self {
+        Self {
+            max_depth: 32,
+            max_nodes: 20_000,
+        }
+    }
+}
+
+/// Why a document was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum XmlError {
+    /// The bytes are not UTF-8.
+    #[error("the message is not valid UTF-8")]
+    NotUtf8,
+    /// A DOCTYPE declaration was present.
+    #[error("DTDs and entity declarations are not accepted")]
+    Dtd,
+    /// Nesting deeper than allowed.
+    #[error("the message nests elements deeper than {0} levels")]
+    TooDeep(usize),
+    /// More elements than allowed.
+    #[error("the message has more than {0} elements")]
+    TooManyNodes(usize),
+    /// A prefix without a namespace declaration.
+    #[error("undeclared namespace prefix {0:?}")]
+    UnknownPrefix(String),
+    /// An entity other than the predefined ones.
+    #[error("unknown entity reference &{0};")]
+    UnknownEntity(String),
+    /// Anything else that is not well-formed XML.
+    #[error("malformed XML: {0}")]
+    Malformed(String),
+}
+
+/// Parses bytes into the document element.
+pub fn parse_bytes(bytes: &[u8], limits: Limits) -> Result<Node, XmlError> {
+    let text = std::str::from_utf8(bytes).map_err(|_| XmlError::NotUtf8)?;
+    parse(text, limits)
+}
+
+/// Parses a document and returns its root element.
+pub fn parse(input: &str, limits: Limits) -> Result<Node, XmlError> {
+    let mut reader = NsReader::from_str(input);
+    reader.config_mut().check_end_names = true;
+    let mut stack: Vec<Node> = Vec::new();
+    let mut root: Option<Node> = None;
+    let mut count = 0usize;
+    loop {
+        let (resolved, event) = reader
+            .read_resolved_event()
+            .map_err(|e| XmlError::Malformed(e.to_string()))?;
+        let ns = match resolved {
+            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
+            ResolveResult::Unbound => None,
+            ResolveResult::Unknown(p) => {
+                return Err(XmlError::UnknownPrefix(
+                    String::from_utf8_lossy(&p).into_owned(),
+                ))
+            }
+        };
+        match event {
+            Event::Start(_) | Event::Empty(_) if root.is_some() => {
+                return Err(XmlError::Malformed(
+                    "content after the document element".into(),
+                ));
+            }
+            Event::Start(e) => {
+                count += 1;
+                if count > limits.max_nodes {
+                    return Err(XmlError::TooManyNodes(limits.max_nodes));
+                }
+                if stack.len() >= limits.max_depth {
+                    return Err(XmlError::TooDeep(limits.max_depth));
+                }
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                stack.push(Node {
+                    ns,
+                    name,
+                    ..Node::default()
+                });
+            }
+            Event::Empty(e) => {
+                count += 1;
+                if count > limits.max_nodes {
+                    return Err(XmlError::TooManyNodes(limits.max_nodes));
+                }
+                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let node = Node {
+                    ns,
+                    name,
+                    ..Node::default()
+                };
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(node),
+                    None => root = Some(node),
+                }
+            }
+            Event::End(_) => {
+                let node = stack
+                    .pop()
+                    .ok_or_else(|| XmlError::Malformed("unbalanced end tag".into()))?;
+                match stack.last_mut() {
+                    Some(parent) => parent.children.push(node),
+                    None => root = Some(node),
+                }
+            }
+            Event::Text(t) => {
+                let s = t.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
+                append_text(&mut stack, &s)?;
+            }
+            Event::CData(t) => {
+                let s = t.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
+                append_text(&mut stack, &s)?;
+            }
+            Event::GeneralRef(r) => {
+                let resolved = if r.is_char_ref() {
+                    r.resolve_char_ref()
+                        .map_err(|e| XmlError::Malformed(e.to_string()))?
+                        .map(String::from)
+                } else {
+                    let name = r.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
+                    quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
+                };
+                let text = resolved.ok_or_else(|| {
+                    XmlError::UnknownEntity(String::from_utf8_lossy(r.as_ref()).into_owned())
+                })?;
+                append_text(&mut stack, &text)?;
+            }
+            Event::DocType(_) => return Err(XmlError::Dtd),
+            Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
+            Event::Eof => break,
+        }
+    }
+    if !stack.is_empty() {
+        return Err(XmlError::Malformed("unexpected end of document".into()));
+    }
+    root.ok_or_else(|| XmlError::Malformed("no document element".into()))
+}
+
+fn append_text(stack: &mut [Node], s: &str) -> Result<(), XmlError> {
+    match stack.last_mut() {
+        Some(n) => {
+            n.text.push_str(s);
+            Ok(())
+        }
+        None if s.trim().is_empty() => Ok(()),
+        None => Err(XmlError::Malformed(
+            "text outside the document element".into(),
+        )),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    #[test]
+    fn namespaces_text_and_entities() {
+        let doc = r#"<?xml version="1.0"?><a:r xmlns:a="urn:a"><x>1 &amp; &#50;</x><y/><a:z><![CDATA[<q>]]></a:z></a:r>"#;
+        let n = parse(doc, Limits::default()).unwrap();
+        assert_eq!((n.ns.as_deref(), n.name.as_str()), (Some("urn:a"), "r"));
+        assert_eq!(n.child(None, "x").unwrap().text, "1 & 2");
+        assert!(n.child(None, "y").is_some());
+        assert_eq!(n.child(Some("urn:a"), "z").unwrap().text, "<q>");
+    }
+
+    #[test]
+    fn hostile_documents_are_refused() {
+        let l = Limits::default();
+        let dtd = r#"<?xml version="1.0"?><!DOCTYPE r [<!ENTITY x "y">]><r>&x;</r>"#;
+        assert_eq!(parse(dtd, l), Err(XmlError::Dtd));
+        let xxe = r#"<!DOCTYPE r [<!ENTITY x SYSTEM "file:///etc/passwd">]><r>&x;</r>"#;
+        assert_eq!(parse(xxe, l), Err(XmlError::Dtd));
+        assert!(matches!(
+            parse("<r>&x;</r>", l),
+            Err(XmlError::UnknownEntity(_))
+        ));
+        let deep = format!("{}{}", "<a>".repeat(40), "</a>".repeat(40));
+        assert_eq!(parse(&deep, l), Err(XmlError::TooDeep(32)));
+        let wide = format!("<r>{}</r>", "<a/>".repeat(20_001));
+        assert_eq!(parse(&wide, l), Err(XmlError::TooManyNodes(20_000)));
+        assert!(matches!(
+            parse("<p:r/>", l),
+            Err(XmlError::UnknownPrefix(_))
+        ));
+        assert!(matches!(
+            parse("<r><a></r>", l),
+            Err(XmlError::Malformed(_))
+        ));
+        assert!(matches!(parse("<r/><s/>", l), Err(XmlError::Malformed(_))));
+        assert!(matches!(parse("", l), Err(XmlError::Malformed(_))));
+        assert_eq!(parse_bytes(b"<r>\xff</r>", l), Err(XmlError::NotUtf8));
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(s in "\\PC{0,200}") {
+            let _ = parse(&s, Limits::default());
+        }
+
+        #[test]
+        fn never_panics_on_xmlish_input(s in "(<[a-z:]{1,3}( [a-z:]{1,3}=\"[^\"]{0,5}\")?/?>|</[a-z:]{1,3}>|&[a-z#0-9]{0,4};|[a-z ]{0,3}){0,30}") {
+            let _ = parse(&s, Limits::default());
+        }
+    }
+}
