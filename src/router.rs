@@ -21,6 +21,7 @@ pub fn router(state: AppState) -> Router {
         .route("/", get(|| async { Redirect::to("/admin") }))
         .route("/health", get(health))
         .merge(crate::web::routes())
+        .merge(crate::pagopa::routes())
         .fallback(|| async { crate::web::WebError::NotFound })
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
         .layer(

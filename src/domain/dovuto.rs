@@ -103,6 +103,34 @@ impl DovutoState {
     }
 }
 
+/// What the pagoPA node is told about a position it asks to pay (verify / activate).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum NodeVerdict {
+    /// It can be paid.
+    Payable,
+    /// Not (yet) a payable position of ours.
+    Unknown,
+    /// Already paid.
+    AlreadyPaid,
+    /// Expired.
+    Expired,
+    /// Cancelled.
+    Cancelled,
+}
+
+impl DovutoState {
+    /// The verdict for the node, by state.
+    pub fn node_verdict(self) -> NodeVerdict {
+        match self {
+            Self::Payable | Self::PaymentStarted => NodeVerdict::Payable,
+            Self::Paid => NodeVerdict::AlreadyPaid,
+            Self::Expired => NodeVerdict::Expired,
+            Self::Cancelled => NodeVerdict::Cancelled,
+            Self::Draft | Self::Disabled | Self::Error => NodeVerdict::Unknown,
+        }
+    }
+}
+
 impl fmt::Display for DovutoState {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         f.write_str(self.code())
@@ -183,6 +211,23 @@ mod tests {
         assert!(!DovutoState::Cancelled.can_become(DovutoState::Payable));
         assert!(DovutoState::Payable.is_payable());
         assert!(!DovutoState::Expired.is_payable());
+    }
+
+    #[test]
+    fn node_verdicts() {
+        assert_eq!(
+            DovutoState::PaymentStarted.node_verdict(),
+            NodeVerdict::Payable
+        );
+        assert_eq!(DovutoState::Paid.node_verdict(), NodeVerdict::AlreadyPaid);
+        assert_eq!(DovutoState::Disabled.node_verdict(), NodeVerdict::Unknown);
+        for s in DovutoState::ALL {
+            assert_eq!(
+                s.node_verdict() == NodeVerdict::Payable,
+                s.is_payable(),
+                "{s}"
+            );
+        }
     }
 
     #[test]

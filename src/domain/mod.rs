@@ -17,7 +17,7 @@ pub mod random;
 
 pub use amount::AmountCents;
 pub use collection::CollectionData;
-pub use dovuto::{DovutoState, EntityState};
+pub use dovuto::{DovutoState, EntityState, NodeVerdict};
 pub use fiscal_code::{FiscalCode, PartitaIva, PersonFiscalCode};
 pub use iban::Iban;
 pub use iuv::{CreditorReference, Iuv, SegregationCode};

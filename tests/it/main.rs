@@ -10,3 +10,5 @@ mod health;
 mod iuv;
 mod jobs;
 mod login;
+mod node;
+mod pafornode;

@@ -3,6 +3,8 @@
 pub mod dovuto;
 pub mod event;
 pub mod operator;
+pub mod position;
+pub mod receipt;
 pub mod registry;
 pub mod session;
 

@@ -157,6 +157,8 @@ pub struct DueType {
     pub fixed_amount_cents: Option<i64>,
     /// Whether it is active for the entity.
     pub active: bool,
+    /// Catalogo Servizi id (idServizio) for paDemandPaymentNotice.
+    pub node_service_id: Option<String>,
 }
 
 /// A new due type.

@@ -1,0 +1,169 @@
+//! A payable position as the node sees it: the dovuto, where its money goes (due type
+//! accounts or explicit transfers), and the state changes node calls make.
+
+use crate::db::schema::{dovuti, dovuto_transfers, due_types};
+use crate::db::{AnyConnection, DbError};
+use crate::domain::DovutoState;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+/// The dovuto fields the node operations need.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = dovuti)]
+pub struct PositionRow {
+    /// Row id.
+    pub id: i64,
+    /// Due type.
+    pub due_type_id: i64,
+    /// IUV.
+    pub iuv: Option<String>,
+    /// Notice number.
+    pub notice_number: Option<String>,
+    /// State code.
+    pub state: String,
+    /// `F` / `G`.
+    pub debtor_kind: String,
+    /// Debtor fiscal code.
+    pub debtor_id: String,
+    /// Debtor name.
+    pub debtor_name: String,
+    /// Street.
+    pub debtor_address: Option<String>,
+    /// Civic number.
+    pub debtor_civic_number: Option<String>,
+    /// Postal code.
+    pub debtor_postal_code: Option<String>,
+    /// City.
+    pub debtor_city: Option<String>,
+    /// Province.
+    pub debtor_province: Option<String>,
+    /// Country.
+    pub debtor_country: Option<String>,
+    /// E-mail.
+    pub debtor_email: Option<String>,
+    /// Amount in cents.
+    pub amount_cents: i64,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Causale.
+    pub causale: String,
+    /// datiSpecificiRiscossione.
+    pub collection_data: String,
+}
+
+/// The accounts of the position's due type.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = due_types)]
+pub struct Accounts {
+    /// Bank IBAN.
+    pub bank_iban: Option<String>,
+    /// Postal IBAN.
+    pub postal_iban: Option<String>,
+    /// Due type description.
+    pub description: String,
+}
+
+/// An explicit transfer of a multi-beneficiary or stamp-duty position.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = dovuto_transfers)]
+pub struct TransferRow {
+    /// 1..5.
+    pub position: i32,
+    /// Beneficiary entity fiscal code.
+    pub beneficiary_fiscal_code: String,
+    /// Beneficiary name.
+    pub beneficiary_name: Option<String>,
+    /// IBAN credited (absent for a stamp-duty transfer).
+    pub iban: Option<String>,
+    /// Whether `iban` is a postal account.
+    pub postal: bool,
+    /// Amount in cents.
+    pub amount_cents: i64,
+    /// Causale of this transfer.
+    pub remittance: Option<String>,
+    /// datiSpecificiRiscossione / taxonomy of this transfer.
+    pub collection_data: String,
+    /// Marca da bollo: base64 SHA-256 of the document.
+    pub stamp_hash: Option<String>,
+    /// Marca da bollo type (`01`).
+    pub stamp_type: Option<String>,
+    /// Marca da bollo: debtor's province.
+    pub stamp_province: Option<String>,
+}
+
+/// Everything needed to answer verify / activate.
+#[derive(Debug, Clone)]
+pub struct Position {
+    /// The dovuto.
+    pub dovuto: PositionRow,
+    /// Its due type's accounts.
+    pub accounts: Accounts,
+    /// Explicit transfers (empty: everything to the due type's account).
+    pub transfers: Vec<TransferRow>,
+}
+
+/// Finds the entity's position with this IUV.
+pub fn find(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    iuv: &str,
+) -> Result<Option<Position>, DbError> {
+    let found: Option<(PositionRow, Accounts)> = dovuti::table
+        .inner_join(due_types::table)
+        .filter(dovuti::entity_id.eq(entity_id))
+        .filter(dovuti::iuv.eq(iuv))
+        .select((PositionRow::as_select(), Accounts::as_select()))
+        .first(conn)
+        .optional()?;
+    let Some((dovuto, accounts)) = found else {
+        return Ok(None);
+    };
+    let transfers = dovuto_transfers::table
+        .filter(dovuto_transfers::dovuto_id.eq(dovuto.id))
+        .select(TransferRow::as_select())
+        .order(dovuto_transfers::position.asc())
+        .load(conn)?;
+    Ok(Some(Position {
+        dovuto,
+        accounts,
+        transfers,
+    }))
+}
+
+/// Records an activation: payable → payment started. Never touches any other state.
+pub fn mark_started(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<(), DbError> {
+    diesel::update(
+        dovuti::table
+            .filter(dovuti::id.eq(id))
+            .filter(dovuti::state.eq(DovutoState::Payable.code())),
+    )
+    .set((
+        dovuti::state.eq(DovutoState::PaymentStarted.code()),
+        dovuti::updated_at.eq(now),
+    ))
+    .execute(conn)?;
+    Ok(())
+}
+
+/// Marks the position paid unless it already is; returns false when it was already paid
+/// (a second, different receipt: a double payment).
+pub fn mark_paid(
+    conn: &mut AnyConnection,
+    id: i64,
+    paid_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let n = diesel::update(
+        dovuti::table
+            .filter(dovuti::id.eq(id))
+            .filter(dovuti::state.ne(DovutoState::Paid.code())),
+    )
+    .set((
+        dovuti::state.eq(DovutoState::Paid.code()),
+        dovuti::paid_at.eq(Some(paid_at)),
+        dovuti::updated_at.eq(now),
+        dovuti::version.eq(dovuti::version + 1),
+    ))
+    .execute(conn)?;
+    Ok(n == 1)
+}

@@ -1,0 +1,170 @@
+//! Receipts pushed by the node: stored whole before we acknowledge, never refused.
+
+use crate::db::models::position;
+use crate::db::schema::{dovuti, receipt_transfers, receipts};
+use crate::db::{write_tx, AnyConnection, DbError};
+use crate::with_backend;
+use chrono::{NaiveDate, NaiveDateTime};
+use diesel::prelude::*;
+
+/// A receipt row to insert.
+#[derive(Debug, Clone, Insertable)]
+#[diesel(table_name = receipts)]
+pub struct NewReceipt {
+    /// Receiving entity.
+    pub entity_id: i64,
+    /// receiptId.
+    pub receipt_id: String,
+    /// Linked dovuto (set by [`store`]).
+    pub dovuto_id: Option<i64>,
+    /// IUV.
+    pub iuv: String,
+    /// Notice number.
+    pub notice_number: Option<String>,
+    /// `OK` / `KO`.
+    pub outcome: String,
+    /// Amount in cents.
+    pub amount_cents: i64,
+    /// Fee in cents.
+    pub fee_cents: Option<i64>,
+    /// PSP id.
+    pub psp_id: String,
+    /// PSP name.
+    pub psp_name: Option<String>,
+    /// PSP fiscal code.
+    pub psp_fiscal_code: Option<String>,
+    /// Channel.
+    pub channel_id: Option<String>,
+    /// Payment method.
+    pub payment_method: Option<String>,
+    /// Payer `F` / `G`.
+    pub payer_kind: Option<String>,
+    /// Payer id.
+    pub payer_id: Option<String>,
+    /// Payer name.
+    pub payer_name: Option<String>,
+    /// Payer e-mail.
+    pub payer_email: Option<String>,
+    /// Debtor `F` / `G`.
+    pub debtor_kind: Option<String>,
+    /// Debtor id.
+    pub debtor_id: Option<String>,
+    /// Debtor name.
+    pub debtor_name: Option<String>,
+    /// Debtor e-mail.
+    pub debtor_email: Option<String>,
+    /// When paid.
+    pub payment_at: Option<NaiveDateTime>,
+    /// Application date.
+    pub application_date: Option<NaiveDate>,
+    /// Transfer date.
+    pub transfer_date: Option<NaiveDate>,
+    /// `paSendRT` / `paSendRTV2`.
+    pub primitive: String,
+    /// The whole request as received.
+    pub raw_xml: String,
+    /// A second receipt for an already paid position.
+    pub double_payment: bool,
+    /// When we received it.
+    pub received_at: NaiveDateTime,
+}
+
+/// A receipt transfer row (its `receipt_pk` is set by [`store`]).
+#[derive(Debug, Clone)]
+pub struct NewTransfer {
+    /// 1..5.
+    pub position: i32,
+    /// Beneficiary.
+    pub fiscal_code_pa: String,
+    /// IBAN.
+    pub iban: Option<String>,
+    /// Amount in cents.
+    pub amount_cents: i64,
+    /// Causale.
+    pub remittance: Option<String>,
+    /// Taxonomy.
+    pub transfer_category: Option<String>,
+    /// Marca da bollo.
+    pub stamp: bool,
+}
+
+/// What storing a receipt did.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Stored {
+    /// New receipt; `double_payment` when its position was already paid by another one.
+    New {
+        /// Position it paid, when it is one of ours.
+        dovuto_id: Option<i64>,
+        /// Flagged as a double payment.
+        double_payment: bool,
+    },
+    /// The same receiptId was already stored: an identical re-delivery.
+    Duplicate,
+}
+
+/// Stores a receipt (and its transfers), links it to the entity's position with `iuv`
+/// (when `link`), and marks that position paid — all in one transaction.
+pub fn store(
+    conn: &mut AnyConnection,
+    mut r: NewReceipt,
+    transfers: &[NewTransfer],
+    link: bool,
+    now: NaiveDateTime,
+) -> Result<Stored, DbError> {
+    let result = write_tx(conn, |conn| {
+        let exists: bool = diesel::select(diesel::dsl::exists(
+            receipts::table
+                .filter(receipts::entity_id.eq(r.entity_id))
+                .filter(receipts::receipt_id.eq(&r.receipt_id)),
+        ))
+        .get_result(conn)?;
+        if exists {
+            return Ok(Stored::Duplicate);
+        }
+        if link {
+            r.dovuto_id = dovuti::table
+                .filter(dovuti::entity_id.eq(r.entity_id))
+                .filter(dovuti::iuv.eq(&r.iuv))
+                .select(dovuti::id)
+                .first(conn)
+                .optional()?;
+        }
+        let pk: i64 = with_backend!(&mut *conn, c => diesel::insert_into(receipts::table)
+            .values(&r)
+            .returning(receipts::id)
+            .get_result(c))?;
+        for t in transfers {
+            diesel::insert_into(receipt_transfers::table)
+                .values((
+                    receipt_transfers::receipt_pk.eq(pk),
+                    receipt_transfers::position.eq(t.position),
+                    receipt_transfers::fiscal_code_pa.eq(&t.fiscal_code_pa),
+                    receipt_transfers::iban.eq(&t.iban),
+                    receipt_transfers::amount_cents.eq(t.amount_cents),
+                    receipt_transfers::remittance.eq(&t.remittance),
+                    receipt_transfers::transfer_category.eq(&t.transfer_category),
+                    receipt_transfers::stamp.eq(t.stamp),
+                ))
+                .execute(conn)?;
+        }
+        let mut double_payment = false;
+        if let (Some(id), "OK") = (r.dovuto_id, r.outcome.as_str()) {
+            // Conditional update: of two concurrent receipts exactly one finds it unpaid.
+            if !position::mark_paid(conn, id, r.payment_at.unwrap_or(now), now)? {
+                double_payment = true;
+                diesel::update(receipts::table.find(pk))
+                    .set(receipts::double_payment.eq(true))
+                    .execute(conn)?;
+            }
+        }
+        Ok(Stored::New {
+            dovuto_id: r.dovuto_id,
+            double_payment,
+        })
+    });
+    match result {
+        // The same receipt raced in on another connection and won: it is stored.
+        Err(e) if e.is_unique_violation() => Ok(Stored::Duplicate),
+        other => other,
+    }
+}

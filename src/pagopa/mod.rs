@@ -1,0 +1,201 @@
+//! The EC side of pagoPA's `paForNode.wsdl` (V1 + V2), served at `POST /pagopa/paForNode`.
+//! One module per operation; this one reads the request, dispatches it and journals every
+//! exchange (request, response, outcome, duration).
+
+pub mod fault;
+pub mod lookup;
+pub mod pa_demand_payment_notice;
+pub mod pa_get_payment;
+pub mod pa_send_rt;
+pub mod pa_verify_payment_notice;
+pub mod receipt_wire;
+pub mod routing;
+pub mod transfers;
+pub mod wire;
+
+use crate::app::AppState;
+use crate::db::models::event::{self, NewEvent};
+use crate::soap::{self, xml::Node, EnvelopeError, PaForNodeOp};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::Response;
+use axum::routing::post;
+use axum::Router;
+use fault::Fault;
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// Journal entries keep at most this much of each message.
+const JOURNAL_MAX: usize = 64 * 1024;
+
+/// Routes of the node-facing interface.
+pub fn routes() -> Router<AppState> {
+    Router::new().route("/pagopa/paForNode", post(pa_for_node))
+}
+
+/// What an operation produced, plus what the journal should say about it.
+#[derive(Debug)]
+pub struct Handled {
+    /// The response element's content.
+    pub inner: String,
+    /// Fault code when KO.
+    pub fault: Option<&'static str>,
+    /// Entity concerned.
+    pub entity_id: Option<i64>,
+    /// idPA as sent.
+    pub entity_cf: Option<String>,
+    /// IUV concerned.
+    pub iuv: Option<String>,
+    /// Notice number concerned.
+    pub notice: Option<String>,
+    /// Correlation id of this exchange.
+    pub correlation_id: String,
+}
+
+impl Default for Handled {
+    fn default() -> Self {
+        Self {
+            inner: String::new(),
+            fault: None,
+            entity_id: None,
+            entity_cf: None,
+            iuv: None,
+            notice: None,
+            correlation_id: crate::web::error::correlation_id(),
+        }
+    }
+}
+
+impl Handled {
+    /// A successful answer.
+    pub fn ok(mut self, inner: String) -> Self {
+        self.inner = inner;
+        self
+    }
+
+    /// A fault raised for `id` (the idPA, or whoever answers).
+    pub fn fail_for(mut self, f: Fault, id: &str) -> Self {
+        self.fault = Some(f.code.code());
+        self.inner = f.render(id);
+        self
+    }
+
+    /// An unexpected failure: logged with this exchange's correlation id, which the
+    /// `PAA_SYSTEM_ERROR` fault carries to the caller.
+    pub fn system_error(self, cause: impl std::fmt::Display, id: &str) -> Self {
+        let f = Fault::system(&self.correlation_id, cause);
+        self.fail_for(f, id)
+    }
+
+    /// A fault for a request we could not fully read: the id is its idPA if present.
+    pub fn fail(self, f: Fault, body: &Node) -> Self {
+        let id = body
+            .child(None, "idPA")
+            .map(|n| n.value().to_owned())
+            .filter(|v| !v.is_empty());
+        self.fail_for(f, id.as_deref().unwrap_or("mypay"))
+    }
+}
+
+async fn pa_for_node(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    let started = Instant::now();
+    let (content_type, action) = soap::request_headers(&headers);
+    let bytes = match axum::body::to_bytes(body, soap::MAX_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(_) => {
+            return envelope_fault(
+                &app,
+                peer,
+                started,
+                "",
+                EnvelopeError::TooLarge(soap::MAX_BODY_BYTES),
+            )
+            .await
+        }
+    };
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
+    let node = match soap::decode(&bytes, content_type.as_deref()) {
+        Ok(n) => n,
+        Err(e) => return envelope_fault(&app, peer, started, &raw, e).await,
+    };
+    let op = match PaForNodeOp::dispatch(&node, action.as_deref()) {
+        Ok(op) => op,
+        Err(e) => return envelope_fault(&app, peer, started, &raw, e).await,
+    };
+    let handled = match op {
+        PaForNodeOp::VerifyPaymentNotice => pa_verify_payment_notice::handle(&app, &node).await,
+        PaForNodeOp::GetPayment => pa_get_payment::handle(&app, &node, false).await,
+        PaForNodeOp::GetPaymentV2 => pa_get_payment::handle(&app, &node, true).await,
+        PaForNodeOp::SendRt => pa_send_rt::handle(&app, &node, &raw, false).await,
+        PaForNodeOp::SendRtV2 => pa_send_rt::handle(&app, &node, &raw, true).await,
+        PaForNodeOp::DemandPaymentNotice => pa_demand_payment_notice::handle(&app, &node).await,
+    };
+    let xml = soap::envelope(&op.response(&handled.inner));
+    let entry = NewEvent {
+        occurred_at: app.now(),
+        correlation_id: handled.correlation_id,
+        interface: "paForNode".into(),
+        operation: op.action().into(),
+        direction: "IN".into(),
+        entity_id: handled.entity_id,
+        entity_fiscal_code: handled.entity_cf,
+        iuv: handled.iuv,
+        notice_number: handled.notice,
+        outcome: if handled.fault.is_some() { "KO" } else { "OK" }.into(),
+        fault_code: handled.fault.map(str::to_owned),
+        duration_ms: elapsed_ms(started),
+        remote_addr: Some(peer.ip().to_string()),
+        request: Some(clip(&raw)),
+        response: Some(clip(&xml)),
+        ..NewEvent::default()
+    };
+    journal(&app, entry).await;
+    soap::xml_response(StatusCode::OK, xml)
+}
+
+async fn envelope_fault(
+    app: &AppState,
+    peer: SocketAddr,
+    started: Instant,
+    raw: &str,
+    e: EnvelopeError,
+) -> Response {
+    tracing::warn!(error = %e, remote = %peer.ip(), "paForNode request refused");
+    let (resp, xml) = soap::soap_fault(true, &e.to_string());
+    let entry = NewEvent {
+        occurred_at: app.now(),
+        correlation_id: crate::web::error::correlation_id(),
+        interface: "paForNode".into(),
+        operation: "unknown".into(),
+        direction: "IN".into(),
+        outcome: "KO".into(),
+        fault_code: Some("SOAP_FAULT".into()),
+        duration_ms: elapsed_ms(started),
+        remote_addr: Some(peer.ip().to_string()),
+        request: Some(clip(raw)),
+        response: Some(xml),
+        ..NewEvent::default()
+    };
+    journal(app, entry).await;
+    resp
+}
+
+async fn journal(app: &AppState, entry: NewEvent) {
+    if let Err(e) = app.db.run(move |c| event::record(c, &entry)).await {
+        tracing::error!(error = %e, "cannot write the event journal");
+    }
+}
+
+fn elapsed_ms(started: Instant) -> i64 {
+    i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
+}
+
+fn clip(s: &str) -> String {
+    crate::soap::writer::truncate_chars(s, JOURNAL_MAX).to_owned()
+}

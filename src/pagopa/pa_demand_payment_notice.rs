@@ -1,0 +1,276 @@
+//! paDemandPaymentNotice — `paForNode.wsdl`, messages `paDemandPaymentNoticeRequest` /
+//! `paDemandPaymentNoticeResponse` of `paForNode.xsd` 1.0.0.
+//! A PSP asks us to create a notice for a spontaneous service (Catalogo Servizi): the
+//! service is the entity's spontaneous due type registered with that `idServizio`; the
+//! base64 service data is an XML document whose values fill the due type's form fields.
+
+use super::fault::{Fault, FaultCode};
+use super::routing::{resolve, Route};
+use super::{wire, Handled};
+use crate::app::App;
+use crate::db::models::{dovuto, dovuto::NewDovuto, registry::DueType};
+use crate::db::schema::due_types;
+use crate::db::{iuv::next_iuv, write_tx, AnyConnection, DbError};
+use crate::domain::{
+    AmountCents, AuxDigit, DovutoState, FiscalCode, NoticeNumber, SegregationCode,
+};
+use crate::soap::seq::{SchemaError, Seq};
+use crate::soap::writer::{truncate_chars, XmlWriter};
+use crate::soap::xml::{self, Limits, Node};
+use base64::Engine;
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// Element names read as the debtor's fiscal code, name and amount, in order of preference.
+const CF_FIELDS: [&str; 4] = [
+    "codiceFiscale",
+    "codiceIdentificativoUnivoco",
+    "cfContribuente",
+    "identificativoUnivocoVersante",
+];
+const NAME_FIELDS: [&str; 4] = [
+    "anagrafica",
+    "denominazione",
+    "ragioneSociale",
+    "nomeCognome",
+];
+
+/// Handles one call.
+#[tracing::instrument(name = "paDemandPaymentNotice", skip_all)]
+pub async fn handle(app: &App, body: &Node) -> Handled {
+    let mut seen = Handled::default();
+    let parsed = (|| {
+        let mut s = Seq::new(body, "paDemandPaymentNoticeRequest")?;
+        let caller = wire::caller(&mut s)?;
+        let service = s.text("idServizio", 5, 5)?;
+        let subject = s.text("idSoggettoServizio", 5, 5)?;
+        let path = s.path_of("datiSpecificiServizioRequest");
+        let data = s.text("datiSpecificiServizioRequest", 1, 1 << 20)?;
+        s.end()?;
+        let bytes = base64::engine::general_purpose::STANDARD
+            .decode(data.split_whitespace().collect::<String>())
+            .map_err(|_| SchemaError {
+                path,
+                message: "not base64".into(),
+            })?;
+        Ok::<_, Fault>((caller, service, subject, bytes))
+    })();
+    let (caller, service, subject, data) = match parsed {
+        Ok(p) => p,
+        Err(f) => return seen.fail(f, body),
+    };
+    seen.entity_cf = Some(caller.id_pa.clone());
+    let fields = match service_fields(&data) {
+        Ok(f) => f,
+        Err(f) => return seen.fail_for(f, &caller.id_pa),
+    };
+    let now = app.now();
+    let c = caller.clone();
+    let created = app
+        .db
+        .run(move |conn| {
+            let route = match resolve(conn, &c)? {
+                Ok(r) => r,
+                Err(f) => return Ok(Err(f)),
+            };
+            create(conn, &route, &service, &subject, &fields, now).map(|r| r.map(|ok| (route, ok)))
+        })
+        .await;
+    match created {
+        Ok(Ok((route, (due_type, notice, amount, causale)))) => {
+            seen.entity_id = Some(route.entity.id);
+            seen.iuv = Some(notice.iuv().as_str().to_owned());
+            seen.notice = Some(notice.as_str().to_owned());
+            seen.ok(render(&route, &due_type, &notice, amount, &causale))
+        }
+        Ok(Err(f)) => seen.fail_for(f, &caller.id_pa),
+        Err(e) => seen.system_error(e, &caller.id_pa),
+    }
+}
+
+/// The leaf values of the service document, by local name.
+fn service_fields(data: &[u8]) -> Result<HashMap<String, String>, Fault> {
+    let doc = xml::parse_bytes(
+        data,
+        Limits {
+            max_depth: 16,
+            max_nodes: 500,
+        },
+    )
+    .map_err(|e| {
+        Fault::new(
+            FaultCode::SintassiXsd,
+            format!("datiSpecificiServizioRequest: {e}"),
+        )
+    })?;
+    let mut out = HashMap::new();
+    fn walk(n: &Node, out: &mut HashMap<String, String>) {
+        if n.children.is_empty() {
+            out.entry(n.name.clone())
+                .or_insert_with(|| n.value().to_owned());
+        }
+        n.children.iter().for_each(|c| walk(c, out));
+    }
+    walk(&doc, &mut out);
+    Ok(out)
+}
+
+type Created = (DueType, NoticeNumber, AmountCents, String);
+
+fn create(
+    conn: &mut AnyConnection,
+    route: &Route,
+    service: &str,
+    subject: &str,
+    fields: &HashMap<String, String>,
+    now: chrono::NaiveDateTime,
+) -> Result<Result<Created, Fault>, DbError> {
+    let semantic = |m: String| Ok(Err(Fault::new(FaultCode::Semantica, m)));
+    let due_type: Option<DueType> = due_types::table
+        .filter(due_types::entity_id.eq(route.entity.id))
+        .filter(due_types::node_service_id.eq(service))
+        .filter(due_types::spontaneous.eq(true))
+        .filter(due_types::active.eq(true))
+        .select(DueType::as_select())
+        .first(conn)
+        .optional()?;
+    let Some(due_type) = due_type else {
+        return semantic(format!("servizio {service} non attivo per l'ente"));
+    };
+    let get = |names: &[&str]| {
+        names
+            .iter()
+            .find_map(|n| fields.get(*n))
+            .filter(|v| !v.is_empty())
+            .cloned()
+    };
+    let Some(cf) = get(&CF_FIELDS).and_then(|v| FiscalCode::parse(&v.to_uppercase()).ok()) else {
+        return semantic("codice fiscale del debitore mancante o non valido".into());
+    };
+    for field in required_fields(due_type.form_fields.as_deref()) {
+        if fields.get(&field).is_none_or(|v| v.is_empty()) {
+            return semantic(format!("campo {field} mancante"));
+        }
+    }
+    let amount = match due_type.fixed_amount_cents {
+        Some(c) => AmountCents::from_cents(c).ok(),
+        None => fields
+            .get("importo")
+            .and_then(|v| AmountCents::parse(v).ok()),
+    };
+    let Some(amount) = amount.filter(|a| a.cents() > 0) else {
+        return semantic("importo mancante o non valido".into());
+    };
+    let name = get(&NAME_FIELDS).unwrap_or_else(|| cf.as_str().to_owned());
+    let seg = SegregationCode::parse(&route.entity.segregation_code)
+        .map_err(|e| DbError::Rule(e.to_string()))?;
+    let created = write_tx(conn, |conn| {
+        let iuv = next_iuv(conn, route.entity.id, seg)?;
+        let notice = NoticeNumber::from_iuv(AuxDigit::Three, None, &iuv)
+            .map_err(|e| DbError::Rule(e.to_string()))?;
+        let causale = truncate_chars(
+            &format!("/RFB/{iuv}/{amount}/TXT/{}", due_type.description),
+            140,
+        )
+        .to_owned();
+        dovuto::insert_many(
+            conn,
+            &[NewDovuto {
+                entity_id: route.entity.id,
+                due_type_id: due_type.id,
+                iud: format!("NODO-{service}-{subject}-{iuv}"),
+                iuv: Some(iuv.as_str().to_owned()),
+                notice_number: Some(notice.as_str().to_owned()),
+                state: DovutoState::Payable.code().to_owned(),
+                debtor_kind: cf.kind().to_string(),
+                debtor_id: cf.as_str().to_owned(),
+                debtor_name: truncate_chars(&name, 70).to_owned(),
+                debtor_email: None,
+                amount_cents: amount.cents(),
+                due_date: None,
+                causale: causale.clone(),
+                collection_data: due_type.collection_data.clone(),
+                generate_iuv: true,
+                created_at: now,
+                updated_at: now,
+                iuv_assigned_at: Some(now),
+                paid_at: None,
+            }],
+        )?;
+        Ok((notice, causale))
+    })?;
+    Ok(Ok((due_type, created.0, amount, created.1)))
+}
+
+/// Names of the required fields in a due type's form definition (JSON array of objects).
+fn required_fields(form: Option<&str>) -> Vec<String> {
+    let Some(Ok(serde_json::Value::Array(items))) =
+        form.map(serde_json::from_str::<serde_json::Value>)
+    else {
+        return Vec::new();
+    };
+    items
+        .iter()
+        .filter(|f| f["required"].as_bool() == Some(true))
+        .filter_map(|f| f["name"].as_str().map(str::to_owned))
+        .collect()
+}
+
+fn render(
+    route: &Route,
+    due_type: &DueType,
+    notice: &NoticeNumber,
+    amount: AmountCents,
+    causale: &str,
+) -> String {
+    let e = &route.entity;
+    let mut w = XmlWriter::new();
+    w.leaf("outcome", "OK")
+        .open("qrCode")
+        .leaf("fiscalCode", &e.fiscal_code)
+        .leaf("noticeNumber", notice.as_str())
+        .close("qrCode")
+        .open("paymentList")
+        .open("paymentOptionDescription")
+        .leaf("amount", &amount.to_string())
+        .leaf("options", "EQ")
+        .leaf(
+            "detailDescription",
+            truncate_chars(&due_type.description, 140),
+        )
+        .leaf(
+            "allCCP",
+            if due_type.postal_iban.is_some() && due_type.bank_iban.is_none() {
+                "true"
+            } else {
+                "false"
+            },
+        )
+        .close("paymentOptionDescription")
+        .close("paymentList")
+        .leaf("paymentDescription", causale)
+        .leaf("fiscalCodePA", &e.fiscal_code)
+        .leaf("companyName", truncate_chars(&e.name, 140))
+        .leaf_opt(
+            "officeName",
+            e.sector.as_deref().map(|s| truncate_chars(s, 140)),
+        );
+    w.finish()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn reads_service_documents_and_form_definitions() {
+        let doc = b"<d><soggetto><codiceFiscale>RSSMRA85T10A562S</codiceFiscale></soggetto><targa>AB123CD</targa></d>";
+        let f = service_fields(doc).unwrap();
+        assert_eq!(f["codiceFiscale"], "RSSMRA85T10A562S");
+        assert_eq!(f["targa"], "AB123CD");
+        assert!(service_fields(b"<!DOCTYPE d><d/>").is_err());
+        let form = r#"[{"name":"targa","required":true},{"name":"note","required":false}]"#;
+        assert_eq!(required_fields(Some(form)), vec!["targa".to_owned()]);
+        assert!(required_fields(Some("not json")).is_empty());
+    }
+}

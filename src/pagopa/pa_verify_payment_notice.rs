@@ -1,0 +1,88 @@
+//! paVerifyPaymentNotice — `paForNode.wsdl`, messages `paVerifyPaymentNoticeReq` /
+//! `paVerifyPaymentNoticeRes` of `paForNode.xsd` 1.0.0.
+//! A pure read: the current amount, one payment option, `allCCP`.
+
+use super::fault::Fault;
+use super::lookup::{payable, Found};
+use super::{wire, Handled};
+use crate::app::App;
+use crate::soap::seq::Seq;
+use crate::soap::writer::{truncate_chars, XmlWriter};
+use crate::soap::xml::Node;
+
+/// Handles one call.
+#[tracing::instrument(name = "paVerifyPaymentNotice", skip_all)]
+pub async fn handle(app: &App, body: &Node) -> Handled {
+    let mut seen = Handled::default();
+    let parsed = (|| {
+        let mut s = Seq::new(body, "paVerifyPaymentNoticeReq")?;
+        let caller = wire::caller(&mut s)?;
+        let qr = wire::qr_code(&mut s)?;
+        s.end()?;
+        Ok::<_, Fault>((caller, qr))
+    })();
+    let (caller, (qr_cf, notice)) = match parsed {
+        Ok(p) => p,
+        Err(f) => return seen.fail(f, body),
+    };
+    seen.notice = Some(notice.clone());
+    seen.entity_cf = Some(caller.id_pa.clone());
+    let c = caller.clone();
+    let found = app
+        .db
+        .run(move |conn| payable(conn, &c, &qr_cf, &notice))
+        .await;
+    match found {
+        Ok(Ok(found)) => {
+            seen.entity_id = Some(found.route.entity.id);
+            seen.iuv = found.position.dovuto.iuv.clone();
+            seen.ok(render(&found))
+        }
+        Ok(Err(fault)) => seen.fail_for(fault, &caller.id_pa),
+        Err(e) => seen.system_error(e, &caller.id_pa),
+    }
+}
+
+fn render(found: &Found) -> String {
+    let d = &found.position.dovuto;
+    let e = &found.route.entity;
+    let mut w = XmlWriter::new();
+    w.leaf("outcome", "OK")
+        .open("paymentList")
+        .open("paymentOptionDescription")
+        .leaf(
+            "amount",
+            &crate::domain::AmountCents::from_cents(d.amount_cents)
+                .unwrap_or_default()
+                .to_string(),
+        )
+        .leaf("options", "EQ")
+        .leaf_opt(
+            "dueDate",
+            d.due_date
+                .map(|x| x.format("%Y-%m-%d").to_string())
+                .as_deref(),
+        )
+        .leaf(
+            "detailDescription",
+            truncate_chars(&found.position.accounts.description, 140),
+        )
+        .leaf(
+            "allCCP",
+            if super::transfers::all_postal(&found.position) {
+                "true"
+            } else {
+                "false"
+            },
+        )
+        .close("paymentOptionDescription")
+        .close("paymentList")
+        .leaf("paymentDescription", truncate_chars(&d.causale, 140))
+        .leaf("fiscalCodePA", &e.fiscal_code)
+        .leaf("companyName", truncate_chars(&e.name, 140))
+        .leaf_opt(
+            "officeName",
+            e.sector.as_deref().map(|s| truncate_chars(s, 140)),
+        );
+    w.finish()
+}

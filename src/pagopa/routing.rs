@@ -1,0 +1,81 @@
+//! Which entity a node call is for: idBrokerPA → station of that broker → entity served by
+//! that station, each miss mapped to its configuration fault.
+
+use super::fault::{Fault, FaultCode};
+use crate::db::models::registry::{Entity, Station};
+use crate::db::schema::{brokers, entities, stations};
+use crate::db::{AnyConnection, DbError};
+use crate::domain::EntityState;
+use diesel::prelude::*;
+
+/// The identifiers every paForNode request starts with.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Caller {
+    /// idPA: the entity's fiscal code.
+    pub id_pa: String,
+    /// idBrokerPA.
+    pub id_broker: String,
+    /// idStation.
+    pub id_station: String,
+}
+
+/// A resolved call.
+#[derive(Debug, Clone)]
+pub struct Route {
+    /// The entity.
+    pub entity: Entity,
+    /// The station serving it.
+    pub station: Station,
+}
+
+/// Resolves the caller, or says which identifier is wrong.
+pub fn resolve(conn: &mut AnyConnection, c: &Caller) -> Result<Result<Route, Fault>, DbError> {
+    let broker: Option<i64> = brokers::table
+        .filter(brokers::code.eq(&c.id_broker))
+        .select(brokers::id)
+        .first(conn)
+        .optional()?;
+    let Some(broker_id) = broker else {
+        return Ok(Err(Fault::new(
+            FaultCode::IdIntermediarioErrato,
+            format!("idBrokerPA {} non configurato", c.id_broker),
+        )));
+    };
+    let station: Option<Station> = stations::table
+        .filter(stations::code.eq(&c.id_station))
+        .select(Station::as_select())
+        .first(conn)
+        .optional()?;
+    let station = match station {
+        Some(s) if s.broker_id == broker_id && s.active => s,
+        _ => {
+            return Ok(Err(Fault::new(
+                FaultCode::StazioneIntErrata,
+                format!(
+                    "idStation {} non configurata per l'intermediario {}",
+                    c.id_station, c.id_broker
+                ),
+            )))
+        }
+    };
+    let entity: Option<Entity> = entities::table
+        .filter(entities::fiscal_code.eq(&c.id_pa))
+        .select(Entity::as_select())
+        .first(conn)
+        .optional()?;
+    match entity {
+        Some(e)
+            if e.station_id == Some(station.id)
+                && EntityState::from_code(&e.state).is_some_and(EntityState::is_operational) =>
+        {
+            Ok(Ok(Route { entity: e, station }))
+        }
+        _ => Ok(Err(Fault::new(
+            FaultCode::IdDominioErrato,
+            format!(
+                "idPA {} non associato alla stazione {}",
+                c.id_pa, c.id_station
+            ),
+        ))),
+    }
+}

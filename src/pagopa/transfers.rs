@@ -1,0 +1,171 @@
+//! Where the money of a position goes: one transfer to the due type's account, or the
+//! position's explicit transfers (secondary beneficiaries, marca da bollo).
+
+use super::fault::{Fault, FaultCode};
+use crate::db::models::position::Position;
+use crate::domain::{AmountCents, Iban};
+use crate::soap::writer::{truncate_chars, XmlWriter};
+
+/// What a transfer credits.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Target {
+    /// An account.
+    Iban(String),
+    /// A marca da bollo digitale (V2 only).
+    Stamp {
+        /// base64 SHA-256 of the document.
+        hash: String,
+        /// `01`.
+        kind: String,
+        /// Debtor's province.
+        province: String,
+    },
+}
+
+/// One transfer of a payment.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Transfer {
+    /// 1..5.
+    pub id: i32,
+    /// Amount.
+    pub amount: AmountCents,
+    /// Beneficiary fiscal code.
+    pub fiscal_code: String,
+    /// Beneficiary name (V2).
+    pub company: Option<String>,
+    /// What is credited.
+    pub target: Target,
+    /// Causale.
+    pub remittance: String,
+    /// Taxonomy / datiSpecificiRiscossione.
+    pub category: String,
+}
+
+/// The transfers of `pos`; `postal` asks for postal accounts where available.
+pub fn of_position(pos: &Position, entity_cf: &str, postal: bool) -> Result<Vec<Transfer>, Fault> {
+    let d = &pos.dovuto;
+    let amount = AmountCents::from_cents(d.amount_cents)
+        .map_err(|e| Fault::new(FaultCode::SystemError, e.to_string()))?;
+    let remittance = truncate_chars(&d.causale, 140).to_owned();
+    if pos.transfers.is_empty() {
+        let a = &pos.accounts;
+        let iban = if postal {
+            a.postal_iban.clone().or(a.bank_iban.clone())
+        } else {
+            a.bank_iban.clone().or(a.postal_iban.clone())
+        };
+        let iban = iban.ok_or_else(|| {
+            Fault::new(
+                FaultCode::SystemError,
+                "nessun conto di accredito configurato per il tipo dovuto",
+            )
+        })?;
+        return Ok(vec![Transfer {
+            id: 1,
+            amount,
+            fiscal_code: entity_cf.to_owned(),
+            company: None,
+            target: Target::Iban(iban),
+            remittance,
+            category: d.collection_data.clone(),
+        }]);
+    }
+    let mut out = Vec::with_capacity(pos.transfers.len());
+    let mut sum = 0i64;
+    for t in &pos.transfers {
+        sum += t.amount_cents;
+        let target = match (&t.iban, &t.stamp_hash) {
+            (Some(iban), _) => Target::Iban(iban.clone()),
+            (None, Some(hash)) => Target::Stamp {
+                hash: hash.clone(),
+                kind: t.stamp_type.clone().unwrap_or_else(|| "01".into()),
+                province: t.stamp_province.clone().unwrap_or_default(),
+            },
+            (None, None) => {
+                return Err(Fault::new(
+                    FaultCode::SystemError,
+                    "trasferimento senza conto né marca da bollo",
+                ))
+            }
+        };
+        out.push(Transfer {
+            id: t.position,
+            amount: AmountCents::from_cents(t.amount_cents)
+                .map_err(|e| Fault::new(FaultCode::SystemError, e.to_string()))?,
+            fiscal_code: t.beneficiary_fiscal_code.clone(),
+            company: t.beneficiary_name.clone(),
+            target,
+            remittance: t
+                .remittance
+                .as_deref()
+                .map(|r| truncate_chars(r, 140).to_owned())
+                .unwrap_or_else(|| remittance.clone()),
+            category: t.collection_data.clone(),
+        });
+    }
+    if sum != d.amount_cents {
+        return Err(Fault::new(
+            FaultCode::SystemError,
+            "la somma dei trasferimenti non corrisponde all'importo",
+        ));
+    }
+    Ok(out)
+}
+
+/// `allCCP`: every transfer can be credited to a postal current account.
+pub fn all_postal(pos: &Position) -> bool {
+    let postal = |iban: &Option<String>| {
+        iban.as_deref()
+            .and_then(|i| Iban::parse(i).ok())
+            .is_some_and(|i| i.is_postal())
+    };
+    if pos.transfers.is_empty() {
+        postal(&pos.accounts.postal_iban)
+    } else {
+        pos.transfers.iter().all(|t| t.postal || postal(&t.iban))
+    }
+}
+
+/// Writes `transferList`; `v2` adds per-transfer `companyName` and allows stamps.
+pub fn write_list(w: &mut XmlWriter, transfers: &[Transfer], v2: bool) -> Result<(), Fault> {
+    w.open("transferList");
+    for t in transfers {
+        w.open("transfer")
+            .leaf("idTransfer", &t.id.to_string())
+            .leaf("transferAmount", &t.amount.to_string())
+            .leaf("fiscalCodePA", &t.fiscal_code);
+        if v2 {
+            w.leaf_opt(
+                "companyName",
+                t.company.as_deref().map(|c| truncate_chars(c, 140)),
+            );
+        }
+        match &t.target {
+            Target::Iban(iban) => {
+                w.leaf("IBAN", iban);
+            }
+            Target::Stamp {
+                hash,
+                kind,
+                province,
+            } if v2 => {
+                w.open("richiestaMarcaDaBollo")
+                    .leaf("hashDocumento", hash)
+                    .leaf("tipoBollo", kind)
+                    .leaf("provinciaResidenza", province)
+                    .close("richiestaMarcaDaBollo");
+            }
+            Target::Stamp { .. } => {
+                return Err(Fault::new(
+                    FaultCode::Semantica,
+                    "la marca da bollo digitale richiede paGetPaymentV2",
+                ));
+            }
+        }
+        w.leaf("remittanceInformation", &t.remittance)
+            .leaf("transferCategory", truncate_chars(&t.category, 140))
+            .close("transfer");
+    }
+    w.close("transferList");
+    Ok(())
+}

@@ -1,0 +1,195 @@
+//! Wire pieces shared by the paForNode operations (`ctQrCode`, `ctSubject`, `ctMetadata`).
+
+use super::routing::Caller;
+use crate::soap::seq::{SchemaError, Seq};
+use crate::soap::writer::{truncate_chars, XmlWriter};
+use crate::soap::xml::Node;
+
+/// Reads `idPA`, `idBrokerPA`, `idStation`.
+pub fn caller(s: &mut Seq<'_>) -> Result<Caller, SchemaError> {
+    Ok(Caller {
+        id_pa: s.text("idPA", 1, 35)?,
+        id_broker: s.text("idBrokerPA", 1, 35)?,
+        id_station: s.text("idStation", 1, 35)?,
+    })
+}
+
+/// `qrCode`: the entity fiscal code and the notice number, as sent (shape-checked only).
+pub fn qr_code(s: &mut Seq<'_>) -> Result<(String, String), SchemaError> {
+    let path = s.path_of("qrCode");
+    let node = s.req("qrCode")?;
+    let mut q = Seq::new(node, &path)?;
+    let cf = q.digits("fiscalCode", 11)?;
+    let notice = q.digits("noticeNumber", 18)?;
+    q.end()?;
+    Ok((cf, notice))
+}
+
+/// A debtor or payer (`ctSubject`).
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Subject {
+    /// `F` or `G`.
+    pub kind: String,
+    /// Fiscal code (or other unique id), 2..16 characters.
+    pub id: String,
+    /// Name.
+    pub full_name: String,
+    /// Street.
+    pub street: Option<String>,
+    /// Civic number.
+    pub civic: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Province / region.
+    pub province: Option<String>,
+    /// Country (2 letters).
+    pub country: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+}
+
+/// Parses a `ctSubject`.
+pub fn subject(node: &Node, path: &str) -> Result<Subject, SchemaError> {
+    let mut s = Seq::new(node, path)?;
+    let uid_path = s.path_of("uniqueIdentifier");
+    let uid = s.req("uniqueIdentifier")?;
+    let mut u = Seq::new(uid, &uid_path)?;
+    let kind = u.one_of("entityUniqueIdentifierType", &["F", "G"])?;
+    let id = u.text("entityUniqueIdentifierValue", 2, 16)?;
+    u.end()?;
+    let full_name = s.text("fullName", 1, 70)?;
+    let street = s.text_opt("streetName", 1, 70)?;
+    let civic = s.text_opt("civicNumber", 1, 16)?;
+    let postal_code = s.text_opt("postalCode", 1, 16)?;
+    let city = s.text_opt("city", 1, 35)?;
+    let province = s.text_opt("stateProvinceRegion", 1, 35)?;
+    let country_path = s.path_of("country");
+    let country = s.text_opt("country", 2, 2)?;
+    if country
+        .as_deref()
+        .is_some_and(|c| !c.bytes().all(|b| b.is_ascii_uppercase()))
+    {
+        return Err(SchemaError {
+            path: country_path,
+            message: "must be two uppercase letters".into(),
+        });
+    }
+    let email_path = s.path_of("e-mail");
+    let email = s.text_opt("e-mail", 1, 256)?;
+    if email.as_deref().is_some_and(|e| !is_email(e)) {
+        return Err(SchemaError {
+            path: email_path,
+            message: "not an e-mail address".into(),
+        });
+    }
+    s.end()?;
+    Ok(Subject {
+        kind,
+        id,
+        full_name,
+        street,
+        civic,
+        postal_code,
+        city,
+        province,
+        country,
+        email,
+    })
+}
+
+/// `stEMail`: `[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*`.
+pub fn is_email(e: &str) -> bool {
+    let Some((local, domain)) = e.split_once('@') else {
+        return false;
+    };
+    let local_ok = !local.is_empty()
+        && local
+            .bytes()
+            .all(|b| b.is_ascii_alphanumeric() || b"_.+-".contains(&b));
+    let domain_ok = domain
+        .split('.')
+        .all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-'));
+    local_ok && domain_ok
+}
+
+/// Writes a `ctSubject`, cutting each field to its schema length and leaving out values
+/// that would not validate.
+pub fn write_subject(w: &mut XmlWriter, tag: &str, s: &Subject) {
+    let opt = |v: &Option<String>, max: usize| {
+        v.as_deref()
+            .map(str::trim)
+            .filter(|x| !x.is_empty())
+            .map(|x| truncate_chars(x, max).to_owned())
+    };
+    w.open(tag)
+        .open("uniqueIdentifier")
+        .leaf("entityUniqueIdentifierType", &s.kind)
+        .leaf("entityUniqueIdentifierValue", truncate_chars(&s.id, 16))
+        .close("uniqueIdentifier")
+        .leaf("fullName", truncate_chars(&s.full_name, 70))
+        .leaf_opt("streetName", opt(&s.street, 70).as_deref())
+        .leaf_opt("civicNumber", opt(&s.civic, 16).as_deref())
+        .leaf_opt("postalCode", opt(&s.postal_code, 16).as_deref())
+        .leaf_opt("city", opt(&s.city, 35).as_deref())
+        .leaf_opt("stateProvinceRegion", opt(&s.province, 35).as_deref())
+        .leaf_opt(
+            "country",
+            s.country
+                .as_deref()
+                .filter(|c| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase())),
+        )
+        .leaf_opt(
+            "e-mail",
+            s.email.as_deref().filter(|e| e.len() <= 256 && is_email(e)),
+        )
+        .close(tag);
+}
+
+/// Optional `metadata` (1..15 `mapEntry{key, value}`).
+pub fn metadata(s: &mut Seq<'_>) -> Result<Vec<(String, String)>, SchemaError> {
+    let path = s.path_of("metadata");
+    let Some(node) = s.opt("metadata") else {
+        return Ok(Vec::new());
+    };
+    let mut m = Seq::new(node, &path)?;
+    let mut out = Vec::new();
+    for (i, e) in m.many("mapEntry", 1, 15)?.into_iter().enumerate() {
+        let mut kv = Seq::new(e, &format!("{path}/mapEntry[{}]", i + 1))?;
+        out.push((kv.text("key", 1, 140)?, kv.text("value", 1, 140)?));
+        kv.end()?;
+    }
+    m.end()?;
+    Ok(out)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn emails() {
+        assert!(is_email("mario.rossi+x@example.org"));
+        assert!(!is_email("no-at-sign"));
+        assert!(!is_email("a@b..c"));
+        assert!(!is_email("à@b.c"));
+    }
+
+    #[test]
+    fn subjects_write_within_schema_lengths() {
+        let s = Subject {
+            kind: "F".into(),
+            id: "RSSMRA85T10A562S".into(),
+            full_name: "x".repeat(100),
+            country: Some("Italia".into()),
+            email: Some("not an email".into()),
+            ..Subject::default()
+        };
+        let mut w = XmlWriter::new();
+        write_subject(&mut w, "debtor", &s);
+        let out = w.finish();
+        assert!(out.contains(&format!("<fullName>{}</fullName>", "x".repeat(70))));
+        assert!(!out.contains("country") && !out.contains("e-mail"));
+    }
+}
