@@ -106,7 +106,8 @@ pub fn seed(app: &App, reset_admin_password: bool) -> anyhow::Result<Report> {
     })
 }
 
-/// A due type to create: (code, description, collection data, postal, spontaneous, fixed amount, form).
+/// A due type to create: (code, description, collection data, postal, spontaneous, fixed
+/// amount, form, Catalogo Servizi id).
 type DueTypeSpec = (
     &'static str,
     &'static str,
@@ -114,6 +115,7 @@ type DueTypeSpec = (
     bool,
     bool,
     Option<i64>,
+    Option<&'static str>,
     Option<&'static str>,
 );
 
@@ -168,6 +170,7 @@ fn seed_all(
                     false,
                     None,
                     None,
+                    None,
                 ),
                 (
                     "MENSA",
@@ -175,6 +178,7 @@ fn seed_all(
                     "9/0201133IM/",
                     false,
                     false,
+                    None,
                     None,
                     None,
                 ),
@@ -186,6 +190,7 @@ fn seed_all(
                     false,
                     None,
                     None,
+                    None,
                 ),
                 (
                     "CDS_SPONT",
@@ -195,6 +200,7 @@ fn seed_all(
                     true,
                     None,
                     Some(SPONTANEOUS_FORM),
+                    Some("00001"),
                 ),
             ],
         ),
@@ -212,6 +218,7 @@ fn seed_all(
                     false,
                     None,
                     None,
+                    None,
                 ),
                 (
                     "CERT",
@@ -221,6 +228,7 @@ fn seed_all(
                     true,
                     Some(4000),
                     None,
+                    Some("00002"),
                 ),
             ],
         ),
@@ -251,7 +259,7 @@ fn seed_all(
             .filter(entities::cod_ipa.eq(ipa))
             .select(entities::id)
             .first(c)?;
-        for (k, (code, desc, coll, postal, spont, fixed, form)) in dts.iter().enumerate() {
+        for (k, (code, desc, coll, postal, spont, fixed, form, service)) in dts.iter().enumerate() {
             let account = (n as u64 + 1) * 1000 + k as u64;
             let bank = people::iban(account, false).map_err(|e| rule(e.to_string()))?;
             let post = if *postal {
@@ -273,6 +281,7 @@ fn seed_all(
                     fixed_amount_cents: *fixed,
                     default_bilancio: None,
                     due_date_required: false,
+                    node_service_id: *service,
                     active: true,
                     created_at: now,
                     updated_at: now,

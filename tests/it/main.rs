@@ -11,4 +11,5 @@ mod iuv;
 mod jobs;
 mod login;
 mod node;
+mod node_flows;
 mod pafornode;

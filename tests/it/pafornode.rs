@@ -7,7 +7,13 @@ use mypay::db::schema::receipts;
 use mypay::sim::messages::{self, Psp};
 
 /// operation, outcome, fault code, request, response
-type JournalRow = (String, String, Option<String>, Option<String>, Option<String>);
+type JournalRow = (
+    String,
+    String,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
 
 #[tokio::test]
 async fn verify_activate_receipt_v1_and_v2() {

@@ -191,6 +191,8 @@ pub struct NewDueType<'a> {
     pub due_date_required: bool,
     /// Active flag.
     pub active: bool,
+    /// Catalogo Servizi id for paDemandPaymentNotice.
+    pub node_service_id: Option<&'a str>,
     /// Now.
     pub created_at: NaiveDateTime,
     /// Now.
