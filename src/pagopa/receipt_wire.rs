@@ -66,9 +66,15 @@ pub struct Receipt {
     pub transfer_date: Option<NaiveDate>,
 }
 
-/// Parses the `receipt` element; `v2` for `ctReceiptV2`.
+/// Parses the `receipt` element; `v2` for `ctReceiptV2` (which alone may carry marca da
+/// bollo attachments).
+///
+/// Deliberately tolerant: a receipt proves a payment already made and must not be refused
+/// over form, so its elements are accepted in any order and V1 receipts may carry the V2
+/// fields (`paymentNote`, fees, bundles, per-transfer `companyName`) — as messages seen from
+/// pagoPA's own components do. Unknown elements and wrong values are still schema errors.
 pub fn parse(node: &Node, path: &str, v2: bool) -> Result<Receipt, SchemaError> {
-    let mut s = Seq::new(node, path)?;
+    let mut s = Seq::any_order(node, path)?;
     let receipt_id = s.text("receiptId", 1, 64)?;
     let notice_number = s.digits("noticeNumber", 18)?;
     let fiscal_code = s.digits("fiscalCode", 11)?;
@@ -79,7 +85,7 @@ pub fn parse(node: &Node, path: &str, v2: bool) -> Result<Receipt, SchemaError> 
     s.text("companyName", 1, 140)?;
     s.text_opt("officeName", 1, 140)?;
     let debtor_path = s.path_of("debtor");
-    let debtor = wire::subject(s.req("debtor")?, &debtor_path)?;
+    let debtor = wire::receipt_subject(s.req("debtor")?, &debtor_path)?;
     let list_path = s.path_of("transferList");
     let transfers = transfer_list(s.req("transferList")?, &list_path, v2)?;
     let id_psp = s.text("idPSP", 1, 35)?;
@@ -91,23 +97,21 @@ pub fn parse(node: &Node, path: &str, v2: bool) -> Result<Receipt, SchemaError> 
     let payer_path = s.path_of("payer");
     let payer = s
         .opt("payer")
-        .map(|p| wire::subject(p, &payer_path))
+        .map(|p| wire::receipt_subject(p, &payer_path))
         .transpose()?;
     let payment_method = s.text_opt("paymentMethod", 1, 35)?;
-    if v2 {
-        s.text_opt("paymentNote", 1, 210)?;
-    }
+    s.text_opt("paymentNote", 1, 210)?;
     let fee = s.amount_opt("fee")?;
-    if v2 {
-        s.amount_opt("primaryCiIncurredFee")?;
-        s.text_opt("idBundle", 1, 70)?;
-        s.text_opt("idCiBundle", 1, 70)?;
-    }
+    s.amount_opt("primaryCiIncurredFee")?;
+    s.text_opt("idBundle", 1, 70)?;
+    s.text_opt("idCiBundle", 1, 70)?;
     let payment_at = s.datetime_opt("paymentDateTime")?;
     let application_date = s.date_opt("applicationDate")?;
     let transfer_date = s.date_opt("transferDate")?;
     wire::metadata(&mut s)?;
     s.bool_opt("standIn")?;
+    // Seen spelled `standin` in messages from pagoPA's own components: same meaning.
+    s.bool_opt("standin")?;
     s.end()?;
     Ok(Receipt {
         receipt_id,
@@ -132,20 +136,18 @@ pub fn parse(node: &Node, path: &str, v2: bool) -> Result<Receipt, SchemaError> 
 }
 
 fn transfer_list(node: &Node, path: &str, v2: bool) -> Result<Vec<ReceiptTransfer>, SchemaError> {
-    let mut l = Seq::new(node, path)?;
+    let mut l = Seq::any_order(node, path)?;
     let mut out = Vec::new();
     for (i, t) in l.many("transfer", 1, 5)?.into_iter().enumerate() {
         let tp = format!("{path}/transfer[{}]", i + 1);
-        let mut s = Seq::new(t, &tp)?;
+        let mut s = Seq::any_order(t, &tp)?;
         let id = s
             .one_of("idTransfer", &["1", "2", "3", "4", "5"])?
             .parse()
             .unwrap_or(1);
         let amount = s.amount("transferAmount", true)?;
         let fiscal_code_pa = s.digits("fiscalCodePA", 11)?;
-        if v2 {
-            s.text_opt("companyName", 1, 140)?;
-        }
+        s.text_opt("companyName", 0, 140)?;
         let iban = s.text_opt("IBAN", 1, 35)?;
         let stamp = if v2 && iban.is_none() {
             s.text("MBDAttachment", 1, usize::MAX).map(|_| true)?

@@ -50,26 +50,61 @@ pub struct Subject {
     pub email: Option<String>,
 }
 
-/// Parses a `ctSubject`.
+/// Parses a `ctSubject` strictly.
 pub fn subject(node: &Node, path: &str) -> Result<Subject, SchemaError> {
-    let mut s = Seq::new(node, path)?;
+    read_subject(node, path, false)
+}
+
+/// Parses a `ctSubject` of a receipt: any order, any one-letter identifier type, empty
+/// optional values taken as absent (see [`super::receipt_wire::parse`] for why).
+pub fn receipt_subject(node: &Node, path: &str) -> Result<Subject, SchemaError> {
+    read_subject(node, path, true)
+}
+
+fn read_subject(node: &Node, path: &str, tolerant: bool) -> Result<Subject, SchemaError> {
+    let mut s = if tolerant {
+        Seq::any_order(node, path)?
+    } else {
+        Seq::new(node, path)?
+    };
     let uid_path = s.path_of("uniqueIdentifier");
     let uid = s.req("uniqueIdentifier")?;
-    let mut u = Seq::new(uid, &uid_path)?;
-    let kind = u.one_of("entityUniqueIdentifierType", &["F", "G"])?;
+    let mut u = if tolerant {
+        Seq::any_order(uid, &uid_path)?
+    } else {
+        Seq::new(uid, &uid_path)?
+    };
+    let kind = if tolerant {
+        let p = u.path_of("entityUniqueIdentifierType");
+        let k = u.text("entityUniqueIdentifierType", 1, 1)?;
+        if !k.bytes().all(|b| b.is_ascii_uppercase()) {
+            return Err(SchemaError {
+                path: p,
+                message: "must be one uppercase letter".into(),
+            });
+        }
+        k
+    } else {
+        u.one_of("entityUniqueIdentifierType", &["F", "G"])?
+    };
     let id = u.text("entityUniqueIdentifierValue", 2, 16)?;
     u.end()?;
     let full_name = s.text("fullName", 1, 70)?;
-    let street = s.text_opt("streetName", 1, 70)?;
-    let civic = s.text_opt("civicNumber", 1, 16)?;
-    let postal_code = s.text_opt("postalCode", 1, 16)?;
-    let city = s.text_opt("city", 1, 35)?;
-    let province = s.text_opt("stateProvinceRegion", 1, 35)?;
+    let min = usize::from(!tolerant);
+    let mut opt =
+        |s: &mut Seq<'_>, name: &str, max: usize| -> Result<Option<String>, SchemaError> {
+            Ok(s.text_opt(name, min, max)?.filter(|v| !v.is_empty()))
+        };
+    let street = opt(&mut s, "streetName", 70)?;
+    let civic = opt(&mut s, "civicNumber", 16)?;
+    let postal_code = opt(&mut s, "postalCode", 16)?;
+    let city = opt(&mut s, "city", 35)?;
+    let province = opt(&mut s, "stateProvinceRegion", 35)?;
     let country_path = s.path_of("country");
-    let country = s.text_opt("country", 2, 2)?;
+    let country = opt(&mut s, "country", 2)?;
     if country
         .as_deref()
-        .is_some_and(|c| !c.bytes().all(|b| b.is_ascii_uppercase()))
+        .is_some_and(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()))
     {
         return Err(SchemaError {
             path: country_path,
@@ -77,7 +112,7 @@ pub fn subject(node: &Node, path: &str) -> Result<Subject, SchemaError> {
         });
     }
     let email_path = s.path_of("e-mail");
-    let email = s.text_opt("e-mail", 1, 256)?;
+    let email = opt(&mut s, "e-mail", 256)?;
     if email.as_deref().is_some_and(|e| !is_email(e)) {
         return Err(SchemaError {
             path: email_path,

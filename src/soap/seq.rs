@@ -24,11 +24,13 @@ fn err<T>(path: &str, message: impl Into<String>) -> Result<T, SchemaError> {
     })
 }
 
-/// Walks the children of one element in schema order.
+/// Walks the children of one element in schema order (or, [`Seq::any_order`], in any order).
 pub struct Seq<'a> {
     children: &'a [Node],
     pos: usize,
     path: String,
+    /// `Some` in any-order mode: which children were read.
+    taken: Option<Vec<bool>>,
 }
 
 impl<'a> Seq<'a> {
@@ -47,7 +49,17 @@ impl<'a> Seq<'a> {
             children: &node.children,
             pos: 0,
             path: path.to_owned(),
+            taken: None,
         })
+    }
+
+    /// Like [`Seq::new`] but children may come in any order; unknown or repeated-beyond-
+    /// limit elements are still errors. Used where refusing costs more than a misplaced
+    /// element (receipts: proof of a payment already made).
+    pub fn any_order(node: &'a Node, path: &str) -> Result<Self, SchemaError> {
+        let mut s = Self::new(node, path)?;
+        s.taken = Some(vec![false; node.children.len()]);
+        Ok(s)
     }
 
     /// The path of a child, for messages.
@@ -55,8 +67,14 @@ impl<'a> Seq<'a> {
         format!("{}/{name}", self.path)
     }
 
-    /// The next child if it is named `name`.
+    /// The next child if it is named `name` (any unread one, in any-order mode).
     pub fn opt(&mut self, name: &str) -> Option<&'a Node> {
+        if let Some(taken) = self.taken.as_mut() {
+            let i =
+                (0..self.children.len()).find(|&i| !taken[i] && self.children[i].name == name)?;
+            taken[i] = true;
+            return self.children.get(i);
+        }
         let c = self.children.get(self.pos).filter(|c| c.name == name)?;
         self.pos += 1;
         Some(c)
@@ -66,6 +84,7 @@ impl<'a> Seq<'a> {
     pub fn req(&mut self, name: &str) -> Result<&'a Node, SchemaError> {
         match self.opt(name) {
             Some(c) => Ok(c),
+            None if self.taken.is_some() => err(&self.path_of(name), "missing"),
             None => match self.children.get(self.pos) {
                 Some(c) => err(
                     &self.path_of(name),
@@ -96,8 +115,14 @@ impl<'a> Seq<'a> {
         Ok(out)
     }
 
-    /// Ends the sequence: nothing may follow.
+    /// Ends the sequence: nothing may follow (nothing may be left unread, in any-order mode).
     pub fn end(self) -> Result<(), SchemaError> {
+        if let Some(taken) = &self.taken {
+            return match taken.iter().position(|t| !t) {
+                Some(i) => err(&self.path_of(&self.children[i].name), "unexpected element"),
+                None => Ok(()),
+            };
+        }
         match self.children.get(self.pos) {
             Some(c) => err(&self.path_of(&c.name), "unexpected element"),
             None => Ok(()),
@@ -268,6 +293,24 @@ mod tests {
         let mut s = Seq::new(&n, "r").unwrap();
         s.text("a", 1, 1).unwrap();
         assert_eq!(s.end().unwrap_err().path, "r/z");
+    }
+
+    #[test]
+    fn any_order_mode() {
+        let n = parse("<r><b>2</b><a>1</a><b>3</b></r>", Limits::default()).unwrap();
+        let mut s = Seq::any_order(&n, "r").unwrap();
+        assert_eq!(s.text("a", 1, 1).unwrap(), "1");
+        assert_eq!(s.many("b", 1, 2).unwrap().len(), 2);
+        s.end().unwrap();
+        let mut s = Seq::any_order(&n, "r").unwrap();
+        s.text("a", 1, 1).unwrap();
+        assert_eq!(
+            s.end().unwrap_err().path,
+            "r/b",
+            "unread elements are unexpected"
+        );
+        let mut s = Seq::any_order(&n, "r").unwrap();
+        assert_eq!(s.text("c", 1, 1).unwrap_err().message, "missing");
     }
 
     #[test]

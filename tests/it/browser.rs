@@ -148,6 +148,26 @@ impl Driver {
             .to_owned()
     }
 
+    /// Waits (up to 10 s) for the page URL to satisfy `ok` and the page to be loaded: a
+    /// click that navigates returns before the new page is there.
+    async fn wait_url(&self, ok: impl Fn(&str) -> bool) -> String {
+        let mut url = String::new();
+        for _ in 0..100 {
+            url = self.url().await;
+            let ready = json!({"script": "return document.readyState", "args": []});
+            if ok(&url)
+                && self
+                    .call(reqwest::Method::POST, "/execute/sync", Some(ready))
+                    .await
+                    == "complete"
+            {
+                return url;
+            }
+            tokio::time::sleep(Duration::from_millis(100)).await;
+        }
+        panic!("page never reached the expected URL, last was {url}");
+    }
+
     /// Saves a screenshot under target/screenshots for people to look at.
     async fn screenshot(&self, name: &str) {
         let b64 = self.call(reqwest::Method::GET, "/screenshot", None).await;
@@ -181,26 +201,24 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
     d.type_into("input[name=username]", "admin").await;
     d.type_into("input[name=password]", "wrong password").await;
     d.click("button[type=submit]").await;
+    d.wait_url(|u| u.ends_with("/admin/login")).await;
     assert!(d.text(".alert").await.starts_with("Credenziali non valide"));
 
     d.type_into("input[name=password]", &creds["admin"]).await;
     d.click("button[type=submit]").await;
-    assert!(d.url().await.ends_with("/admin"));
+    d.wait_url(|u| u.ends_with("/admin")).await;
     assert_eq!(d.text("h1").await, "Cruscotto");
     d.screenshot("dashboard").await;
 
     d.go(&format!("{}/admin/dovuti", s.base)).await;
     d.click("select[name=state] option[value=COMPLETATO]").await;
     d.click("form.search button").await;
-    assert!(d.url().await.contains("state=COMPLETATO"));
+    d.wait_url(|u| u.contains("state=COMPLETATO")).await;
     assert!(d.text(".pager span").await.starts_with("48 risultati"));
     d.screenshot("dovuti").await;
 
     d.click("form.logout button").await;
-    assert!(d.url().await.ends_with("/admin/login"));
+    d.wait_url(|u| u.ends_with("/admin/login")).await;
     d.go(&format!("{}/admin/dovuti", s.base)).await;
-    assert!(
-        d.url().await.ends_with("/admin/login"),
-        "the session is gone"
-    );
+    d.wait_url(|u| u.ends_with("/admin/login")).await; // the session is gone
 }

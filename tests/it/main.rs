@@ -13,3 +13,4 @@ mod login;
 mod node;
 mod node_flows;
 mod pafornode;
+mod samples;
