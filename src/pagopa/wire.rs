@@ -91,10 +91,9 @@ fn read_subject(node: &Node, path: &str, tolerant: bool) -> Result<Subject, Sche
     u.end()?;
     let full_name = s.text("fullName", 1, 70)?;
     let min = usize::from(!tolerant);
-    let mut opt =
-        |s: &mut Seq<'_>, name: &str, max: usize| -> Result<Option<String>, SchemaError> {
-            Ok(s.text_opt(name, min, max)?.filter(|v| !v.is_empty()))
-        };
+    let opt = |s: &mut Seq<'_>, name: &str, max: usize| -> Result<Option<String>, SchemaError> {
+        Ok(s.text_opt(name, min, max)?.filter(|v| !v.is_empty()))
+    };
     let street = opt(&mut s, "streetName", 70)?;
     let civic = opt(&mut s, "civicNumber", 16)?;
     let postal_code = opt(&mut s, "postalCode", 16)?;
