@@ -48,6 +48,18 @@ pub enum Command {
     Migrate(Overrides),
     /// Print the effective configuration (secrets redacted) and exit.
     CheckConfig(Overrides),
+    /// Send every NAME.request.xml in a folder to a gateway and compare the answers with
+    /// NAME.expected.xml; exits non-zero on any mismatch.
+    Replay {
+        /// Folder of fixtures (e.g. fixtures/pafornode).
+        dir: PathBuf,
+        /// Endpoint to call.
+        #[arg(long, default_value = "http://127.0.0.1:8080/pagopa/paForNode")]
+        url: String,
+        /// Write the expected files from the answers instead of comparing.
+        #[arg(long)]
+        record: bool,
+    },
 }
 
 /// Loads the configuration with the command's overrides applied last.
@@ -102,6 +114,26 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_ref(), o)?;
             init_logging(cfg.log_format);
             runtime()?.block_on(serve(cfg, None))
+        }
+        Command::Replay { dir, url, record } => {
+            let verdicts = runtime()?.block_on(crate::sim::replay::run(dir, url, *record))?;
+            let failed = verdicts.iter().filter(|v| !v.diffs.is_empty()).count();
+            for v in &verdicts {
+                let tag = if *record {
+                    "RECORDED"
+                } else if v.diffs.is_empty() {
+                    "ok"
+                } else {
+                    "MISMATCH"
+                };
+                println!("{tag:>8}  {}", v.name);
+                for d in &v.diffs {
+                    println!("          {d}");
+                }
+            }
+            println!("{} passed, {failed} failed", verdicts.len() - failed);
+            anyhow::ensure!(failed == 0, "{failed} fixture(s) did not match");
+            Ok(())
         }
         Command::Demo {
             overrides,

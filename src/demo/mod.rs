@@ -383,11 +383,10 @@ fn seed_dovuti(
                 amount_cents: amount,
                 due_date: due,
                 causale: format!(
-                    "/RFB/{iuv}/{}/TXT/{code} {}",
+                    "/RFB/{iuv}/{}/TXT/{code} rata unica",
                     crate::domain::AmountCents::from_cents(amount)
                         .map(|a| a.to_string())
                         .unwrap_or_default(),
-                    now.date().format("%Y")
                 ),
                 collection_data: coll.to_string(),
                 generate_iuv: true,

@@ -3,3 +3,4 @@
 //! receipt.
 
 pub mod messages;
+pub mod replay;

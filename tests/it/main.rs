@@ -13,4 +13,5 @@ mod login;
 mod node;
 mod node_flows;
 mod pafornode;
+mod replay;
 mod samples;
