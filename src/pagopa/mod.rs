@@ -17,9 +17,9 @@ use crate::app::AppState;
 use crate::db::models::event::{self, NewEvent};
 use crate::soap::{self, xml::Node, EnvelopeError, PaForNodeOp};
 use axum::body::Body;
-use axum::extract::{ConnectInfo, State};
+use axum::extract::{ConnectInfo, RawQuery, State};
 use axum::http::{HeaderMap, StatusCode};
-use axum::response::Response;
+use axum::response::{IntoResponse, Response};
 use axum::routing::post;
 use axum::Router;
 use fault::Fault;
@@ -29,9 +29,41 @@ use std::time::Instant;
 /// Journal entries keep at most this much of each message.
 const JOURNAL_MAX: usize = 64 * 1024;
 
+/// Our WSDL and schemas for this interface, compiled in.
+const WSDL: &str = include_str!("../../wsdl/paForNode.wsdl");
+const SCHEMAS: [(&str, &str); 2] = [
+    ("paForNode.xsd", include_str!("../../xsd/paForNode.xsd")),
+    (
+        "pagopa-common-types.xsd",
+        include_str!("../../xsd/pagopa-common-types.xsd"),
+    ),
+];
+/// Where the interface is served.
+pub const PATH: &str = "/pagopa/paForNode";
+
 /// Routes of the node-facing interface.
 pub fn routes() -> Router<AppState> {
-    Router::new().route("/pagopa/paForNode", post(pa_for_node))
+    Router::new().route(PATH, post(pa_for_node).get(describe))
+}
+
+/// `GET ?wsdl` → the WSDL (with this server's address); `GET ?xsd=NAME` → a schema.
+async fn describe(State(app): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    let q = query.unwrap_or_default();
+    let xml = |body: String| soap::xml_response(StatusCode::OK, body);
+    if q.eq_ignore_ascii_case("wsdl") {
+        return xml(WSDL.replace("{{ENDPOINT}}", &format!("{}{PATH}", app.public_base)));
+    }
+    match q
+        .strip_prefix("xsd=")
+        .and_then(|n| SCHEMAS.iter().find(|(name, _)| *name == n))
+    {
+        Some((_, schema)) => xml((*schema).to_owned()),
+        None => (
+            StatusCode::NOT_FOUND,
+            "ask for ?wsdl, or ?xsd=paForNode.xsd / ?xsd=pagopa-common-types.xsd\n",
+        )
+            .into_response(),
+    }
 }
 
 /// What an operation produced, plus what the journal should say about it.

@@ -17,6 +17,8 @@ pub struct Node {
     pub text: String,
     /// Child elements in document order.
     pub children: Vec<Node>,
+    /// Attributes (local name, value), namespace declarations excluded.
+    pub attrs: Vec<(String, String)>,
 }
 
 impl Node {
@@ -25,6 +27,14 @@ impl Node {
         self.children
             .iter()
             .find(|c| c.name == name && c.ns.as_deref() == ns)
+    }
+
+    /// An attribute's value by local name.
+    pub fn attr(&self, name: &str) -> Option<&str> {
+        self.attrs
+            .iter()
+            .find(|(k, _)| k == name)
+            .map(|(_, v)| v.as_str())
     }
 
     /// Text with surrounding whitespace removed.
@@ -118,9 +128,11 @@ pub fn parse(input: &str, limits: Limits) -> Result<Node, XmlError> {
                     return Err(XmlError::TooDeep(limits.max_depth));
                 }
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let attrs = attributes(&e)?;
                 stack.push(Node {
                     ns,
                     name,
+                    attrs,
                     ..Node::default()
                 });
             }
@@ -130,9 +142,11 @@ pub fn parse(input: &str, limits: Limits) -> Result<Node, XmlError> {
                     return Err(XmlError::TooManyNodes(limits.max_nodes));
                 }
                 let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
+                let attrs = attributes(&e)?;
                 let node = Node {
                     ns,
                     name,
+                    attrs,
                     ..Node::default()
                 };
                 match stack.last_mut() {
@@ -182,6 +196,26 @@ pub fn parse(input: &str, limits: Limits) -> Result<Node, XmlError> {
     root.ok_or_else(|| XmlError::Malformed("no document element".into()))
 }
 
+fn attributes(e: &quick_xml::events::BytesStart<'_>) -> Result<Vec<(String, String)>, XmlError> {
+    let mut out = Vec::new();
+    for a in e.attributes() {
+        let a = a.map_err(|e| XmlError::Malformed(e.to_string()))?;
+        let key = a.key.as_ref();
+        if key == b"xmlns" || key.starts_with(b"xmlns:") {
+            continue;
+        }
+        let value = a
+            .unescape_value()
+            .map_err(|e| XmlError::Malformed(e.to_string()))?
+            .into_owned();
+        out.push((
+            String::from_utf8_lossy(a.key.local_name().as_ref()).into_owned(),
+            value,
+        ));
+    }
+    Ok(out)
+}
+
 fn append_text(stack: &mut [Node], s: &str) -> Result<(), XmlError> {
     match stack.last_mut() {
         Some(n) => {
@@ -202,8 +236,15 @@ mod tests {
 
     #[test]
     fn namespaces_text_and_entities() {
-        let doc = r#"<?xml version="1.0"?><a:r xmlns:a="urn:a"><x>1 &amp; &#50;</x><y/><a:z><![CDATA[<q>]]></a:z></a:r>"#;
+        let doc = r#"<?xml version="1.0"?><a:r xmlns:a="urn:a" a:k="v&amp;w"><x>1 &amp; &#50;</x><y z="1"/><a:z><![CDATA[<q>]]></a:z></a:r>"#;
         let n = parse(doc, Limits::default()).unwrap();
+        assert_eq!(n.attr("k"), Some("v&w"));
+        assert_eq!(
+            n.attrs.len(),
+            1,
+            "namespace declarations are not attributes"
+        );
+        assert_eq!(n.child(None, "y").unwrap().attr("z"), Some("1"));
         assert_eq!((n.ns.as_deref(), n.name.as_str()), (Some("urn:a"), "r"));
         assert_eq!(n.child(None, "x").unwrap().text, "1 & 2");
         assert!(n.child(None, "y").is_some());

@@ -15,3 +15,4 @@ mod node_flows;
 mod pafornode;
 mod replay;
 mod samples;
+mod wsdl;

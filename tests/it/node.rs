@@ -62,6 +62,24 @@ impl Answer {
     }
 }
 
+/// Our served schemas, copied once to a folder with their imports pointing at local files.
+pub fn our_xsd() -> PathBuf {
+    static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
+    DIR.get_or_init(|| {
+        let dir = std::env::temp_dir().join(format!("mypay-xsd-{}", std::process::id()));
+        std::fs::create_dir_all(&dir).unwrap();
+        let src = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("xsd");
+        for f in ["paForNode.xsd", "pagopa-common-types.xsd"] {
+            let text = std::fs::read_to_string(src.join(f))
+                .unwrap()
+                .replace("paForNode?xsd=", "");
+            std::fs::write(dir.join(f), text).unwrap();
+        }
+        dir
+    })
+    .join("paForNode.xsd")
+}
+
 /// Validates `xml` against `xsd` with xmllint (libxml2).
 pub fn assert_valid_xsd(xml: &str, xsd: &std::path::Path) {
     let dir = tempfile::tempdir().unwrap();
