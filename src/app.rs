@@ -45,12 +45,21 @@ pub struct App {
     pub random: Arc<dyn RandomSource>,
     /// Base URL for links.
     pub public_base: String,
+    /// Event journal writer.
+    pub journal: crate::journal::Journal,
+    /// Resolved node routes (broker → station → entity), kept briefly.
+    pub routes: Arc<crate::pagopa::routing::RouteCache>,
 }
 
 impl App {
-    /// Builds the state with the system clock and OS randomness.
+    /// Builds the state with the system clock and OS randomness; starts the journal writer
+    /// (so it must be called inside a tokio runtime).
     pub fn new(config: Config, db: Db, public_base: String) -> Self {
         Self {
+            journal: crate::journal::Journal::start(db.clone()),
+            routes: Arc::new(crate::pagopa::routing::RouteCache::new(
+                std::time::Duration::from_secs(30),
+            )),
             config,
             db,
             clock: Arc::new(SystemClock),

@@ -56,6 +56,8 @@ pub struct Config {
     pub login_lockout_minutes: i64,
     /// pagoPA outbound settings.
     pub pagopa: PagopaConfig,
+    /// Expose `POST /bench/static-soap` (a fixed SOAP answer: the benchmark baseline).
+    pub bench_routes: bool,
 }
 
 impl Default for Config {
@@ -72,6 +74,7 @@ impl Default for Config {
             login_window_minutes: 15,
             login_lockout_minutes: 15,
             pagopa: PagopaConfig::default(),
+            bench_routes: false,
         }
     }
 }
@@ -143,6 +146,7 @@ impl Config {
                 "MYPAY_LOGIN_LOCKOUT_MINUTES" => self.login_lockout_minutes = parse(name, v)?,
                 "MYPAY_PAGOPA_CHECKOUT_URL" => self.pagopa.checkout_url = Some(v.clone()),
                 "MYPAY_PAGOPA_SUBSCRIPTION_KEY" => self.pagopa.subscription_key = Some(v.clone()),
+                "MYPAY_BENCH_ROUTES" => self.bench_routes = parse(name, v)?,
                 // MYPAY_CONFIG names the file; MYPAY_LOG is the log filter.
                 _ => {}
             }

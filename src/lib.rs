@@ -12,6 +12,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod jobs;
+pub mod journal;
 pub mod pagopa;
 pub mod router;
 pub mod security;

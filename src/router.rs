@@ -15,9 +15,31 @@ use tracing::Level;
 /// Largest request body accepted by default (SOAP and upload routes set their own).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
 
+/// A fixed paVerifyPaymentNotice answer of realistic size: the benchmark baseline (what
+/// the same server does with no parsing and no database).
+const STATIC_SOAP: &str = concat!(
+    "<?xml version=\"1.0\" encoding=\"UTF-8\"?><soapenv:Envelope xmlns:soapenv=\"http://schemas.xmlsoap.org/soap/envelope/\">",
+    "<soapenv:Body><pafn:paVerifyPaymentNoticeRes xmlns:pafn=\"http://pagopa-api.pagopa.gov.it/pa/paForNode.xsd\"><outcome>OK</outcome>",
+    "<paymentList><paymentOptionDescription><amount>125.50</amount><options>EQ</options><dueDate>2027-12-31</dueDate>",
+    "<detailDescription>Tassa rifiuti</detailDescription><allCCP>false</allCCP></paymentOptionDescription></paymentList>",
+    "<paymentDescription>/RFB/01000000000000144/125.50/TXT/TARI rata unica</paymentDescription><fiscalCodePA>80000000010</fiscalCodePA>",
+    "<companyName>Comune di Borgo Demo</companyName><officeName>Servizi al cittadino</officeName></pafn:paVerifyPaymentNoticeRes>",
+    "</soapenv:Body></soapenv:Envelope>"
+);
+
 /// The whole HTTP surface of the gateway.
 pub fn router(state: AppState) -> Router {
-    Router::new()
+    let bench = state.config.bench_routes;
+    let mut router = Router::new();
+    if bench {
+        router = router.route(
+            "/bench/static-soap",
+            axum::routing::post(|_body: axum::body::Bytes| async {
+                crate::soap::xml_response(StatusCode::OK, STATIC_SOAP.to_owned())
+            }),
+        );
+    }
+    router
         .route("/", get(|| async { Redirect::to("/admin") }))
         .route("/health", get(health))
         .merge(crate::web::routes())

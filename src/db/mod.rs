@@ -110,9 +110,13 @@ impl ManageConnection for Manager {
             DatabaseUrl::Sqlite(path) => {
                 let mut c = diesel::SqliteConnection::establish(&path.to_string_lossy())
                     .map_err(r2d2::Error::ConnectionError)?;
+                // Page cache and memory map sized for a busy gateway: without them every
+                // lookup on a large database turns into read() syscalls.
                 c.batch_execute(
                     "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000;",
+                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                     PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; \
+                     PRAGMA temp_store = MEMORY;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(c))
@@ -163,6 +167,9 @@ impl Db {
             .max_size(size.max(1))
             .min_idle(Some(1))
             .connection_timeout(Duration::from_secs(10))
+            // A broken connection is noticed when used (has_broken / query errors); testing
+            // each checkout would add a round trip to every request.
+            .test_on_check_out(false)
             .build_unchecked(manager);
         Ok(Self {
             pool,

@@ -1,7 +1,7 @@
 //! Finding the position a verify / activate call is about, with the fault for every miss.
 
 use super::fault::{Fault, FaultCode};
-use super::routing::{resolve, Caller, Route};
+use super::routing::{Caller, Route, RouteCache};
 use crate::db::models::position::{self, Position};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::{DovutoState, NodeVerdict, NoticeNumber};
@@ -18,11 +18,12 @@ pub struct Found {
 /// Resolves the caller, then the notice, then checks it can be paid.
 pub fn payable(
     conn: &mut AnyConnection,
+    routes: &RouteCache,
     caller: &Caller,
     qr_cf: &str,
     notice: &str,
 ) -> Result<Result<Found, Fault>, DbError> {
-    let route = match resolve(conn, caller)? {
+    let route = match routes.resolve(conn, caller)? {
         Ok(r) => r,
         Err(f) => return Ok(Err(f)),
     };

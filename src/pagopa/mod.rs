@@ -14,7 +14,7 @@ pub mod transfers;
 pub mod wire;
 
 use crate::app::AppState;
-use crate::db::models::event::{self, NewEvent};
+use crate::db::models::event::NewEvent;
 use crate::soap::{self, xml::Node, EnvelopeError, PaForNodeOp};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, RawQuery, State};
@@ -219,9 +219,7 @@ async fn envelope_fault(
 }
 
 async fn journal(app: &AppState, entry: NewEvent) {
-    if let Err(e) = app.db.run(move |c| event::record(c, &entry)).await {
-        tracing::error!(error = %e, "cannot write the event journal");
-    }
+    app.journal.record(entry).await;
 }
 
 fn elapsed_ms(started: Instant) -> i64 {

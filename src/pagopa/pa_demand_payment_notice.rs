@@ -5,7 +5,7 @@
 //! base64 service data is an XML document whose values fill the due type's form fields.
 
 use super::fault::{Fault, FaultCode};
-use super::routing::{resolve, Route};
+use super::routing::Route;
 use super::{wire, Handled};
 use crate::app::App;
 use crate::db::models::{dovuto, dovuto::NewDovuto, registry::DueType};
@@ -65,11 +65,11 @@ pub async fn handle(app: &App, body: &Node) -> Handled {
         Err(f) => return seen.fail_for(f, &caller.id_pa),
     };
     let now = app.now();
-    let c = caller.clone();
+    let (c, routes) = (caller.clone(), app.routes.clone());
     let created = app
         .db
         .run(move |conn| {
-            let route = match resolve(conn, &c)? {
+            let route = match routes.resolve(conn, &c)? {
                 Ok(r) => r,
                 Err(f) => return Ok(Err(f)),
             };

@@ -54,12 +54,12 @@ pub async fn handle(app: &App, body: &Node, v2: bool) -> Handled {
     seen.notice = Some(notice.clone());
     seen.entity_cf = Some(caller.id_pa.clone());
     let now = app.now();
-    let c = caller.clone();
+    let (c, routes) = (caller.clone(), app.routes.clone());
     // The position is marked "payment started" only once the answer is built.
     let found = app
         .db
         .run(move |conn| {
-            let answer = payable(conn, &c, &qr_cf, &notice)?.and_then(|f| {
+            let answer = payable(conn, &routes, &c, &qr_cf, &notice)?.and_then(|f| {
                 let xml = render(&f, postal, v2)?;
                 Ok((f, xml))
             });

@@ -5,7 +5,6 @@
 
 use super::fault::{Fault, FaultCode};
 use super::receipt_wire::{self, Receipt};
-use super::routing::resolve;
 use super::{wire, Handled};
 use crate::app::App;
 use crate::db::models::receipt::{self, NewReceipt, NewTransfer, Stored};
@@ -53,11 +52,11 @@ pub async fn handle(app: &App, body: &Node, raw: &str, v2: bool) -> Handled {
         raw.to_owned(),
         if v2 { "paSendRTV2" } else { "paSendRT" },
     );
-    let c = caller.clone();
+    let (c, routes) = (caller.clone(), app.routes.clone());
     let outcome = app
         .db
         .run(move |conn| {
-            let route = match resolve(conn, &c)? {
+            let route = match routes.resolve(conn, &c)? {
                 Ok(route) => route,
                 Err(f) => return Ok(Err(f)),
             };

@@ -27,10 +27,10 @@ pub async fn handle(app: &App, body: &Node) -> Handled {
     };
     seen.notice = Some(notice.clone());
     seen.entity_cf = Some(caller.id_pa.clone());
-    let c = caller.clone();
+    let (c, routes) = (caller.clone(), app.routes.clone());
     let found = app
         .db
-        .run(move |conn| payable(conn, &c, &qr_cf, &notice))
+        .run(move |conn| payable(conn, &routes, &c, &qr_cf, &notice))
         .await;
     match found {
         Ok(Ok(found)) => {

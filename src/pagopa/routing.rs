@@ -7,9 +7,12 @@ use crate::db::schema::{brokers, entities, stations};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::EntityState;
 use diesel::prelude::*;
+use std::collections::HashMap;
+use std::sync::Mutex;
+use std::time::{Duration, Instant};
 
 /// The identifiers every paForNode request starts with.
-#[derive(Debug, Clone, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq, Hash)]
 pub struct Caller {
     /// idPA: the entity's fiscal code.
     pub id_pa: String,
@@ -26,6 +29,59 @@ pub struct Route {
     pub entity: Entity,
     /// The station serving it.
     pub station: Station,
+}
+
+/// Resolved routes, kept for a short time: every node call needs one and the registry
+/// changes rarely (a change is seen by every instance within the TTL). Only successful
+/// resolutions are kept, so a newly configured entity is served at once.
+pub struct RouteCache {
+    ttl: Duration,
+    map: Mutex<HashMap<Caller, (Instant, Route)>>,
+}
+
+/// Entries kept at most (all are dropped when full: the registry is far smaller).
+const ROUTE_CACHE_MAX: usize = 10_000;
+
+impl RouteCache {
+    /// An empty cache whose entries live `ttl`.
+    pub fn new(ttl: Duration) -> Self {
+        Self {
+            ttl,
+            map: Mutex::new(HashMap::new()),
+        }
+    }
+
+    fn get(&self, c: &Caller) -> Option<Route> {
+        let map = self.map.lock().ok()?;
+        map.get(c)
+            .filter(|(at, _)| at.elapsed() < self.ttl)
+            .map(|(_, r)| r.clone())
+    }
+
+    fn put(&self, c: &Caller, r: &Route) {
+        if let Ok(mut map) = self.map.lock() {
+            if map.len() >= ROUTE_CACHE_MAX {
+                map.clear();
+            }
+            map.insert(c.clone(), (Instant::now(), r.clone()));
+        }
+    }
+
+    /// [`resolve`] through the cache.
+    pub fn resolve(
+        &self,
+        conn: &mut AnyConnection,
+        c: &Caller,
+    ) -> Result<Result<Route, Fault>, DbError> {
+        if let Some(r) = self.get(c) {
+            return Ok(Ok(r));
+        }
+        let resolved = resolve(conn, c)?;
+        if let Ok(r) = &resolved {
+            self.put(c, r);
+        }
+        Ok(resolved)
+    }
 }
 
 /// Resolves the caller, or says which identifier is wrong.

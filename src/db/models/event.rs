@@ -2,6 +2,7 @@
 
 use crate::db::schema::{entities, events};
 use crate::db::{models::Page, models::Paged, models::Scope, AnyConnection, DbError};
+use crate::with_backend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -77,6 +78,17 @@ pub struct NewEvent {
 pub fn record(conn: &mut AnyConnection, e: &NewEvent) -> Result<(), DbError> {
     diesel::insert_into(events::table).values(e).execute(conn)?;
     Ok(())
+}
+
+/// Appends many entries in one transaction.
+pub fn record_many(conn: &mut AnyConnection, entries: &[NewEvent]) -> Result<(), DbError> {
+    crate::db::write_tx(conn, |conn| {
+        // 17 columns × 100 rows stays far below SQLite's bound-parameter limit.
+        for chunk in entries.chunks(100) {
+            with_backend!(&mut *conn, c => diesel::insert_into(events::table).values(chunk).execute(c))?;
+        }
+        Ok(())
+    })
 }
 
 /// A listed entry with its entity name.

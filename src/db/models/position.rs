@@ -4,6 +4,7 @@
 use crate::db::schema::{dovuti, dovuto_transfers, due_types};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::DovutoState;
+use crate::with_backend;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
 
@@ -108,21 +109,22 @@ pub fn find(
     entity_id: i64,
     iuv: &str,
 ) -> Result<Option<Position>, DbError> {
-    let found: Option<(PositionRow, Accounts)> = dovuti::table
+    // Hot path: run on the concrete connection so diesel's prepared-statement cache applies.
+    let found: Option<(PositionRow, Accounts)> = with_backend!(conn, c => dovuti::table
         .inner_join(due_types::table)
         .filter(dovuti::entity_id.eq(entity_id))
         .filter(dovuti::iuv.eq(iuv))
         .select((PositionRow::as_select(), Accounts::as_select()))
-        .first(conn)
-        .optional()?;
+        .first(c)
+        .optional())?;
     let Some((dovuto, accounts)) = found else {
         return Ok(None);
     };
-    let transfers = dovuto_transfers::table
+    let transfers = with_backend!(conn, c => dovuto_transfers::table
         .filter(dovuto_transfers::dovuto_id.eq(dovuto.id))
         .select(TransferRow::as_select())
         .order(dovuto_transfers::position.asc())
-        .load(conn)?;
+        .load(c))?;
     Ok(Some(Position {
         dovuto,
         accounts,
