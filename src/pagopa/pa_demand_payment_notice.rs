@@ -229,32 +229,18 @@ fn render(
         .open("qrCode")
         .leaf("fiscalCode", &e.fiscal_code)
         .leaf("noticeNumber", notice.as_str())
-        .close("qrCode")
-        .open("paymentList")
-        .open("paymentOptionDescription")
-        .leaf("amount", &amount.to_string())
-        .leaf("options", "EQ")
-        .leaf(
-            "detailDescription",
-            truncate_chars(&due_type.description, 140),
-        )
-        .leaf(
-            "allCCP",
-            if due_type.postal_iban.is_some() && due_type.bank_iban.is_none() {
-                "true"
-            } else {
-                "false"
-            },
-        )
-        .close("paymentOptionDescription")
-        .close("paymentList")
-        .leaf("paymentDescription", causale)
-        .leaf("fiscalCodePA", &e.fiscal_code)
-        .leaf("companyName", truncate_chars(&e.name, 140))
-        .leaf_opt(
-            "officeName",
-            e.sector.as_deref().map(|s| truncate_chars(s, 140)),
-        );
+        .close("qrCode");
+    wire::write_notice_answer(
+        &mut w,
+        &wire::NoticeAnswer {
+            amount,
+            due_date: None,
+            detail: &due_type.description,
+            all_ccp: super::transfers::is_postal_account(&due_type.postal_iban),
+            description: causale,
+            entity: e,
+        },
+    );
     w.finish()
 }
 

@@ -7,7 +7,7 @@ use super::lookup::{payable, Found};
 use super::{wire, Handled};
 use crate::app::App;
 use crate::soap::seq::Seq;
-use crate::soap::writer::{truncate_chars, XmlWriter};
+use crate::soap::writer::XmlWriter;
 use crate::soap::xml::Node;
 
 /// Handles one call.
@@ -45,44 +45,18 @@ pub async fn handle(app: &App, body: &Node) -> Handled {
 
 fn render(found: &Found) -> String {
     let d = &found.position.dovuto;
-    let e = &found.route.entity;
     let mut w = XmlWriter::new();
-    w.leaf("outcome", "OK")
-        .open("paymentList")
-        .open("paymentOptionDescription")
-        .leaf(
-            "amount",
-            &crate::domain::AmountCents::from_cents(d.amount_cents)
-                .unwrap_or_default()
-                .to_string(),
-        )
-        .leaf("options", "EQ")
-        .leaf_opt(
-            "dueDate",
-            d.due_date
-                .map(|x| x.format("%Y-%m-%d").to_string())
-                .as_deref(),
-        )
-        .leaf(
-            "detailDescription",
-            truncate_chars(&found.position.accounts.description, 140),
-        )
-        .leaf(
-            "allCCP",
-            if super::transfers::all_postal(&found.position) {
-                "true"
-            } else {
-                "false"
-            },
-        )
-        .close("paymentOptionDescription")
-        .close("paymentList")
-        .leaf("paymentDescription", truncate_chars(&d.causale, 140))
-        .leaf("fiscalCodePA", &e.fiscal_code)
-        .leaf("companyName", truncate_chars(&e.name, 140))
-        .leaf_opt(
-            "officeName",
-            e.sector.as_deref().map(|s| truncate_chars(s, 140)),
-        );
+    w.leaf("outcome", "OK");
+    wire::write_notice_answer(
+        &mut w,
+        &wire::NoticeAnswer {
+            amount: crate::domain::AmountCents::from_cents(d.amount_cents).unwrap_or_default(),
+            due_date: d.due_date,
+            detail: &found.position.accounts.description,
+            all_ccp: super::transfers::all_postal(&found.position),
+            description: &d.causale,
+            entity: &found.route.entity,
+        },
+    );
     w.finish()
 }

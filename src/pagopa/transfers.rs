@@ -112,17 +112,21 @@ pub fn of_position(pos: &Position, entity_cf: &str, postal: bool) -> Result<Vec<
     Ok(out)
 }
 
+/// True when `iban` is a valid Poste Italiane (BancoPosta) account.
+pub fn is_postal_account(iban: &Option<String>) -> bool {
+    iban.as_deref()
+        .and_then(|i| Iban::parse(i).ok())
+        .is_some_and(|i| i.is_postal())
+}
+
 /// `allCCP`: every transfer can be credited to a postal current account.
 pub fn all_postal(pos: &Position) -> bool {
-    let postal = |iban: &Option<String>| {
-        iban.as_deref()
-            .and_then(|i| Iban::parse(i).ok())
-            .is_some_and(|i| i.is_postal())
-    };
     if pos.transfers.is_empty() {
-        postal(&pos.accounts.postal_iban)
+        is_postal_account(&pos.accounts.postal_iban)
     } else {
-        pos.transfers.iter().all(|t| t.postal || postal(&t.iban))
+        pos.transfers
+            .iter()
+            .all(|t| t.postal || is_postal_account(&t.iban))
     }
 }
 

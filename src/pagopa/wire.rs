@@ -181,6 +181,49 @@ pub fn write_subject(w: &mut XmlWriter, tag: &str, s: &Subject) {
         .close(tag);
 }
 
+/// What paVerifyPaymentNotice and paDemandPaymentNotice both answer: one payment option
+/// and the creditor's identity.
+pub struct NoticeAnswer<'a> {
+    /// Amount to pay.
+    pub amount: crate::domain::AmountCents,
+    /// Due date, if any.
+    pub due_date: Option<chrono::NaiveDate>,
+    /// What is being paid (the due type).
+    pub detail: &'a str,
+    /// Every transfer can go to a postal account.
+    pub all_ccp: bool,
+    /// Causale.
+    pub description: &'a str,
+    /// The creditor.
+    pub entity: &'a crate::db::models::registry::Entity,
+}
+
+/// Writes `paymentList` … `officeName` of a [`NoticeAnswer`].
+pub fn write_notice_answer(w: &mut XmlWriter, a: &NoticeAnswer<'_>) {
+    let e = a.entity;
+    w.open("paymentList")
+        .open("paymentOptionDescription")
+        .leaf("amount", &a.amount.to_string())
+        .leaf("options", "EQ")
+        .leaf_opt(
+            "dueDate",
+            a.due_date
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .as_deref(),
+        )
+        .leaf("detailDescription", truncate_chars(a.detail, 140))
+        .leaf("allCCP", if a.all_ccp { "true" } else { "false" })
+        .close("paymentOptionDescription")
+        .close("paymentList")
+        .leaf("paymentDescription", truncate_chars(a.description, 140))
+        .leaf("fiscalCodePA", &e.fiscal_code)
+        .leaf("companyName", truncate_chars(&e.name, 140))
+        .leaf_opt(
+            "officeName",
+            e.sector.as_deref().map(|s| truncate_chars(s, 140)),
+        );
+}
+
 /// Optional `metadata` (1..15 `mapEntry{key, value}`).
 pub fn metadata(s: &mut Seq<'_>) -> Result<Vec<(String, String)>, SchemaError> {
     let path = s.path_of("metadata");
