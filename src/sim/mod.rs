@@ -2,5 +2,6 @@
 //! requests the node sends to an EC and, like the node, turns an activation answer into a
 //! receipt.
 
+pub mod flow;
 pub mod messages;
 pub mod replay;

@@ -12,6 +12,7 @@ mod jobs;
 mod login;
 mod node;
 mod node_flows;
+mod node_sim;
 mod pafornode;
 mod replay;
 mod samples;

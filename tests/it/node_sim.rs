@@ -1,0 +1,90 @@
+//! `mypay node-sim`: whole payments played against the gateway, with retries.
+
+use crate::node::{notice, state_of, station};
+use crate::support::TestServer;
+use diesel::prelude::*;
+use mypay::sim::flow::{pay, PayOptions};
+
+#[tokio::test]
+async fn a_payment_with_token_expiry_and_a_retried_receipt() {
+    let s = TestServer::spawn().await;
+    s.seed_demo().await;
+    let st = station(&s, "c_demo");
+    let n = notice(&s, "c_demo", "MENSA", "PREDISPOSTO");
+    let url = format!("{}/pagopa/paForNode", s.base);
+    let client = reqwest::Client::new();
+    let opts = PayOptions {
+        v2: true,
+        reactivate: true,
+        duplicate_receipt: true,
+        ..PayOptions::default()
+    };
+    let steps = pay(&client, &url, &st, &n, &opts).await.unwrap();
+    let ops: Vec<_> = steps
+        .iter()
+        .map(|s| (s.operation, s.outcome.as_str()))
+        .collect();
+    assert_eq!(
+        ops,
+        vec![
+            ("paVerifyPaymentNotice", "OK"),
+            ("paGetPaymentV2", "OK"),
+            ("paGetPaymentV2", "OK"),
+            ("paSendRTV2", "OK"),
+            ("paSendRTV2", "OK")
+        ]
+    );
+    assert_eq!(steps[0].amount, steps[1].amount);
+    assert_eq!(state_of(&s, &n), "COMPLETATO");
+    let mut c = s.state.db.get().unwrap();
+    let kept: i64 = mypay::db::schema::receipts::table
+        .count()
+        .get_result(&mut *c)
+        .unwrap();
+    assert_eq!(kept, 1, "the retried receipt is stored once");
+    // Paying again stops at verify: already paid.
+    let again = pay(&client, &url, &st, &n, &PayOptions::default())
+        .await
+        .unwrap();
+    assert_eq!(again.len(), 1);
+    assert_eq!(again[0].fault.as_deref(), Some("PAA_PAGAMENTO_DUPLICATO"));
+}
+
+#[tokio::test]
+async fn the_cli_pays_notices_and_fails_on_paid_ones() {
+    let s = TestServer::spawn().await;
+    s.seed_demo().await;
+    let st = station(&s, "c_demo");
+    let n = notice(&s, "c_demo", "TARI", "PREDISPOSTO");
+    let url = format!("{}/pagopa/paForNode", s.base);
+    let run = |notice: String| {
+        let (url, st) = (url.clone(), st.clone());
+        async move {
+            tokio::process::Command::new(env!("CARGO_BIN_EXE_mypay"))
+                .args([
+                    "node-sim",
+                    "pay",
+                    "--url",
+                    &url,
+                    "--broker",
+                    &st.id_broker,
+                    "--station",
+                    &st.id_station,
+                    "--pa",
+                    &st.id_pa,
+                    "--postal",
+                    &notice,
+                ])
+                .output()
+                .await
+                .unwrap()
+        }
+    };
+    let out = run(n.clone()).await;
+    let text = String::from_utf8_lossy(&out.stdout).into_owned();
+    assert!(out.status.success(), "{text}");
+    assert!(text.contains(&format!("{n}: PAID")), "{text}");
+    let out = run(n.clone()).await;
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stdout).contains("PAA_PAGAMENTO_DUPLICATO"));
+}
