@@ -37,6 +37,7 @@ impl Report {
     pub fn render(&self, base: &str) -> String {
         let mut s = String::from("\n=== mypay demo ===\n");
         s += &format!("Back office : {base}/admin\nHealth      : {base}/health\n");
+        s += &format!("paForNode   : {base}/pagopa/paForNode (WSDL: ?wsdl)\n");
         s += &format!(
             "idBrokerPA  : {}\nidStation   : {}\n",
             self.broker, self.station
@@ -50,7 +51,7 @@ impl Report {
             s += "Credentials : printed on the first run only (`mypay demo --reset-admin-password` makes a new admin password)\n";
         }
         for (what, login, pw) in &self.credentials {
-            s += &format!("{what:<12}: {login} / {pw}\n");
+            s += &format!("{what:<13}: {login} / {pw}\n");
         }
         s += "Payable notices (entity fiscal code, notice number, amount, debtor):\n";
         for (cf, n, cents, who) in &self.notices {
