@@ -5,9 +5,16 @@ use mypay::sim::messages::Station;
 use std::path::PathBuf;
 use std::process::Command;
 
-/// The reference material shipped beside the project.
+/// The reference material shipped beside the project (`../shared`, as on every machine
+/// and in CI); the tests use its official schemas and samples as oracles.
 pub fn shared() -> PathBuf {
-    PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared")
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("../shared");
+    assert!(
+        dir.join("reference").is_dir(),
+        "the reference folder {} must sit beside the project (its official XSDs are the test oracle)",
+        dir.display()
+    );
+    dir
 }
 
 /// The demo station serving the Comune (c_demo) or the ULSS (aulss_demo).
