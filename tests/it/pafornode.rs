@@ -308,6 +308,8 @@ async fn every_exchange_is_journaled() {
         &messages::verify(&st, "301999999999999999"),
     )
     .await;
+    // The journal is written in batches off the request path: wait for it.
+    s.state.journal.flush().await;
     use mypay::db::schema::events;
     let mut c = s.state.db.get().unwrap();
     let rows: Vec<JournalRow> = events::table

@@ -109,14 +109,18 @@ pub fn find(
     entity_id: i64,
     iuv: &str,
 ) -> Result<Option<Position>, DbError> {
-    // Hot path: run on the concrete connection so diesel's prepared-statement cache applies.
+    // Hot path: run on the concrete connection so diesel's prepared-statement cache applies,
+    // and without `.first()`: its `LIMIT ?` makes SQLite recompile the statement whenever
+    // the bound limit is set (measured 25 µs vs 7 µs per lookup). (entity_id, iuv) is
+    // unique, so there is at most one row anyway.
     let found: Option<(PositionRow, Accounts)> = with_backend!(conn, c => dovuti::table
         .inner_join(due_types::table)
         .filter(dovuti::entity_id.eq(entity_id))
         .filter(dovuti::iuv.eq(iuv))
         .select((PositionRow::as_select(), Accounts::as_select()))
-        .first(c)
-        .optional())?;
+        .load(c))?
+    .into_iter()
+    .next();
     let Some((dovuto, accounts)) = found else {
         return Ok(None);
     };
