@@ -33,6 +33,11 @@ impl RandomSource for OsRandom {
     }
 }
 
+/// A short random id that ties an answer (error page, fault) to its log line and journal entry.
+pub fn correlation_id() -> String {
+    OsRandom.token_hex(8)
+}
+
 /// Shared application state.
 pub struct App {
     /// Effective configuration.

@@ -94,7 +94,7 @@ impl Default for Handled {
             entity_cf: None,
             iuv: None,
             notice: None,
-            correlation_id: crate::web::error::correlation_id(),
+            correlation_id: crate::app::correlation_id(),
         }
     }
 }
@@ -187,7 +187,7 @@ async fn pa_for_node(
         response: Some(clip(&xml)),
         ..NewEvent::default()
     };
-    journal(&app, entry).await;
+    app.journal.record(entry).await;
     soap::xml_response(StatusCode::OK, xml)
 }
 
@@ -202,7 +202,7 @@ async fn envelope_fault(
     let (resp, xml) = soap::soap_fault(true, &e.to_string());
     let entry = NewEvent {
         occurred_at: app.now(),
-        correlation_id: crate::web::error::correlation_id(),
+        correlation_id: crate::app::correlation_id(),
         interface: "paForNode".into(),
         operation: "unknown".into(),
         direction: "IN".into(),
@@ -214,12 +214,8 @@ async fn envelope_fault(
         response: Some(xml),
         ..NewEvent::default()
     };
-    journal(app, entry).await;
-    resp
-}
-
-async fn journal(app: &AppState, entry: NewEvent) {
     app.journal.record(entry).await;
+    resp
 }
 
 fn elapsed_ms(started: Instant) -> i64 {

@@ -32,20 +32,10 @@ pub async fn handle(app: &App, body: &Node, v2: bool) -> Handled {
         let qr = wire::qr_code(&mut s)?;
         let _amount = s.amount_opt("amount")?;
         let _note = s.text_opt("paymentNote", 1, 210)?;
-        let transfer_type = match s.opt("transferType") {
-            Some(n) => Some(n.value().to_owned())
-                .filter(|v| v == "POSTAL" || v == "PAGOPA")
-                .ok_or_else(|| {
-                    Fault::from(crate::soap::seq::SchemaError {
-                        path: format!("{root}/transferType"),
-                        message: "must be POSTAL or PAGOPA".into(),
-                    })
-                })?,
-            None => String::new(),
-        };
+        let transfer_type = s.one_of_opt("transferType", &["POSTAL", "PAGOPA"])?;
         let _due = s.date_opt("dueDate")?;
         s.end()?;
-        Ok::<_, Fault>((caller, qr, transfer_type == "POSTAL"))
+        Ok::<_, Fault>((caller, qr, transfer_type.as_deref() == Some("POSTAL")))
     })();
     let (caller, (qr_cf, notice), postal) = match parsed {
         Ok(p) => p,

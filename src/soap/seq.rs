@@ -204,12 +204,29 @@ impl<'a> Seq<'a> {
     /// Required value from a fixed list.
     pub fn one_of(&mut self, name: &str, allowed: &[&str]) -> Result<String, SchemaError> {
         let path = self.path_of(name);
-        let v = self.text(name, 1, 64)?;
-        if allowed.contains(&v.as_str()) {
-            Ok(v)
-        } else {
-            err(&path, format!("must be one of {}", allowed.join(", ")))
-        }
+        let n = self.req(name)?;
+        member_of(n, &path, allowed)
+    }
+
+    /// Optional value from a fixed list.
+    pub fn one_of_opt(
+        &mut self,
+        name: &str,
+        allowed: &[&str],
+    ) -> Result<Option<String>, SchemaError> {
+        let path = self.path_of(name);
+        self.opt(name)
+            .map(|n| member_of(n, &path, allowed))
+            .transpose()
+    }
+}
+
+fn member_of(n: &Node, path: &str, allowed: &[&str]) -> Result<String, SchemaError> {
+    let v = text_of(n, path, 1, 64)?;
+    if allowed.contains(&v.as_str()) {
+        Ok(v)
+    } else {
+        err(path, format!("must be one of {}", allowed.join(", ")))
     }
 }
 

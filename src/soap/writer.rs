@@ -76,6 +76,10 @@ impl XmlWriter {
 
 /// Cuts `s` to at most `max` characters (XSD lengths count characters).
 pub fn truncate_chars(s: &str, max: usize) -> &str {
+    // At most `max` bytes means at most `max` characters: no need to walk the string.
+    if s.len() <= max {
+        return s;
+    }
     match s.char_indices().nth(max) {
         Some((i, _)) => &s[..i],
         None => s,
@@ -99,5 +103,7 @@ mod tests {
         );
         assert_eq!(truncate_chars("àèìòù", 3), "àèì");
         assert_eq!(truncate_chars("ab", 3), "ab");
+        // more bytes than the limit, but not more characters
+        assert_eq!(truncate_chars("àè", 3), "àè");
     }
 }

@@ -28,16 +28,10 @@ pub enum WebError {
 impl WebError {
     /// Logs `cause` and returns an internal error carrying a fresh correlation id.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        let id = correlation_id();
+        let id = crate::app::correlation_id();
         tracing::error!(correlation_id = %id, error = %cause, "page failed");
         Self::Internal(id)
     }
-}
-
-/// A short random id that ties an error page to its log line.
-pub fn correlation_id() -> String {
-    use crate::domain::random::RandomSource;
-    crate::app::OsRandom.token_hex(8)
 }
 
 impl From<DbError> for WebError {
