@@ -52,7 +52,7 @@ pub enum Command {
     NodeSim {
         /// What to simulate.
         #[command(subcommand)]
-        action: NodeSimAction,
+        action: crate::sim::command::NodeSimAction,
     },
     /// Send every NAME.request.xml in a folder to a gateway and compare the answers with
     /// NAME.expected.xml; exits non-zero on any mismatch.
@@ -65,41 +65,6 @@ pub enum Command {
         /// Write the expected files from the answers instead of comparing.
         #[arg(long)]
         record: bool,
-    },
-}
-
-/// `node-sim` actions.
-#[derive(Debug, Subcommand)]
-pub enum NodeSimAction {
-    /// Pay notices: verify → activate → receipt, as the node and a PSP do.
-    Pay {
-        /// The gateway's paForNode endpoint.
-        #[arg(long, default_value = "http://127.0.0.1:8080/pagopa/paForNode")]
-        url: String,
-        /// idBrokerPA.
-        #[arg(long)]
-        broker: String,
-        /// idStation.
-        #[arg(long)]
-        station: String,
-        /// idPA: the entity's fiscal code.
-        #[arg(long)]
-        pa: String,
-        /// Use the V2 primitives.
-        #[arg(long)]
-        v2: bool,
-        /// Ask for postal accounts.
-        #[arg(long)]
-        postal: bool,
-        /// Activate twice (token expiry).
-        #[arg(long)]
-        reactivate: bool,
-        /// Deliver each receipt twice.
-        #[arg(long)]
-        duplicate_receipt: bool,
-        /// Notice numbers to pay.
-        #[arg(required = true)]
-        notices: Vec<String>,
     },
 }
 
@@ -156,57 +121,9 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(cfg.log_format);
             runtime()?.block_on(serve(cfg, None))
         }
-        Command::NodeSim {
-            action:
-                NodeSimAction::Pay {
-                    url,
-                    broker,
-                    station,
-                    pa,
-                    v2,
-                    postal,
-                    reactivate,
-                    duplicate_receipt,
-                    notices,
-                },
-        } => {
-            let st = crate::sim::messages::Station {
-                id_pa: pa.clone(),
-                id_broker: broker.clone(),
-                id_station: station.clone(),
-            };
-            let opts = crate::sim::flow::PayOptions {
-                v2: *v2,
-                postal: *postal,
-                reactivate: *reactivate,
-                duplicate_receipt: *duplicate_receipt,
-                receipt_id: None,
-            };
-            let client = reqwest::Client::new();
-            let mut failed = 0;
-            runtime()?.block_on(async {
-                for n in notices {
-                    let steps = crate::sim::flow::pay(&client, url, &st, n, &opts).await?;
-                    let paid = steps.len() >= 3 && steps.iter().all(crate::sim::flow::Step::ok);
-                    failed += usize::from(!paid);
-                    println!("{n}: {}", if paid { "PAID" } else { "NOT PAID" });
-                    for s in &steps {
-                        println!(
-                            "  {:<22} {} {}{}",
-                            s.operation,
-                            s.outcome,
-                            s.fault.as_deref().unwrap_or(""),
-                            s.amount
-                                .as_deref()
-                                .map(|a| format!(" amount {a}"))
-                                .unwrap_or_default()
-                        );
-                    }
-                }
-                Ok::<_, anyhow::Error>(())
-            })?;
-            anyhow::ensure!(failed == 0, "{failed} notice(s) not paid");
-            Ok(())
+        Command::NodeSim { action } => {
+            init_logging(LogFormat::Text);
+            runtime()?.block_on(crate::sim::command::run(action))
         }
         Command::Replay { dir, url, record } => {
             let verdicts = runtime()?.block_on(crate::sim::replay::run(dir, url, *record))?;

@@ -2,8 +2,10 @@
 //! receipt, with the variations real traffic has (V1/V2, postal accounts, a second
 //! activation after the token expired, the same receipt delivered twice).
 
+use super::ledger::Settled;
 use super::messages::{self, Psp, Station};
 use crate::soap::xml::{self, Limits};
+use std::time::Duration;
 
 /// Options of one simulated payment.
 #[derive(Debug, Clone, Default)]
@@ -18,6 +20,13 @@ pub struct PayOptions {
     pub duplicate_receipt: bool,
     /// receiptId to use (default: derived from the notice).
     pub receipt_id: Option<String>,
+    /// `paymentNote` of the activation (Checkout puts the cart id there).
+    pub payment_note: Option<String>,
+    /// Wait this long between activation and receipt (a late receipt: the notice may have
+    /// expired or been cancelled meanwhile, the money was collected all the same).
+    pub receipt_delay: Option<Duration>,
+    /// The PSP that collects.
+    pub psp: Psp,
 }
 
 /// One call of the flow and what came back.
@@ -42,6 +51,32 @@ impl Step {
     }
 }
 
+/// A whole simulated payment: the calls made and, when the PSP collected the money, what
+/// the node will report for it.
+#[derive(Debug, Clone)]
+pub struct Payment {
+    /// Every call made, in order.
+    pub steps: Vec<Step>,
+    /// Set once a receipt was sent (the money moved, whatever the EC answered).
+    pub settled: Option<Settled>,
+}
+
+impl Payment {
+    /// True when every step succeeded and a receipt was acknowledged.
+    pub fn paid(&self) -> bool {
+        self.settled.is_some() && self.steps.iter().all(Step::ok)
+    }
+}
+
+/// An activated notice, waiting for the PSP to collect.
+#[derive(Debug, Clone)]
+pub struct Activation {
+    /// Calls made so far.
+    pub steps: Vec<Step>,
+    /// The last activation answer, when verify and activation succeeded.
+    pub answer: Option<String>,
+}
+
 /// Pays `notice` through the gateway at `url` (its paForNode endpoint). Stops at the first
 /// step that does not succeed; returns every step made.
 pub async fn pay(
@@ -51,46 +86,116 @@ pub async fn pay(
     notice: &str,
     opts: &PayOptions,
 ) -> anyhow::Result<Vec<Step>> {
+    Ok(pay_recorded(client, url, station, notice, opts)
+        .await?
+        .steps)
+}
+
+/// [`pay`], also returning what was settled.
+pub async fn pay_recorded(
+    client: &reqwest::Client,
+    url: &str,
+    station: &Station,
+    notice: &str,
+    opts: &PayOptions,
+) -> anyhow::Result<Payment> {
+    let activation = activate(client, url, station, notice, opts).await?;
+    match activation.answer {
+        None => Ok(Payment {
+            steps: activation.steps,
+            settled: None,
+        }),
+        Some(answer) => {
+            if let Some(delay) = opts.receipt_delay {
+                tokio::time::sleep(delay).await;
+            }
+            let mut done = settle(client, url, station, notice, &answer, opts).await?;
+            let mut steps = activation.steps;
+            steps.append(&mut done.steps);
+            Ok(Payment {
+                steps,
+                settled: done.settled,
+            })
+        }
+    }
+}
+
+/// paVerifyPaymentNotice alone (what a PSP shows before the citizen decides).
+pub async fn verify(
+    client: &reqwest::Client,
+    url: &str,
+    station: &Station,
+    notice: &str,
+) -> anyhow::Result<Step> {
+    let request = messages::verify(station, notice);
+    Ok(call(client, url, "paVerifyPaymentNotice", &request)
+        .await?
+        .0)
+}
+
+/// Verify, then activate (twice with `reactivate`); stops at the first failure.
+pub async fn activate(
+    client: &reqwest::Client,
+    url: &str,
+    station: &Station,
+    notice: &str,
+    opts: &PayOptions,
+) -> anyhow::Result<Activation> {
     let mut steps = Vec::new();
-    let (step, _) = call(
-        client,
-        url,
-        "paVerifyPaymentNotice",
-        &messages::verify(station, notice),
-    )
-    .await?;
+    let step = verify(client, url, station, notice).await?;
     let go_on = step.ok();
     steps.push(step);
     if !go_on {
-        return Ok(steps);
+        return Ok(Activation {
+            steps,
+            answer: None,
+        });
     }
     let action = if opts.v2 {
         "paGetPaymentV2"
     } else {
         "paGetPayment"
     };
-    let mut activation = String::new();
+    let request = messages::get_payment_noted(
+        station,
+        notice,
+        opts.v2,
+        opts.postal,
+        opts.payment_note.as_deref(),
+    );
+    let mut answer = None;
     for _ in 0..if opts.reactivate { 2 } else { 1 } {
-        let (step, body) = call(
-            client,
-            url,
-            action,
-            &messages::get_payment(station, notice, opts.v2, opts.postal),
-        )
-        .await?;
+        let (step, body) = call(client, url, action, &request).await?;
         let go_on = step.ok();
         steps.push(step);
         if !go_on {
-            return Ok(steps);
+            return Ok(Activation {
+                steps,
+                answer: None,
+            });
         }
-        activation = body;
+        answer = Some(body);
     }
+    Ok(Activation { steps, answer })
+}
+
+/// The PSP collected: sends the receipt built from the activation answer (twice with
+/// `duplicate_receipt`).
+pub async fn settle(
+    client: &reqwest::Client,
+    url: &str,
+    station: &Station,
+    notice: &str,
+    answer: &str,
+    opts: &PayOptions,
+) -> anyhow::Result<Payment> {
     let receipt_id = opts
         .receipt_id
         .clone()
         .unwrap_or_else(|| format!("sim-{notice}"));
-    let paid_at = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let data = body_element(&activation)
+    let paid_at = chrono::Utc::now();
+    let stamp = paid_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let data = body_element(answer)
         .ok_or_else(|| anyhow::anyhow!("activation answer has no SOAP body"))?;
     let rt = messages::receipt_for(
         station,
@@ -98,16 +203,22 @@ pub async fn pay(
         notice,
         &receipt_id,
         opts.v2,
-        &Psp::default(),
-        &paid_at,
+        &opts.psp,
+        &stamp,
     )
     .map_err(anyhow::Error::msg)?;
+    let settled = Settled::from_activation(station, &data, &receipt_id, &opts.psp, paid_at)
+        .map_err(anyhow::Error::msg)?;
     let rt_action = if opts.v2 { "paSendRTV2" } else { "paSendRT" };
+    let mut steps = Vec::new();
     for _ in 0..if opts.duplicate_receipt { 2 } else { 1 } {
         let (step, _) = call(client, url, rt_action, &rt).await?;
         steps.push(step);
     }
-    Ok(steps)
+    Ok(Payment {
+        steps,
+        settled: Some(settled),
+    })
 }
 
 async fn call(

@@ -43,6 +43,17 @@ pub fn verify(station: &Station, notice: &str) -> String {
 
 /// `paGetPaymentReq` / `paGetPaymentV2Request`; `postal` sets `transferType=POSTAL`.
 pub fn get_payment(station: &Station, notice: &str, v2: bool, postal: bool) -> String {
+    get_payment_noted(station, notice, v2, postal, None)
+}
+
+/// [`get_payment`] with a `paymentNote` (Checkout sends the cart id there).
+pub fn get_payment_noted(
+    station: &Station,
+    notice: &str,
+    v2: bool,
+    postal: bool,
+    note: Option<&str>,
+) -> String {
     let root = if v2 {
         "paGetPaymentV2Request"
     } else {
@@ -50,12 +61,13 @@ pub fn get_payment(station: &Station, notice: &str, v2: bool, postal: bool) -> S
     };
     request(root, station, |w| {
         qr(w, station, notice);
+        w.leaf_opt("paymentNote", note);
         w.leaf("transferType", if postal { "POSTAL" } else { "PAGOPA" });
     })
 }
 
 /// The PSP that "pays" in simulated flows.
-#[derive(Debug, Clone)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Psp {
     /// idPSP.
     pub id: String,

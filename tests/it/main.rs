@@ -16,4 +16,5 @@ mod node_sim;
 mod pafornode;
 mod replay;
 mod samples;
+mod sim_server;
 mod wsdl;

@@ -87,7 +87,7 @@ async fn concurrent_activations_and_receipts_for_one_notice() {
     );
 }
 
-fn dovuto_of(s: &TestServer, notice: &str) -> (i64, i64) {
+pub fn dovuto_of(s: &TestServer, notice: &str) -> (i64, i64) {
     let mut c = s.state.db.get().unwrap();
     dovuti::table
         .filter(dovuti::notice_number.eq(notice))
@@ -97,7 +97,7 @@ fn dovuto_of(s: &TestServer, notice: &str) -> (i64, i64) {
 }
 
 #[allow(clippy::too_many_arguments)]
-fn add_transfer(
+pub fn add_transfer(
     s: &TestServer,
     dovuto: i64,
     pos: i32,

@@ -1,0 +1,392 @@
+//! pagoPA Checkout as an EC portal meets it: `POST /checkout/ec/v{1,2}/carts` takes a cart
+//! of notices and answers `302` to a checkout page; paying there verifies and activates every
+//! notice through the gateway (`paymentNote` = the cart id), then sends the receipts, records
+//! the payments for the reporting flows and redirects to the cart's `returnOkUrl`. Cancelling
+//! goes to `returnCancelUrl`; a notice that cannot be paid to `returnErrorUrl` (nothing paid).
+
+use super::flow::{self, PayOptions, Step};
+use super::messages::Station;
+use super::server::SimState;
+use crate::app::OsRandom;
+use crate::domain::random::RandomSource;
+use crate::domain::{AmountCents, NoticeNumber};
+use askama::Template;
+use axum::body::Bytes;
+use axum::extract::{Path, Query, State};
+use axum::http::{header, HeaderMap, StatusCode};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::routing::{get, post};
+use axum::{Form, Router};
+use serde::Deserialize;
+use std::collections::HashMap;
+
+/// Routes.
+pub fn routes() -> Router<SimState> {
+    Router::new()
+        .route("/checkout/ec/{version}/carts", post(create))
+        .route("/checkout/c/{id}", get(page).post(act))
+}
+
+/// One notice of a cart (`PaymentNotice` of the Checkout API).
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartNotice {
+    /// 18-digit notice number.
+    pub notice_number: String,
+    /// Entity fiscal code.
+    pub fiscal_code: String,
+    /// Euro cents.
+    pub amount: i64,
+    /// Entity name.
+    pub company_name: String,
+    /// What is paid.
+    pub description: String,
+}
+
+/// Where Checkout sends the citizen back.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct ReturnUrls {
+    /// After a payment.
+    pub return_ok_url: String,
+    /// After the citizen gave up.
+    pub return_cancel_url: String,
+    /// After a failure.
+    pub return_error_url: String,
+    /// While the outcome is unknown (required in v2).
+    pub return_waiting_url: Option<String>,
+}
+
+/// `CartRequest` / `CartRequestV2`.
+#[derive(Debug, Clone, Deserialize)]
+#[serde(rename_all = "camelCase")]
+pub struct CartRequest {
+    /// 1 to 5 notices.
+    pub payment_notices: Vec<CartNotice>,
+    /// Return URLs.
+    pub return_urls: ReturnUrls,
+    /// Where the payment confirmation goes.
+    pub email_notice: Option<String>,
+    /// The EC's cart id.
+    pub id_cart: Option<String>,
+}
+
+/// Where a cart stands.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum CartState {
+    /// Waiting for the citizen.
+    Open,
+    /// Being paid.
+    Paying,
+    /// Paid: every receipt sent.
+    Paid,
+    /// The citizen cancelled.
+    Cancelled,
+    /// A notice could not be paid.
+    Failed,
+}
+
+/// A cart Checkout received.
+#[derive(Debug, Clone)]
+pub struct Cart {
+    /// Checkout's id.
+    pub id: String,
+    /// The request.
+    pub request: CartRequest,
+    /// State.
+    pub state: CartState,
+    /// Why it failed, when it did.
+    pub error: Option<String>,
+}
+
+fn problem(status: StatusCode, detail: &str) -> Response {
+    let body = serde_json::json!({
+        "type": "about:blank",
+        "title": status.canonical_reason().unwrap_or("Error"),
+        "status": status.as_u16(),
+        "detail": detail,
+    });
+    (
+        status,
+        [(header::CONTENT_TYPE, "application/problem+json")],
+        body.to_string(),
+    )
+        .into_response()
+}
+
+/// Checks a cart as Checkout's API schema does.
+pub fn validate(r: &CartRequest, version: u8) -> Result<(), String> {
+    if !(1..=5).contains(&r.payment_notices.len()) {
+        return Err("paymentNotices must hold 1 to 5 notices".into());
+    }
+    for (i, n) in r.payment_notices.iter().enumerate() {
+        let at = format!("paymentNotices[{i}]");
+        NoticeNumber::parse(&n.notice_number).map_err(|e| format!("{at}.noticeNumber: {e}"))?;
+        if n.fiscal_code.len() != 11 || !n.fiscal_code.bytes().all(|b| b.is_ascii_digit()) {
+            return Err(format!("{at}.fiscalCode must be 11 digits"));
+        }
+        if n.amount < 1 {
+            return Err(format!("{at}.amount must be at least 1 cent"));
+        }
+        for (name, v) in [
+            ("companyName", &n.company_name),
+            ("description", &n.description),
+        ] {
+            if v.chars().count() > 140 {
+                return Err(format!("{at}.{name} is longer than 140 characters"));
+            }
+        }
+    }
+    let u = &r.return_urls;
+    if [&u.return_ok_url, &u.return_cancel_url, &u.return_error_url]
+        .iter()
+        .any(|s| s.trim().is_empty())
+    {
+        return Err(
+            "returnUrls: returnOkUrl, returnCancelUrl and returnErrorUrl are required".into(),
+        );
+    }
+    if version == 2
+        && u.return_waiting_url
+            .as_deref()
+            .unwrap_or("")
+            .trim()
+            .is_empty()
+    {
+        return Err("returnUrls.returnWaitingUrl is required".into());
+    }
+    Ok(())
+}
+
+async fn create(
+    State(sim): State<SimState>,
+    Path(version): Path<String>,
+    Query(query): Query<HashMap<String, String>>,
+    headers: HeaderMap,
+    body: Bytes,
+) -> Response {
+    let version = match version.as_str() {
+        "v1" => 1,
+        "v2" => 2,
+        _ => return problem(StatusCode::NOT_FOUND, "unknown API version"),
+    };
+    if let Some(key) = &sim.config.subscription_key {
+        let sent = headers
+            .get("ocp-apim-subscription-key")
+            .and_then(|v| v.to_str().ok())
+            .or(query.get("subscription-key").map(String::as_str));
+        if !sent.is_some_and(|s| crate::security::ct_eq(s, key)) {
+            return problem(
+                StatusCode::UNAUTHORIZED,
+                "missing or invalid subscription key",
+            );
+        }
+    }
+    let request: CartRequest = match serde_json::from_slice(&body) {
+        Ok(r) => r,
+        Err(e) => return problem(StatusCode::BAD_REQUEST, &format!("invalid cart: {e}")),
+    };
+    if let Err(e) = validate(&request, version) {
+        return problem(StatusCode::BAD_REQUEST, &e);
+    }
+    let id = OsRandom.token_hex(16);
+    let location = format!("{}/checkout/c/{id}", sim.base);
+    sim.carts().insert(
+        id.clone(),
+        Cart {
+            id,
+            request,
+            state: CartState::Open,
+            error: None,
+        },
+    );
+    (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
+}
+
+/// One row of the checkout page.
+struct Row {
+    notice: String,
+    company: String,
+    description: String,
+    amount: String,
+}
+
+#[derive(Template)]
+#[template(path = "sim_checkout.html")]
+struct Page {
+    id: String,
+    rows: Vec<Row>,
+    total: String,
+    open: bool,
+    message: String,
+}
+
+async fn page(State(sim): State<SimState>, Path(id): Path<String>) -> Response {
+    let Some(cart) = sim.carts().get(&id).cloned() else {
+        return (StatusCode::NOT_FOUND, "carrello sconosciuto\n").into_response();
+    };
+    let euro = |c: i64| crate::web::view::euro(c);
+    let page = Page {
+        rows: cart
+            .request
+            .payment_notices
+            .iter()
+            .map(|n| Row {
+                notice: NoticeNumber::parse(&n.notice_number)
+                    .map(|x| x.formatted())
+                    .unwrap_or_else(|_| n.notice_number.clone()),
+                company: n.company_name.clone(),
+                description: n.description.clone(),
+                amount: euro(n.amount),
+            })
+            .collect(),
+        total: euro(cart.request.payment_notices.iter().map(|n| n.amount).sum()),
+        open: cart.state == CartState::Open,
+        message: match cart.state {
+            CartState::Open => String::new(),
+            CartState::Paying => "Pagamento in corso.".into(),
+            CartState::Paid => "Carrello pagato.".into(),
+            CartState::Cancelled => "Pagamento annullato.".into(),
+            CartState::Failed => {
+                format!("Pagamento non riuscito: {}", cart.error.unwrap_or_default())
+            }
+        },
+        id: cart.id,
+    };
+    match page.render() {
+        Ok(html) => Html(html).into_response(),
+        Err(e) => problem(StatusCode::INTERNAL_SERVER_ERROR, &e.to_string()),
+    }
+}
+
+/// The checkout page's form.
+#[derive(Debug, Deserialize)]
+struct Action {
+    action: String,
+}
+
+async fn act(
+    State(sim): State<SimState>,
+    Path(id): Path<String>,
+    Form(form): Form<Action>,
+) -> Response {
+    // Claim the cart: a double click pays once.
+    let request = {
+        let mut carts = sim.carts();
+        let Some(cart) = carts.get_mut(&id) else {
+            return (StatusCode::NOT_FOUND, "carrello sconosciuto\n").into_response();
+        };
+        if cart.state != CartState::Open {
+            return Redirect::to(&format!("/checkout/c/{id}")).into_response();
+        }
+        cart.state = match form.action.as_str() {
+            "pay" => CartState::Paying,
+            _ => CartState::Cancelled,
+        };
+        if cart.state == CartState::Cancelled {
+            return Redirect::to(&cart.request.return_urls.return_cancel_url).into_response();
+        }
+        cart.request.clone()
+    };
+    let note = request.id_cart.clone().unwrap_or_else(|| id.clone());
+    let outcome = pay_cart(&sim, &request, &note).await;
+    let mut carts = sim.carts();
+    let Some(cart) = carts.get_mut(&id) else {
+        return (StatusCode::NOT_FOUND, "carrello sconosciuto\n").into_response();
+    };
+    let urls = &request.return_urls;
+    match outcome {
+        Ok(()) => {
+            cart.state = CartState::Paid;
+            Redirect::to(&urls.return_ok_url).into_response()
+        }
+        Err(e) => {
+            tracing::warn!(cart = %id, error = %e, "simulated checkout failed");
+            cart.state = CartState::Failed;
+            cart.error = Some(e);
+            Redirect::to(&urls.return_error_url).into_response()
+        }
+    }
+}
+
+fn unreachable(notice: &str, e: anyhow::Error) -> String {
+    format!("avviso {notice}: gateway non raggiungibile: {e}")
+}
+
+fn refused(notice: &str, step: &Step) -> String {
+    format!(
+        "avviso {notice}: {} {}",
+        step.operation,
+        step.fault.as_deref().unwrap_or(&step.outcome)
+    )
+}
+
+/// Verifies, then activates every notice first (nothing is collected unless all can be), then sends the
+/// receipts and records the payments.
+async fn pay_cart(sim: &SimState, request: &CartRequest, note: &str) -> Result<(), String> {
+    let cfg = &sim.config;
+    let mut verified = Vec::new();
+    for n in &request.payment_notices {
+        let station = Station {
+            id_pa: n.fiscal_code.clone(),
+            id_broker: cfg.broker.clone(),
+            id_station: cfg.station.clone(),
+        };
+        let opts = PayOptions {
+            v2: cfg.v2,
+            payment_note: Some(note.to_owned()),
+            receipt_id: Some(OsRandom.token_hex(12)),
+            psp: cfg.psp.clone(),
+            ..PayOptions::default()
+        };
+        let v = flow::verify(&sim.client, &cfg.gateway, &station, &n.notice_number)
+            .await
+            .map_err(|e| unreachable(&n.notice_number, e))?;
+        if !v.ok() {
+            return Err(refused(&n.notice_number, &v));
+        }
+        let stated = v.amount.as_deref();
+        let cents = stated
+            .and_then(|s| AmountCents::parse(s).ok())
+            .map(AmountCents::cents);
+        if cents != Some(n.amount) {
+            return Err(format!(
+                "avviso {}: importo {} diverso da quello dell'ente ({})",
+                n.notice_number,
+                n.amount,
+                stated.unwrap_or("?")
+            ));
+        }
+        verified.push((station, n, opts));
+    }
+    let mut activated = Vec::new();
+    for (station, n, opts) in verified {
+        let a = flow::activate(&sim.client, &cfg.gateway, &station, &n.notice_number, &opts)
+            .await
+            .map_err(|e| unreachable(&n.notice_number, e))?;
+        let Some(answer) = a.answer else {
+            return Err(a
+                .steps
+                .last()
+                .map(|s| refused(&n.notice_number, s))
+                .unwrap_or_default());
+        };
+        activated.push((station, n, answer, opts));
+    }
+    for (station, n, answer, opts) in activated {
+        let p = flow::settle(
+            &sim.client,
+            &cfg.gateway,
+            &station,
+            &n.notice_number,
+            &answer,
+            &opts,
+        )
+        .await
+        .map_err(|e| format!("avviso {}: ricevuta non consegnata: {e}", n.notice_number))?;
+        if let Some(s) = p.settled {
+            sim.ledger().record(s);
+        }
+    }
+    Ok(())
+}

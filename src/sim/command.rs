@@ -1,0 +1,167 @@
+//! `mypay node-sim`: pay notices from the command line, or serve the simulated platform.
+
+use super::flow::{self, PayOptions, Step};
+use super::messages::{Psp, Station};
+use super::server::{self, SimConfig};
+use clap::Subcommand;
+use std::time::Duration;
+
+/// `node-sim` actions.
+#[derive(Debug, Subcommand)]
+pub enum NodeSimAction {
+    /// Pay notices: verify → activate → receipt, as the node and a PSP do.
+    Pay {
+        /// The gateway's paForNode endpoint.
+        #[arg(long, default_value = "http://127.0.0.1:8080/pagopa/paForNode")]
+        url: String,
+        /// idBrokerPA.
+        #[arg(long)]
+        broker: String,
+        /// idStation.
+        #[arg(long)]
+        station: String,
+        /// idPA: the entity's fiscal code.
+        #[arg(long)]
+        pa: String,
+        /// Use the V2 primitives.
+        #[arg(long)]
+        v2: bool,
+        /// Ask for postal accounts.
+        #[arg(long)]
+        postal: bool,
+        /// Activate twice (token expiry).
+        #[arg(long)]
+        reactivate: bool,
+        /// Deliver each receipt twice.
+        #[arg(long)]
+        duplicate_receipt: bool,
+        /// Send the receipt this many seconds after the activation (a late receipt).
+        #[arg(long, value_name = "SECONDS")]
+        late_receipt: Option<u64>,
+        /// Notice numbers to pay.
+        #[arg(required = true)]
+        notices: Vec<String>,
+    },
+    /// Serve the node's reporting services (nodeForPa) and Checkout (`POST /carts` and a
+    /// checkout page that pays through the gateway).
+    Serve {
+        /// Address to listen on.
+        #[arg(long, default_value = "127.0.0.1:8090")]
+        listen: String,
+        /// The gateway's paForNode endpoint.
+        #[arg(long, default_value = "http://127.0.0.1:8080/pagopa/paForNode")]
+        gateway: String,
+        /// idBrokerPA the node uses for the gateway.
+        #[arg(long)]
+        broker: String,
+        /// idStation.
+        #[arg(long)]
+        station: String,
+        /// Station password nodeForPa callers must send (8 to 15 characters).
+        #[arg(long, default_value = "password", env = "MYPAY_SIM_PASSWORD")]
+        password: String,
+        /// Subscription key Checkout requires; without it Checkout is open.
+        #[arg(long, env = "MYPAY_SIM_SUBSCRIPTION_KEY")]
+        subscription_key: Option<String>,
+        /// Pay carts with the V1 primitives (default V2).
+        #[arg(long)]
+        v1: bool,
+        /// idPSP of the collecting PSP.
+        #[arg(long, default_value = "AGID_01")]
+        psp: String,
+    },
+}
+
+/// Runs a `node-sim` action.
+pub async fn run(action: &NodeSimAction) -> anyhow::Result<()> {
+    match action {
+        NodeSimAction::Pay {
+            url,
+            broker,
+            station,
+            pa,
+            v2,
+            postal,
+            reactivate,
+            duplicate_receipt,
+            late_receipt,
+            notices,
+        } => {
+            let st = Station {
+                id_pa: pa.clone(),
+                id_broker: broker.clone(),
+                id_station: station.clone(),
+            };
+            let opts = PayOptions {
+                v2: *v2,
+                postal: *postal,
+                reactivate: *reactivate,
+                duplicate_receipt: *duplicate_receipt,
+                receipt_delay: late_receipt.map(Duration::from_secs),
+                ..PayOptions::default()
+            };
+            pay(url, &st, notices, &opts).await
+        }
+        NodeSimAction::Serve {
+            listen,
+            gateway,
+            broker,
+            station,
+            password,
+            subscription_key,
+            v1,
+            psp,
+        } => {
+            anyhow::ensure!(
+                (8..=15).contains(&password.chars().count()),
+                "--password must be 8 to 15 characters (stPassword)"
+            );
+            let listener = tokio::net::TcpListener::bind(listen)
+                .await
+                .map_err(|e| anyhow::anyhow!("cannot listen on {listen}: {e}"))?;
+            let config = SimConfig {
+                password: password.clone(),
+                subscription_key: subscription_key.clone(),
+                v2: !v1,
+                psp: Psp {
+                    id: psp.clone(),
+                    ..Psp::default()
+                },
+                ..SimConfig::new(gateway, broker, station)
+            };
+            let running = server::spawn(listener, config)?;
+            println!("pagoPA node simulator at {}", running.base);
+            println!("  nodeForPa: {}", running.node_for_pa_url());
+            println!("  Checkout:  {}/carts", running.checkout_url(1));
+            println!("             {}/carts", running.checkout_url(2));
+            println!("  paying through {gateway} as {broker} / {station}");
+            crate::server::shutdown_signal().await;
+            Ok(())
+        }
+    }
+}
+
+async fn pay(url: &str, st: &Station, notices: &[String], opts: &PayOptions) -> anyhow::Result<()> {
+    let client = reqwest::Client::new();
+    let mut failed = 0;
+    for n in notices {
+        let steps = flow::pay(&client, url, st, n, opts).await?;
+        let paid = steps.len() >= 3 && steps.iter().all(Step::ok);
+        failed += usize::from(!paid);
+        println!("{n}: {}", if paid { "PAID" } else { "NOT PAID" });
+        for s in &steps {
+            println!(
+                "  {:<22} {} {}{}",
+                s.operation,
+                s.outcome,
+                s.fault.as_deref().unwrap_or(""),
+                s.amount
+                    .as_deref()
+                    .map(|a| format!(" amount {a}"))
+                    .unwrap_or_default()
+            );
+        }
+    }
+    anyhow::ensure!(failed == 0, "{failed} notice(s) not paid");
+    Ok(())
+}
