@@ -168,9 +168,13 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 /// demo data when asked, and serves until Ctrl-C / SIGTERM.
 async fn serve(cfg: Config, demo: Option<bool>) -> anyhow::Result<()> {
     let listener = server::bind(&cfg).await?;
+    let node_listener = server::bind_node(&cfg).await?;
     let db_cfg = cfg.clone();
     let db = tokio::task::spawn_blocking(move || server::open_database(&db_cfg)).await??;
-    let server = Server::new(cfg, db, listener)?;
+    let mut server = Server::new(cfg, db, listener)?;
+    if let Some(l) = node_listener {
+        server = server.with_node_listener(l);
+    }
     let addr = server.local_addr()?;
     if let Some(reset) = demo {
         let state = server.state.clone();
@@ -179,5 +183,9 @@ async fn serve(cfg: Config, demo: Option<bool>) -> anyhow::Result<()> {
         println!("{}", report.render(&server.state.public_base));
     }
     tracing::info!(%addr, "mypay listening");
+    if let Some(node) = server.node_addr() {
+        let tls = server.state.config.node.tls_cert.is_some();
+        tracing::info!(%node, tls, "paForNode on its own listener");
+    }
     server.run(server::shutdown_signal()).await
 }

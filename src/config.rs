@@ -30,6 +30,51 @@ pub struct PagopaConfig {
     pub subscription_key: Option<String>,
 }
 
+/// The endpoint the pagoPA node calls (paForNode): optionally on its own listener with
+/// TLS or mutual TLS, optionally restricted to an IP allow-list.
+#[derive(Debug, Clone, Default, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct NodeEndpointConfig {
+    /// Dedicated address for paForNode; when set, the main listener no longer serves it.
+    pub listen: Option<String>,
+    /// Server certificate chain (PEM) for that listener.
+    pub tls_cert: Option<PathBuf>,
+    /// Its private key (PEM).
+    pub tls_key: Option<PathBuf>,
+    /// CA certificates (PEM) the node's client certificate must chain to (mutual TLS).
+    pub client_ca: Option<PathBuf>,
+    /// Addresses or CIDR ranges allowed to call paForNode; empty = any.
+    pub allow_ips: Vec<String>,
+}
+
+impl NodeEndpointConfig {
+    fn validate(&self) -> Result<Option<SocketAddr>, ConfigError> {
+        crate::net::allow::IpAllowList::parse(&self.allow_ips)
+            .map_err(|e| ConfigError(format!("node.allow_ips: {e}")))?;
+        if self.tls_cert.is_some() != self.tls_key.is_some() {
+            return Err(ConfigError(
+                "node.tls_cert and node.tls_key go together".into(),
+            ));
+        }
+        if self.client_ca.is_some() && self.tls_cert.is_none() {
+            return Err(ConfigError(
+                "node.client_ca (mutual TLS) needs node.tls_cert and node.tls_key".into(),
+            ));
+        }
+        match &self.listen {
+            None if self.tls_cert.is_some() => Err(ConfigError(
+                "node TLS needs its own listener: set node.listen".into(),
+            )),
+            None => Ok(None),
+            Some(l) => l.parse().map(Some).map_err(|_| {
+                ConfigError(format!(
+                    "node.listen: {l:?} is not an address like 0.0.0.0:8443"
+                ))
+            }),
+        }
+    }
+}
+
 /// Everything the gateway can be told.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -56,6 +101,8 @@ pub struct Config {
     pub login_lockout_minutes: i64,
     /// pagoPA outbound settings.
     pub pagopa: PagopaConfig,
+    /// The node-facing endpoint.
+    pub node: NodeEndpointConfig,
     /// Expose `POST /bench/static-soap` (a fixed SOAP answer: the benchmark baseline).
     pub bench_routes: bool,
 }
@@ -74,6 +121,7 @@ impl Default for Config {
             login_window_minutes: 15,
             login_lockout_minutes: 15,
             pagopa: PagopaConfig::default(),
+            node: NodeEndpointConfig::default(),
             bench_routes: false,
         }
     }
@@ -146,6 +194,18 @@ impl Config {
                 "MYPAY_LOGIN_LOCKOUT_MINUTES" => self.login_lockout_minutes = parse(name, v)?,
                 "MYPAY_PAGOPA_CHECKOUT_URL" => self.pagopa.checkout_url = Some(v.clone()),
                 "MYPAY_PAGOPA_SUBSCRIPTION_KEY" => self.pagopa.subscription_key = Some(v.clone()),
+                "MYPAY_NODE_LISTEN" => self.node.listen = Some(v.clone()),
+                "MYPAY_NODE_TLS_CERT" => self.node.tls_cert = Some(v.into()),
+                "MYPAY_NODE_TLS_KEY" => self.node.tls_key = Some(v.into()),
+                "MYPAY_NODE_CLIENT_CA" => self.node.client_ca = Some(v.into()),
+                "MYPAY_NODE_ALLOW_IPS" => {
+                    self.node.allow_ips = v
+                        .split(',')
+                        .map(str::trim)
+                        .filter(|s| !s.is_empty())
+                        .map(str::to_owned)
+                        .collect()
+                }
                 "MYPAY_BENCH_ROUTES" => self.bench_routes = parse(name, v)?,
                 // MYPAY_CONFIG names the file; MYPAY_LOG is the log filter.
                 _ => {}
@@ -178,6 +238,7 @@ impl Config {
         if self.login_max_failures < 1 {
             return Err(ConfigError("login_max_failures: must be at least 1".into()));
         }
+        self.node.validate()?;
         Ok((addr, db))
     }
 

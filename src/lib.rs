@@ -13,6 +13,7 @@ pub mod demo;
 pub mod domain;
 pub mod jobs;
 pub mod journal;
+pub mod net;
 pub mod pagopa;
 pub mod router;
 pub mod security;

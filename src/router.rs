@@ -27,9 +27,11 @@ const STATIC_SOAP: &str = concat!(
     "</soapenv:Body></soapenv:Envelope>"
 );
 
-/// The whole HTTP surface of the gateway.
+/// The whole HTTP surface of the gateway (without paForNode when the node has its own
+/// listener, see [`node_router`]).
 pub fn router(state: AppState) -> Router {
     let bench = state.config.bench_routes;
+    let node_apart = state.config.node.listen.is_some();
     let mut router = Router::new();
     if bench {
         router = router.route(
@@ -39,11 +41,26 @@ pub fn router(state: AppState) -> Router {
             }),
         );
     }
-    router
+    router = router
         .route("/", get(|| async { Redirect::to("/admin") }))
         .route("/health", get(health))
-        .merge(crate::web::routes())
-        .merge(crate::pagopa::routes())
+        .merge(crate::web::routes());
+    if !node_apart {
+        router = router.merge(crate::pagopa::routes(&state.config.node.allow_ips));
+    }
+    finish(router, state)
+}
+
+/// The dedicated node listener: paForNode and `/health`.
+pub fn node_router(state: AppState) -> Router {
+    let router = Router::new()
+        .route("/health", get(health))
+        .merge(crate::pagopa::routes(&state.config.node.allow_ips));
+    finish(router, state)
+}
+
+fn finish(router: Router<AppState>, state: AppState) -> Router {
+    router
         .fallback(|| async { crate::web::WebError::NotFound })
         .layer(DefaultBodyLimit::max(DEFAULT_BODY_LIMIT))
         .layer(

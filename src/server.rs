@@ -32,11 +32,44 @@ pub async fn bind(config: &Config) -> anyhow::Result<TcpListener> {
         .with_context(|| format!("cannot listen on {addr}"))
 }
 
+/// Binds the node's dedicated listener, when configured, and reads its TLS certificate
+/// and key (a bad file fails here, before the database is touched).
+pub async fn bind_node(config: &Config) -> anyhow::Result<Option<NodeListener>> {
+    let n = &config.node;
+    let Some(addr) = &n.listen else {
+        return Ok(None);
+    };
+    let tls = match (&n.tls_cert, &n.tls_key) {
+        (Some(cert), Some(key)) => Some(crate::net::tls::server_config(
+            cert,
+            key,
+            n.client_ca.as_deref(),
+        )?),
+        _ => None,
+    };
+    let tcp = TcpListener::bind(addr.as_str())
+        .await
+        .with_context(|| format!("cannot listen on {addr} (node.listen)"))?;
+    Ok(Some(match tls {
+        Some(config) => NodeListener::Tls(tcp, config),
+        None => NodeListener::Plain(tcp),
+    }))
+}
+
+/// The node's listener: plain, or TLS (mutual when a client CA is configured).
+pub enum NodeListener {
+    /// Plain HTTP.
+    Plain(TcpListener),
+    /// HTTPS with this configuration.
+    Tls(TcpListener, Arc<rustls::ServerConfig>),
+}
+
 /// A bound, ready server.
 pub struct Server {
     /// Shared state.
     pub state: AppState,
     listener: TcpListener,
+    node: Option<NodeListener>,
 }
 
 impl Server {
@@ -47,7 +80,22 @@ impl Server {
         Ok(Self {
             state: Arc::new(App::new(config, db, base)),
             listener,
+            node: None,
         })
+    }
+
+    /// Serves paForNode on the node's own listener too.
+    pub fn with_node_listener(mut self, node: NodeListener) -> Self {
+        self.node = Some(node);
+        self
+    }
+
+    /// The node listener's address, when there is one.
+    pub fn node_addr(&self) -> Option<SocketAddr> {
+        match &self.node {
+            Some(NodeListener::Plain(l) | NodeListener::Tls(l, _)) => l.local_addr().ok(),
+            None => None,
+        }
     }
 
     /// The bound address (useful with port 0).
@@ -60,15 +108,48 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
+        use axum::serve::ListenerExt;
         let journal = self.state.journal.clone();
+        let (stop, stopped) = tokio::sync::watch::channel(false);
+        tokio::spawn(async move {
+            shutdown.await;
+            let _ = stop.send(true);
+        });
+        let until = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
+            let _ = rx.wait_for(|s| *s).await;
+        };
+        let node_router = crate::router::node_router(self.state.clone());
+        let node = async {
+            match self.node {
+                None => Ok(()),
+                Some(NodeListener::Plain(l)) => {
+                    axum::serve(
+                        l,
+                        node_router.into_make_service_with_connect_info::<SocketAddr>(),
+                    )
+                    .with_graceful_shutdown(until(stopped.clone()))
+                    .await
+                }
+                Some(NodeListener::Tls(l, config)) => {
+                    let tls = crate::net::tls::TlsListener::new(l, config)?.tap_io(|_| {});
+                    axum::serve(
+                        tls,
+                        node_router.into_make_service_with_connect_info::<SocketAddr>(),
+                    )
+                    .with_graceful_shutdown(until(stopped.clone()))
+                    .await
+                }
+            }
+        };
         let router = crate::router::router(self.state);
-        let served = axum::serve(
+        let main = axum::serve(
             self.listener,
             router.into_make_service_with_connect_info::<SocketAddr>(),
         )
-        .with_graceful_shutdown(shutdown)
-        .await
-        .context("server failed");
+        .with_graceful_shutdown(until(stopped.clone()));
+        let served = tokio::try_join!(async { main.await }, node)
+            .map(|_| ())
+            .context("server failed");
         journal.flush().await;
         served
     }

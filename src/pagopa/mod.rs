@@ -15,6 +15,7 @@ pub mod wire;
 
 use crate::app::AppState;
 use crate::db::models::event::NewEvent;
+use crate::net::allow::IpAllowList;
 use crate::soap::{self, xml::Node, EnvelopeError, PaForNodeOp};
 use axum::body::Body;
 use axum::extract::{ConnectInfo, RawQuery, State};
@@ -24,6 +25,7 @@ use axum::routing::post;
 use axum::Router;
 use fault::Fault;
 use std::net::SocketAddr;
+use std::sync::Arc;
 use std::time::Instant;
 
 /// Journal entries keep at most this much of each message.
@@ -41,9 +43,19 @@ const SCHEMAS: [(&str, &str); 2] = [
 /// Where the interface is served.
 pub const PATH: &str = "/pagopa/paForNode";
 
-/// Routes of the node-facing interface.
-pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, post(pa_for_node).get(describe))
+/// Routes of the node-facing interface, behind the configured IP allow-list (an invalid
+/// list — already refused by `Config::validate` — lets nobody in).
+pub fn routes(allow_ips: &[String]) -> Router<AppState> {
+    let allow = IpAllowList::parse(allow_ips).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "node.allow_ips invalid: refusing every caller");
+        IpAllowList::parse(&["255.255.255.255/32".to_owned()]).unwrap_or_default()
+    });
+    Router::new()
+        .route(PATH, post(pa_for_node).get(describe))
+        .route_layer(axum::middleware::from_fn_with_state(
+            Arc::new(allow),
+            crate::net::allow::enforce,
+        ))
 }
 
 /// `GET ?wsdl` → the WSDL (with this server's address); `GET ?xsd=NAME` → a schema.

@@ -98,3 +98,22 @@ fn check_config_redacts_secrets_and_migrate_works() {
     assert_eq!(code, 0, "{err}");
     assert!(out.contains("up to date"), "{out}");
 }
+
+#[test]
+fn unreadable_node_certificate() {
+    let dir = tempfile::tempdir().unwrap();
+    let cfg = dir.path().join("mypay.toml");
+    let db = dir.path().join("db.sqlite3");
+    std::fs::write(
+        &cfg,
+        format!(
+            "listen = \"127.0.0.1:0\"\ndatabase_url = \"sqlite://{}\"\n[node]\nlisten = \"127.0.0.1:0\"\ntls_cert = \"/nonexistent/node.pem\"\ntls_key = \"/nonexistent/node.key\"\n",
+            db.display()
+        ),
+    )
+    .unwrap();
+    assert_one_line_error(
+        &["--config", cfg.to_str().unwrap(), "serve"],
+        "cannot read certificates from /nonexistent/node.pem",
+    );
+}

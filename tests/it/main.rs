@@ -13,6 +13,7 @@ mod login;
 mod node;
 mod node_flows;
 mod node_sim;
+mod node_tls;
 mod pafornode;
 mod replay;
 mod samples;

@@ -186,6 +186,8 @@ pub fn migrated_db(pool: u32) -> (TestDb, Db) {
 pub struct TestServer {
     /// `http://127.0.0.1:PORT`.
     pub base: String,
+    /// The node's dedicated listener, when configured.
+    pub node_addr: Option<std::net::SocketAddr>,
     /// Shared state (for seeding and direct DB checks).
     pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
@@ -214,7 +216,12 @@ impl TestServer {
             .await
             .expect("join")
             .expect("open db");
-        let server = Server::new(cfg, db, listener).expect("server");
+        let node_listener = mypay::server::bind_node(&cfg).await.expect("bind node");
+        let mut server = Server::new(cfg, db, listener).expect("server");
+        if let Some(l) = node_listener {
+            server = server.with_node_listener(l);
+        }
+        let node_addr = server.node_addr();
         let base = format!("http://{}", server.local_addr().expect("addr"));
         let state = server.state.clone();
         let (tx, rx) = tokio::sync::oneshot::channel::<()>();
@@ -223,6 +230,7 @@ impl TestServer {
         }));
         Self {
             base,
+            node_addr,
             state,
             shutdown: Some(tx),
             _db: tdb,
