@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# paForNode load benchmark: paVerifyPaymentNotice and paGetPaymentV2 against a gateway
+# paForNode load benchmark: paVerifyPaymentNotice, paGetPaymentV2 and paSendRTV2 against a gateway
 # holding N dovuti, 64 keep-alive connections (wrk, 2 threads), beside a baseline measured
 # in the same run: the same server answering a fixed SOAP response (POST /bench/static-soap).
 #
@@ -76,4 +76,10 @@ wrk -t2 -c64 -d5s -s benches/pafornode.lua "http://127.0.0.1:$PORT/pagopa/paForN
 run baseline /bench/static-soap verify
 run verify /pagopa/paForNode verify
 run getPaymentV2 /pagopa/paForNode getv2
+# Receipts: every one must be stored (durably: SQLite WAL synchronous=NORMAL, PostgreSQL
+# fsync=on and synchronous_commit=on by default) before the OK. Count what the tables hold.
+run sendRTV2 /pagopa/paForNode sendrt
+if [ "$BACKEND" = sqlite ]; then stored=$(sqlite3 "$DB" "SELECT count(*) FROM receipts");
+else stored=$(psql "$URL" -qAtc "SELECT count(*) FROM receipts"); fi
+echo "RECEIPTS stored=$stored per_s=$((stored / SECS))"
 echo "RSS_KB $(ps -o rss= -p $SERVER)"
