@@ -1,7 +1,8 @@
 //! The event journal writer: exchanges are queued and written in batches, one transaction
 //! per batch, so recording an exchange costs a channel send instead of a database write on
 //! the request path. Payment data never goes through here (receipts are stored before the
-//! answer); a crash can lose at most the entries of the batch being written.
+//! answer); a crash can lose at most the entries of the batch being filled or written
+//! (at most [`LINGER`] old).
 
 use crate::db::models::event::{self, NewEvent};
 use crate::db::Db;
@@ -11,6 +12,8 @@ use tokio::sync::{mpsc, oneshot};
 const QUEUE: usize = 16_384;
 /// Most entries written in one transaction.
 const BATCH: usize = 1_000;
+/// Longest an entry waits for companions before its batch is written.
+const LINGER: std::time::Duration = std::time::Duration::from_millis(50);
 
 enum Msg {
     Entry(Box<NewEvent>),
@@ -51,15 +54,26 @@ async fn write_loop(db: Db, mut rx: mpsc::Receiver<Msg>) {
     let mut batch: Vec<NewEvent> = Vec::new();
     let mut acks = Vec::new();
     while let Some(first) = rx.recv().await {
+        // Linger a little to fill the batch: each commit costs a write transaction and, on
+        // SQLite, makes every other connection drop its page cache at its next read.
+        let deadline = tokio::time::Instant::now() + LINGER;
         let mut next = Some(first);
         while let Some(msg) = next.take() {
             match msg {
                 Msg::Entry(e) => batch.push(*e),
-                Msg::Flush(ack) => acks.push(ack),
+                // Someone waits for the journal to be written: write now.
+                Msg::Flush(ack) => {
+                    acks.push(ack);
+                    break;
+                }
             }
-            if batch.len() < BATCH {
-                next = rx.try_recv().ok();
+            if batch.len() >= BATCH {
+                break;
             }
+            next = tokio::time::timeout_at(deadline, rx.recv())
+                .await
+                .ok()
+                .flatten();
         }
         if !batch.is_empty() {
             let rows = std::mem::take(&mut batch);
