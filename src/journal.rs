@@ -78,7 +78,7 @@ async fn write_loop(db: Db, mut rx: mpsc::Receiver<Msg>) {
         if !batch.is_empty() {
             let rows = std::mem::take(&mut batch);
             let n = rows.len();
-            if let Err(e) = db.run(move |c| event::record_many(c, &rows)).await {
+            if let Err(e) = db.write(move |c| event::record_many(c, &rows)).await {
                 tracing::error!(error = %e, entries = n, "cannot write the event journal");
             }
         }

@@ -13,6 +13,7 @@ use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionMa
 use diesel::prelude::*;
 use diesel::r2d2::{self, ManageConnection};
 use diesel_migrations::{embed_migrations, EmbeddedMigrations, MigrationHarness};
+use std::sync::Arc;
 use std::time::Duration;
 
 const SQLITE_MIGRATIONS: EmbeddedMigrations = embed_migrations!("migrations/sqlite");
@@ -142,6 +143,15 @@ impl ManageConnection for Manager {
 pub struct Db {
     pool: r2d2::Pool<Manager>,
     url: DatabaseUrl,
+    /// Writers admitted at once: one on SQLite (it has a single writer; queueing here is
+    /// cheaper than its busy handler's sleeps), the pool size on PostgreSQL.
+    writers: Arc<tokio::sync::Semaphore>,
+    /// Database tasks admitted at once (the pool size): the rest wait here, as cheap async
+    /// waiters, instead of as blocking threads parked on the pool's mutex.
+    slots: Arc<tokio::sync::Semaphore>,
+    /// SQLite only: connections for short reads run right on the async worker (an indexed
+    /// lookup takes microseconds; the hop to a blocking thread and back costs more).
+    inline: Arc<Vec<std::sync::Mutex<AnyConnection>>>,
 }
 
 impl Db {
@@ -170,10 +180,27 @@ impl Db {
             // A broken connection is noticed when used (has_broken / query errors); testing
             // each checkout would add a round trip to every request.
             .test_on_check_out(false)
-            .build_unchecked(manager);
+            .build_unchecked(manager.clone());
+        let writers = match url {
+            DatabaseUrl::Sqlite(_) => 1,
+            _ => size.max(1) as usize,
+        };
+        let inline = match url {
+            DatabaseUrl::Sqlite(_) => {
+                let workers = std::thread::available_parallelism().map_or(2, |n| n.get());
+                (0..workers)
+                    .map(|_| manager.connect().map(std::sync::Mutex::new))
+                    .collect::<Result<Vec<_>, _>>()
+                    .map_err(|e| DbError::Connect(e.to_string()))?
+            }
+            DatabaseUrl::Postgres(_) => Vec::new(),
+        };
         Ok(Self {
+            inline: Arc::new(inline),
             pool,
             url: url.clone(),
+            writers: Arc::new(tokio::sync::Semaphore::new(writers)),
+            slots: Arc::new(tokio::sync::Semaphore::new(size.max(1) as usize)),
         })
     }
 
@@ -193,12 +220,39 @@ impl Db {
         F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
         T: Send + 'static,
     {
+        // Never closed, so acquiring cannot fail; run anyway if it did.
+        let _slot = self.slots.acquire().await.ok();
         let pool = self.pool.clone();
         tokio::task::spawn_blocking(move || {
             let mut conn = pool.get()?;
             f(&mut conn)
         })
         .await?
+    }
+
+    /// A short read (one or two indexed lookups). On SQLite it runs on the calling async
+    /// worker with one of the inline connections when one is free; otherwise as [`Db::run`].
+    pub async fn read<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
+        T: Send + 'static,
+    {
+        for slot in self.inline.iter() {
+            if let Ok(mut conn) = slot.try_lock() {
+                return f(&mut conn);
+            }
+        }
+        self.run(f).await
+    }
+
+    /// [`Db::run`] for work that writes: waits its turn among writers first (see `writers`).
+    pub async fn write<T, F>(&self, f: F) -> Result<T, DbError>
+    where
+        F: FnOnce(&mut AnyConnection) -> Result<T, DbError> + Send + 'static,
+        T: Send + 'static,
+    {
+        let _turn = self.writers.acquire().await.ok();
+        self.run(f).await
     }
 
     /// Applies pending migrations; returns how many were applied.

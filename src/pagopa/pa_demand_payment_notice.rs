@@ -68,7 +68,7 @@ pub async fn handle(app: &App, body: &Node) -> Handled {
     let (c, routes) = (caller.clone(), app.routes.clone());
     let created = app
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let route = match routes.resolve(conn, &c)? {
                 Ok(r) => r,
                 Err(f) => return Ok(Err(f)),

@@ -10,6 +10,7 @@ use super::wire::{self, Subject};
 use super::Handled;
 use crate::app::App;
 use crate::db::models::position;
+use crate::domain::DovutoState;
 use crate::soap::seq::Seq;
 use crate::soap::writer::{truncate_chars, XmlWriter};
 use crate::soap::xml::Node;
@@ -48,13 +49,16 @@ pub async fn handle(app: &App, body: &Node, v2: bool) -> Handled {
     // The position is marked "payment started" only once the answer is built.
     let found = app
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let answer = payable(conn, &routes, &c, &qr_cf, &notice)?.and_then(|f| {
                 let xml = render(&f, postal, v2)?;
                 Ok((f, xml))
             });
+            // Only a first activation writes (a repeated one finds the state already set).
             if let Ok((f, _)) = &answer {
-                position::mark_started(conn, f.position.dovuto.id, now)?;
+                if f.position.dovuto.state == DovutoState::Payable.code() {
+                    position::mark_started(conn, f.position.dovuto.id, now)?;
+                }
             }
             Ok(answer)
         })

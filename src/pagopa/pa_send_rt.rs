@@ -55,7 +55,7 @@ pub async fn handle(app: &App, body: &Node, raw: &str, v2: bool) -> Handled {
     let (c, routes) = (caller.clone(), app.routes.clone());
     let outcome = app
         .db
-        .run(move |conn| {
+        .write(move |conn| {
             let route = match routes.resolve(conn, &c)? {
                 Ok(route) => route,
                 Err(f) => return Ok(Err(f)),

@@ -30,7 +30,7 @@ pub async fn handle(app: &App, body: &Node) -> Handled {
     let (c, routes) = (caller.clone(), app.routes.clone());
     let found = app
         .db
-        .run(move |conn| payable(conn, &routes, &c, &qr_cf, &notice))
+        .read(move |conn| payable(conn, &routes, &c, &qr_cf, &notice))
         .await;
     match found {
         Ok(Ok(found)) => {
