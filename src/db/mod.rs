@@ -114,8 +114,10 @@ impl ManageConnection for Manager {
                 // Page cache and memory map sized for a busy gateway: without them every
                 // lookup on a large database turns into read() syscalls.
                 c.batch_execute(
-                    "PRAGMA journal_mode = WAL; PRAGMA synchronous = NORMAL; \
-                     PRAGMA foreign_keys = ON; PRAGMA busy_timeout = 10000; \
+                    // busy_timeout first: switching a new file to WAL needs a lock that a
+                    // connection opening at the same moment may hold.
+                    "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
+                     PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
                      PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; \
                      PRAGMA temp_store = MEMORY;",
                 )
