@@ -153,6 +153,32 @@ pub fn find(
     }))
 }
 
+/// Marks the entity's notice with this IUV paid unless it already is; returns its id when
+/// this call changed it (one statement: the receipt hot path).
+pub fn mark_paid_by_iuv(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    iuv: &str,
+    paid_at: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<Option<i64>, DbError> {
+    let ids: Vec<i64> = with_backend!(conn, c => diesel::update(
+        dovuti::table
+            .filter(dovuti::entity_id.eq(entity_id))
+            .filter(dovuti::iuv.eq(iuv))
+            .filter(dovuti::state.ne(DovutoState::Paid.code())),
+    )
+    .set((
+        dovuti::state.eq(DovutoState::Paid.code()),
+        dovuti::paid_at.eq(Some(paid_at)),
+        dovuti::updated_at.eq(now),
+        dovuti::version.eq(dovuti::version + 1),
+    ))
+    .returning(dovuti::id)
+    .get_results(c))?;
+    Ok(ids.into_iter().next())
+}
+
 /// Records an activation: payable → payment started. Never touches any other state.
 pub fn mark_started(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(
@@ -168,25 +194,3 @@ pub fn mark_started(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Re
     Ok(())
 }
 
-/// Marks the position paid unless it already is; returns false when it was already paid
-/// (a second, different receipt: a double payment).
-pub fn mark_paid(
-    conn: &mut AnyConnection,
-    id: i64,
-    paid_at: NaiveDateTime,
-    now: NaiveDateTime,
-) -> Result<bool, DbError> {
-    let n = diesel::update(
-        dovuti::table
-            .filter(dovuti::id.eq(id))
-            .filter(dovuti::state.ne(DovutoState::Paid.code())),
-    )
-    .set((
-        dovuti::state.eq(DovutoState::Paid.code()),
-        dovuti::paid_at.eq(Some(paid_at)),
-        dovuti::updated_at.eq(now),
-        dovuti::version.eq(dovuti::version + 1),
-    ))
-    .execute(conn)?;
-    Ok(n == 1)
-}

@@ -112,30 +112,39 @@ pub fn store(
     now: NaiveDateTime,
 ) -> Result<Stored, DbError> {
     let result = write_tx(conn, |conn| {
-        let exists: bool = diesel::select(diesel::dsl::exists(
-            receipts::table
-                .filter(receipts::entity_id.eq(r.entity_id))
-                .filter(receipts::receipt_id.eq(&r.receipt_id)),
-        ))
-        .get_result(conn)?;
-        if exists {
-            return Ok(Stored::Duplicate);
-        }
         if link {
-            r.dovuto_id = dovuti::table
-                .filter(dovuti::entity_id.eq(r.entity_id))
-                .filter(dovuti::iuv.eq(&r.iuv))
-                .select(dovuti::id)
-                .first(conn)
-                .optional()?;
+            // Usual case, one statement: an OK receipt marks its notice paid and names it.
+            // Of two concurrent receipts exactly one finds it unpaid (conditional update).
+            if r.outcome == "OK" {
+                let paid_at = r.payment_at.unwrap_or(now);
+                r.dovuto_id = position::mark_paid_by_iuv(conn, r.entity_id, &r.iuv, paid_at, now)?;
+            }
+            if r.dovuto_id.is_none() {
+                // Already paid (then this OK receipt is a double payment), a KO receipt,
+                // or a notice we do not hold.
+                let ids: Vec<i64> = with_backend!(&mut *conn, c => dovuti::table
+                    .filter(dovuti::entity_id.eq(r.entity_id))
+                    .filter(dovuti::iuv.eq(&r.iuv))
+                    .select(dovuti::id)
+                    .load(c))?;
+                r.dovuto_id = ids.into_iter().next();
+                r.double_payment = r.dovuto_id.is_some() && r.outcome == "OK";
+            }
         }
-        let pk: i64 = with_backend!(&mut *conn, c => diesel::insert_into(receipts::table)
+        let inserted: Vec<i64> = with_backend!(&mut *conn, c => diesel::insert_into(receipts::table)
             .values(&r)
+            .on_conflict((receipts::entity_id, receipts::receipt_id))
+            .do_nothing()
             .returning(receipts::id)
-            .get_result(c))?;
-        for t in transfers {
-            diesel::insert_into(receipt_transfers::table)
-                .values((
+            .get_results(c))?;
+        let Some(pk) = inserted.into_iter().next() else {
+            // Already stored: a re-delivery. Undo anything done above.
+            return Err(DbError::Query(diesel::result::Error::RollbackTransaction));
+        };
+        let rows: Vec<_> = transfers
+            .iter()
+            .map(|t| {
+                (
                     receipt_transfers::receipt_pk.eq(pk),
                     receipt_transfers::position.eq(t.position),
                     receipt_transfers::fiscal_code_pa.eq(&t.fiscal_code_pa),
@@ -144,25 +153,21 @@ pub fn store(
                     receipt_transfers::remittance.eq(&t.remittance),
                     receipt_transfers::transfer_category.eq(&t.transfer_category),
                     receipt_transfers::stamp.eq(t.stamp),
-                ))
-                .execute(conn)?;
-        }
-        let mut double_payment = false;
-        if let (Some(id), "OK") = (r.dovuto_id, r.outcome.as_str()) {
-            // Conditional update: of two concurrent receipts exactly one finds it unpaid.
-            if !position::mark_paid(conn, id, r.payment_at.unwrap_or(now), now)? {
-                double_payment = true;
-                diesel::update(receipts::table.find(pk))
-                    .set(receipts::double_payment.eq(true))
-                    .execute(conn)?;
-            }
+                )
+            })
+            .collect();
+        if !rows.is_empty() {
+            with_backend!(&mut *conn, c => diesel::insert_into(receipt_transfers::table)
+                .values(&rows)
+                .execute(c))?;
         }
         Ok(Stored::New {
             dovuto_id: r.dovuto_id,
-            double_payment,
+            double_payment: r.double_payment,
         })
     });
     match result {
+        Err(DbError::Query(diesel::result::Error::RollbackTransaction)) => Ok(Stored::Duplicate),
         // The same receipt raced in on another connection and won: it is stored.
         Err(e) if e.is_unique_violation() => Ok(Stored::Duplicate),
         other => other,
