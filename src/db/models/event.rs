@@ -38,6 +38,9 @@ pub struct Event {
 
 /// A new journal entry.
 #[derive(Debug, Clone, Default, Insertable)]
+// Absent values bind as NULL instead of writing DEFAULT: the SQL text stays the same for
+// every row, so the prepared statement is cached (PostgreSQL re-parsed it on every insert).
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = events)]
 pub struct NewEvent {
     /// When (UTC).

@@ -193,4 +193,3 @@ pub fn mark_started(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Re
     .execute(conn)?;
     Ok(())
 }
-

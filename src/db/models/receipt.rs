@@ -9,6 +9,9 @@ use diesel::prelude::*;
 
 /// A receipt row to insert.
 #[derive(Debug, Clone, Insertable)]
+// Absent values bind as NULL instead of writing DEFAULT: the SQL text stays the same for
+// every row, so the prepared statement is cached (PostgreSQL re-parsed it on every insert).
+#[diesel(treat_none_as_default_value = false)]
 #[diesel(table_name = receipts)]
 pub struct NewReceipt {
     /// Receiving entity.
@@ -156,10 +159,20 @@ pub fn store(
                 )
             })
             .collect();
-        if !rows.is_empty() {
-            with_backend!(&mut *conn, c => diesel::insert_into(receipt_transfers::table)
-                .values(&rows)
-                .execute(c))?;
+        // One transfer (the usual case) as a single-row insert, whose statement is cached;
+        // several in one multi-row insert.
+        match rows.as_slice() {
+            [] => {}
+            [one] => {
+                with_backend!(&mut *conn, c => diesel::insert_into(receipt_transfers::table)
+                    .values(one.clone())
+                    .execute(c))?;
+            }
+            many => {
+                with_backend!(&mut *conn, c => diesel::insert_into(receipt_transfers::table)
+                    .values(many)
+                    .execute(c))?;
+            }
         }
         Ok(Stored::New {
             dovuto_id: r.dovuto_id,
