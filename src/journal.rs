@@ -13,7 +13,7 @@ const QUEUE: usize = 16_384;
 /// Most entries written in one transaction.
 const BATCH: usize = 1_000;
 /// Longest an entry waits for companions before its batch is written.
-const LINGER: std::time::Duration = std::time::Duration::from_millis(50);
+const LINGER: std::time::Duration = std::time::Duration::from_millis(100);
 
 enum Msg {
     Entry(Box<NewEvent>),

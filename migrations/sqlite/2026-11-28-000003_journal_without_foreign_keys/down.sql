@@ -1,1 +1,1 @@
-SELECT 1;
+CREATE INDEX events_occurred ON events (occurred_at);
