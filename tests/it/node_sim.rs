@@ -88,3 +88,54 @@ async fn the_cli_pays_notices_and_fails_on_paid_ones() {
     assert!(!out.status.success());
     assert!(String::from_utf8_lossy(&out.stdout).contains("PAA_PAGAMENTO_DUPLICATO"));
 }
+
+#[tokio::test]
+async fn node_sim_serve_runs_from_the_command_line() {
+    use tokio::io::{AsyncBufReadExt, BufReader};
+    let mut child = tokio::process::Command::new(env!("CARGO_BIN_EXE_mypay"))
+        .args([
+            "node-sim",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--broker",
+            "97000000014",
+            "--station",
+            "97000000014_01",
+        ])
+        .stdout(std::process::Stdio::piped())
+        .kill_on_drop(true)
+        .spawn()
+        .unwrap();
+    let mut lines = BufReader::new(child.stdout.take().unwrap()).lines();
+    let first = lines.next_line().await.unwrap().unwrap();
+    let base = first
+        .rsplit(' ')
+        .next()
+        .filter(|b| b.starts_with("http://"))
+        .unwrap_or_else(|| panic!("unexpected first line {first:?}"))
+        .to_owned();
+    let client = reqwest::Client::new();
+    let bad = client
+        .post(format!("{base}/checkout/ec/v1/carts"))
+        .header("content-type", "application/json")
+        .body("{\"paymentNotices\": []}")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(bad.status(), 400);
+    let list =
+        mypay::sim::node_for_pa::request("97000000014", "97000000014_01", "password", None, None);
+    let text = client
+        .post(format!("{base}{}", mypay::sim::node_for_pa::PATH))
+        .header("content-type", "text/xml")
+        .body(list)
+        .send()
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(text.contains("<totRestituiti>0</totRestituiti>"), "{text}");
+    child.kill().await.unwrap();
+}
