@@ -165,7 +165,7 @@ pub fn store(
             [] => {}
             [one] => {
                 with_backend!(&mut *conn, c => diesel::insert_into(receipt_transfers::table)
-                    .values(one.clone())
+                    .values(*one)
                     .execute(c))?;
             }
             many => {
