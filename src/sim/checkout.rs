@@ -25,6 +25,7 @@ pub fn routes() -> Router<SimState> {
     Router::new()
         .route("/checkout/ec/{version}/carts", post(create))
         .route("/checkout/c/{id}", get(page).post(act))
+        .route("/static/admin.css", get(crate::web::stylesheet))
 }
 
 /// One notice of a cart (`PaymentNotice` of the Checkout API).

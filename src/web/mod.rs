@@ -36,7 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/static/admin.css", get(stylesheet))
 }
 
-async fn stylesheet() -> impl IntoResponse {
+/// `GET /static/admin.css` (also served by the node simulator for its checkout page).
+pub async fn stylesheet() -> impl IntoResponse {
     (
         [
             (header::CONTENT_TYPE, "text/css; charset=utf-8"),

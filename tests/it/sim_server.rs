@@ -152,6 +152,10 @@ async fn a_checkout_cart_is_paid_and_reported_in_flows() {
         cart_notice(&s, "c_demo", &mensa),
         cart_notice(&s, "aulss_demo", &ticket),
     ]);
+    let css = reqwest::get(format!("{}/static/admin.css", sim.base))
+        .await
+        .unwrap();
+    assert_eq!(css.status(), 200, "the checkout page's stylesheet");
     let landed = checkout(&sim, &body, "pay").await;
     assert_eq!(landed, "https://ente.example/ok");
     assert_eq!(state_of(&s, &mensa), "COMPLETATO");
