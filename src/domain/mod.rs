@@ -7,6 +7,7 @@
 
 pub mod amount;
 pub mod collection;
+pub mod datamatrix;
 pub mod dovuto;
 pub mod fiscal_code;
 pub mod iban;
