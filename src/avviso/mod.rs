@@ -1,0 +1,3 @@
+//! Payment notices ("avvisi di pagamento"): the codes printed on them and, later, the PDF.
+
+pub mod symbols;
