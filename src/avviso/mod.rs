@@ -1,3 +1,4 @@
 //! Payment notices ("avvisi di pagamento"): the codes printed on them and, later, the PDF.
 
+pub mod pdf;
 pub mod symbols;

@@ -4,6 +4,7 @@
 mod support;
 
 mod admin;
+mod avviso;
 mod browser;
 mod cli;
 mod health;

@@ -1,0 +1,116 @@
+//! Payment notice PDF: what a PSP counter, a banking app and a person read from it.
+
+use mypay::avviso::pdf::{render, Notice, PostalAccount};
+use mypay::domain::{AmountCents, NoticeNumber, PartitaIva};
+use std::process::Command;
+
+fn tool(name: &str, args: &[&str]) -> Vec<u8> {
+    let out = Command::new(name)
+        .args(args)
+        .output()
+        .unwrap_or_else(|e| panic!("{name} (Debian poppler-utils) must be installed: {e}"));
+    assert!(
+        out.status.success(),
+        "{name}: {}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    out.stdout
+}
+
+/// Reads a binary greyscale PGM (P5) as produced by `pdftoppm -gray`.
+fn pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
+    let mut fields = Vec::new();
+    let mut i = 0;
+    while fields.len() < 4 {
+        while bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        let start = i;
+        while !bytes[i].is_ascii_whitespace() {
+            i += 1;
+        }
+        fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
+    }
+    assert_eq!(fields[0], "P5");
+    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
+    (w, h, bytes[i + 1..].to_vec())
+}
+
+#[test]
+fn a_single_notice_reads_back() {
+    let notice = NoticeNumber::parse("301000000000000144").unwrap();
+    let entity = PartitaIva::parse("01234567897").unwrap();
+    let long_subject = "Tassa sui rifiuti 2026 — rata unica per l'immobile di via dei Mille 12 e relative pertinenze, comprensiva del tributo provinciale per l'esercizio delle funzioni di tutela ambientale";
+    let pdf = render(&Notice {
+        entity_name: "Comune di Borgo Demo",
+        entity_sector: Some("Servizio Tributi"),
+        entity_cf: &entity,
+        debtor_name: "Mario Rossi",
+        debtor_id: "RSSMRA85T10A562S",
+        debtor_address: Some("Via dei Mille 12, 20100 Milano (MI)"),
+        subject: long_subject,
+        amount: AmountCents::from_cents(12550).unwrap(),
+        due_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 31),
+        notice: &notice,
+        postal: Some(PostalAccount {
+            number: "1234567".into(),
+            holder: "Comune di Borgo Demo - Servizio Tesoreria".into(),
+            authorisation: Some("AUT/2026/0001".into()),
+        }),
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("avviso.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    if let Some(out) = std::env::var_os("MYPAY_KEEP_AVVISO") {
+        std::fs::write(out, &pdf).unwrap();
+    }
+    let path = file.to_str().unwrap();
+
+    let text = String::from_utf8(tool("pdftotext", &["-layout", path, "-"])).unwrap();
+    for expected in [
+        "3010 0000 0000 0001 44",
+        "125,50 Euro",
+        "01234567897",
+        "RSSMRA85T10A562S",
+        "31/12/2026",
+        "BOLLETTINO POSTALE PA",
+        "1234567",
+    ] {
+        assert!(
+            text.contains(expected),
+            "{expected:?} missing from:\n{text}"
+        );
+    }
+    assert!(
+        text.contains("..."),
+        "the long subject is shortened:\n{text}"
+    );
+    let fonts = String::from_utf8(tool("pdffonts", &[path])).unwrap();
+    let fonts: Vec<&str> = fonts.lines().skip(2).collect();
+    assert_eq!(fonts.len(), 2, "regular and bold: {fonts:?}");
+    assert!(
+        fonts
+            .iter()
+            .all(|l| l.contains("TrueType") && l.contains(" yes ")),
+        "every font embedded: {fonts:?}"
+    );
+    let prefix = dir.path().join("page");
+    tool(
+        "pdftoppm",
+        &[
+            "-r",
+            "300",
+            "-gray",
+            "-singlefile",
+            path,
+            prefix.to_str().unwrap(),
+        ],
+    );
+    let (w, h, pixels) = pgm(&std::fs::read(dir.path().join("page.pgm")).unwrap());
+    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
+    let grids = img.detect_grids();
+    assert_eq!(grids.len(), 1, "one QR code on the page");
+    let (_, content) = grids[0].decode().unwrap();
+    assert_eq!(content, "PAGOPA|002|301000000000000144|01234567897|12550");
+}
