@@ -14,6 +14,12 @@ use printpdf::{
     Point, Pt, Rect, Rgb, TextItem,
 };
 
+/// Where the Poste Data Matrix is drawn: left edge and top edge (mm from the page's left and
+/// bottom edges) and module size in mm. Public for tests that read it from a rendering.
+pub const DATAMATRIX_AT: (f32, f32, f32) = (150.0, 126.0, 0.8);
+/// Top of the postal part, mm from the bottom edge.
+const POSTAL_TOP: f32 = 130.0;
+
 const REGULAR: &[u8] = include_bytes!("../../assets/fonts/TitilliumWeb-Regular.ttf");
 const BOLD: &[u8] = include_bytes!("../../assets/fonts/TitilliumWeb-Bold.ttf");
 
@@ -275,7 +281,7 @@ pub fn render(n: &Notice<'_>) -> Result<Vec<u8>, AvvisoError> {
     }
 
     if let Some(postal) = &n.postal {
-        render_postal(&mut p, n, postal, 130.0)?;
+        render_postal(&mut p, n, postal, POSTAL_TOP)?;
     }
     let page = PdfPage::new(Mm(210.0), Mm(297.0), p.ops);
     Ok(doc
@@ -344,6 +350,7 @@ fn render_postal(
     if let Some(auth) = &postal.authorisation {
         p.fitted(15.0, top - 49.0, 7.0, false, 120.0, &format!("Aut. {auth}"));
     }
-    p.symbol(&dm, 150.0, top - 4.0, 0.8);
+    let (x, y_top, module) = DATAMATRIX_AT;
+    p.symbol(&dm, x, y_top, module);
     Ok(())
 }

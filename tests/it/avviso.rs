@@ -113,4 +113,34 @@ fn a_single_notice_reads_back() {
     assert_eq!(grids.len(), 1, "one QR code on the page");
     let (_, content) = grids[0].decode().unwrap();
     assert_eq!(content, "PAGOPA|002|301000000000000144|01234567897|12550");
+
+    // The Data Matrix: sample the rendering at the centre of each module where the layout
+    // draws it, decode, and read the fields a Poste counter takes.
+    let (left_mm, top_mm, module_mm) = mypay::avviso::pdf::DATAMATRIX_AT;
+    let px = |mm: f32| mm * 300.0 / 25.4;
+    let dark = |x: f32, y: f32| pixels[y as usize * w + x as usize] < 128;
+    let mut size = 0;
+    while dark(
+        px(left_mm + (size as f32 + 0.5) * module_mm),
+        px(297.0 - top_mm + 0.5 * module_mm),
+    ) || size % 2 == 1
+    {
+        size += 1;
+    }
+    // The top row alternates dark/light (timing pattern) and ends light: `size` modules wide.
+    let grid: Vec<bool> = (0..size * size)
+        .map(|i| {
+            let (x, y) = ((i % size) as f32 + 0.5, (i / size) as f32 + 0.5);
+            dark(
+                px(left_mm + x * module_mm),
+                px(297.0 - top_mm + y * module_mm),
+            )
+        })
+        .collect();
+    let payload = String::from_utf8(datamatrix::DataMatrix::decode(&grid, size).unwrap()).unwrap();
+    let back = mypay::domain::datamatrix::read_poste_datamatrix(&payload).unwrap();
+    assert_eq!(back.notice.as_str(), "301000000000000144");
+    assert_eq!(back.amount.cents(), 12550);
+    assert_eq!(back.entity.as_str(), "01234567897");
+    assert_eq!(back.account, "1234567");
 }
