@@ -32,6 +32,7 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/entities", get(admin::entities))
         .route("/admin/due-types", get(admin::due_types))
         .route("/admin/dovuti", get(admin::dovuti))
+        .route("/admin/dovuti/{id}/avviso.pdf", get(admin::avviso))
         .route("/admin/events", get(admin::events))
         .route("/static/admin.css", get(stylesheet))
 }

@@ -144,3 +144,64 @@ fn a_single_notice_reads_back() {
     assert_eq!(back.entity.as_str(), "01234567897");
     assert_eq!(back.account, "1234567");
 }
+
+/// The id of the first dovuto of `cod_ipa` in `state` with a notice number.
+fn dovuto_id(s: &crate::support::TestServer, cod_ipa: &str, state: &str) -> i64 {
+    use diesel::prelude::*;
+    use mypay::db::schema::{dovuti, entities};
+    let mut c = s.state.db.get().unwrap();
+    dovuti::table
+        .inner_join(entities::table)
+        .filter(entities::cod_ipa.eq(cod_ipa))
+        .filter(dovuti::state.eq(state))
+        .filter(dovuti::notice_number.is_not_null())
+        .select(dovuti::id)
+        .order(dovuti::id.asc())
+        .first(&mut *c)
+        .unwrap()
+}
+
+#[tokio::test]
+async fn the_back_office_downloads_notices_it_may_see() {
+    let s = crate::support::TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let payable = dovuto_id(&s, "c_demo", "PREDISPOSTO");
+    let paid = dovuto_id(&s, "c_demo", "COMPLETATO");
+    let other = dovuto_id(&s, "aulss_demo", "PREDISPOSTO");
+    let path = |id: i64| format!("/admin/dovuti/{id}/avviso.pdf");
+
+    let mut admin = crate::support::Browser::new(&s);
+    assert_eq!(admin.login("admin", &creds["admin"]).await.status, 303);
+    let list = admin.get("/admin/dovuti").await;
+    assert!(
+        list.body.contains("/avviso.pdf\">PDF</a>"),
+        "the list links notices"
+    );
+    let pdf = admin.get(&path(payable)).await;
+    assert_eq!(pdf.status, 200);
+    assert!(pdf.body.starts_with("%PDF-"), "a PDF");
+    let refused = admin.get(&path(paid)).await;
+    assert_eq!(refused.status, 400);
+    assert!(refused.body.contains("già pagato"), "{}", refused.body);
+
+    // An operator of the Comune does not even learn that the ULSS's dovuto exists.
+    let mut op = crate::support::Browser::new(&s);
+    assert_eq!(
+        op.login("operatore.borgo", &creds["operatore.borgo"])
+            .await
+            .status,
+        303
+    );
+    assert_eq!(op.get(&path(payable)).await.status, 200);
+    assert_eq!(op.get(&path(other)).await.status, 404);
+    // Not logged in: to the login page.
+    let anon = reqwest::Client::builder()
+        .redirect(reqwest::redirect::Policy::none())
+        .build()
+        .unwrap()
+        .get(format!("{}{}", s.base, path(payable)))
+        .send()
+        .await
+        .unwrap();
+    assert_ne!(anon.status(), 200);
+}
