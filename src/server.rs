@@ -108,51 +108,55 @@ impl Server {
         self,
         shutdown: impl std::future::Future<Output = ()> + Send + 'static,
     ) -> anyhow::Result<()> {
-        use axum::serve::ListenerExt;
         let journal = self.state.journal.clone();
         let (stop, stopped) = tokio::sync::watch::channel(false);
         tokio::spawn(async move {
             shutdown.await;
             let _ = stop.send(true);
         });
-        let until = |mut rx: tokio::sync::watch::Receiver<bool>| async move {
-            let _ = rx.wait_for(|s| *s).await;
-        };
         let node_router = crate::router::node_router(self.state.clone());
         let node = async {
             match self.node {
                 None => Ok(()),
-                Some(NodeListener::Plain(l)) => {
-                    axum::serve(
-                        l,
-                        node_router.into_make_service_with_connect_info::<SocketAddr>(),
-                    )
-                    .with_graceful_shutdown(until(stopped.clone()))
-                    .await
-                }
+                Some(NodeListener::Plain(l)) => serve_on(l, node_router, stopped.clone()).await,
                 Some(NodeListener::Tls(l, config)) => {
-                    let tls = crate::net::tls::TlsListener::new(l, config)?.tap_io(|_| {});
-                    axum::serve(
-                        tls,
-                        node_router.into_make_service_with_connect_info::<SocketAddr>(),
-                    )
-                    .with_graceful_shutdown(until(stopped.clone()))
-                    .await
+                    let tls = crate::net::tls::TlsListener::new(l, config)?;
+                    serve_on(tls, node_router, stopped.clone()).await
                 }
             }
         };
-        let router = crate::router::router(self.state);
-        let main = axum::serve(
+        let main = serve_on(
             self.listener,
-            router.into_make_service_with_connect_info::<SocketAddr>(),
-        )
-        .with_graceful_shutdown(until(stopped.clone()));
-        let served = tokio::try_join!(async { main.await }, node)
+            crate::router::router(self.state),
+            stopped.clone(),
+        );
+        let served = tokio::try_join!(main, node)
             .map(|_| ())
             .context("server failed");
         journal.flush().await;
         served
     }
+}
+
+/// Serves `router` on `listener` (with the caller's address available to handlers) until
+/// `stop` turns true.
+async fn serve_on<L>(
+    listener: L,
+    router: axum::Router,
+    mut stop: tokio::sync::watch::Receiver<bool>,
+) -> std::io::Result<()>
+where
+    L: axum::serve::Listener<Addr = SocketAddr>,
+{
+    use axum::serve::ListenerExt;
+    axum::serve(
+        listener.tap_io(|_| {}),
+        router.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async move {
+        let _ = stop.wait_for(|s| *s).await;
+    })
+    .await
 }
 
 /// Resolves on Ctrl-C or SIGTERM.
