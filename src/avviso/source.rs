@@ -73,13 +73,10 @@ pub fn load(
             due_types::notice_printing,
         ))
         .load(conn)?;
-    Ok(rows.into_iter().next().filter(|r| match scope {
-        Scope::All => true,
-        Scope::Limited {
-            entity_ids,
-            due_type_ids,
-        } => entity_ids.contains(&r.entity_id) && due_type_ids.contains(&r.due_type_id),
-    }))
+    Ok(rows
+        .into_iter()
+        .next()
+        .filter(|r| scope.sees_due_type(r.entity_id, r.due_type_id)))
 }
 
 /// Owned values a [`Notice`] borrows from.

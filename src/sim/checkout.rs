@@ -204,6 +204,10 @@ async fn create(
     (StatusCode::FOUND, [(header::LOCATION, location)]).into_response()
 }
 
+fn unknown_cart() -> Response {
+    (StatusCode::NOT_FOUND, "carrello sconosciuto\n").into_response()
+}
+
 /// One row of the checkout page.
 struct Row {
     notice: String,
@@ -224,7 +228,7 @@ struct Page {
 
 async fn page(State(sim): State<SimState>, Path(id): Path<String>) -> Response {
     let Some(cart) = sim.carts().get(&id).cloned() else {
-        return (StatusCode::NOT_FOUND, "carrello sconosciuto\n").into_response();
+        return unknown_cart();
     };
     let euro = |c: i64| crate::web::view::euro(c);
     let page = Page {
@@ -275,7 +279,7 @@ async fn act(
     let request = {
         let mut carts = sim.carts();
         let Some(cart) = carts.get_mut(&id) else {
-            return (StatusCode::NOT_FOUND, "carrello sconosciuto\n").into_response();
+            return unknown_cart();
         };
         if cart.state != CartState::Open {
             return Redirect::to(&format!("/checkout/c/{id}")).into_response();
@@ -293,7 +297,7 @@ async fn act(
     let outcome = pay_cart(&sim, &request, &note).await;
     let mut carts = sim.carts();
     let Some(cart) = carts.get_mut(&id) else {
-        return (StatusCode::NOT_FOUND, "carrello sconosciuto\n").into_response();
+        return unknown_cart();
     };
     let urls = &request.return_urls;
     match outcome {

@@ -72,4 +72,15 @@ impl Scope {
             Scope::Limited { entity_ids, .. } => entity_ids.contains(&id),
         }
     }
+
+    /// Whether a dovuto of this entity and due type is visible.
+    pub fn sees_due_type(&self, entity_id: i64, due_type_id: i64) -> bool {
+        match self {
+            Scope::All => true,
+            Scope::Limited {
+                entity_ids,
+                due_type_ids,
+            } => entity_ids.contains(&entity_id) && due_type_ids.contains(&due_type_id),
+        }
+    }
 }
