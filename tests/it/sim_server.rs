@@ -1,7 +1,7 @@
 //! The simulated platform as a server: Checkout carts paid through the gateway, reporting
 //! flows built from those payments and fetched through nodeForPa, late receipts.
 
-use crate::node::{assert_valid_xsd, notice, shared, state_of, station};
+use crate::node::{assert_valid_xsd, notice, shared, state_of, station, Answer};
 use crate::node_flows::{add_transfer, dovuto_of};
 use crate::support::TestServer;
 use base64::Engine;
@@ -85,9 +85,9 @@ async fn checkout(sim: &Running, body: &serde_json::Value, action: &str) -> Stri
     resp.headers()["location"].to_str().unwrap().to_owned()
 }
 
-async fn node_for_pa(sim: &Running, domain: Option<&str>, flow: Option<&str>) -> String {
-    let cfg = &sim.state.config;
-    let body = node_for_pa::request(&cfg.broker, &cfg.station, &cfg.password, domain, flow);
+/// Posts a nodeForPa request; the answer's body element must be valid against the official
+/// nodeForPa.xsd (faults included).
+async fn post_node_for_pa(sim: &Running, body: String) -> Answer {
     let resp = reqwest::Client::new()
         .post(sim.node_for_pa_url())
         .header("content-type", "text/xml; charset=utf-8")
@@ -95,16 +95,22 @@ async fn node_for_pa(sim: &Running, domain: Option<&str>, flow: Option<&str>) ->
         .send()
         .await
         .unwrap();
-    assert_eq!(resp.status(), 200);
-    let text = resp.text().await.unwrap();
-    let start = text.find("<soapenv:Body>").unwrap() + "<soapenv:Body>".len();
-    let end = text.rfind("</soapenv:Body>").unwrap();
-    let element = text[start..end].to_owned();
+    let answer = Answer {
+        status: resp.status().as_u16(),
+        body: resp.text().await.unwrap(),
+    };
+    assert_eq!(answer.status, 200, "{}", answer.body);
     assert_valid_xsd(
-        &element,
+        &answer.body_element(),
         &shared().join("reference/pagopa/wsdl/xsd/nodeForPa.xsd"),
     );
-    element
+    answer
+}
+
+async fn node_for_pa(sim: &Running, domain: Option<&str>, flow: Option<&str>) -> String {
+    let cfg = &sim.state.config;
+    let body = node_for_pa::request(&cfg.broker, &cfg.station, &cfg.password, domain, flow);
+    post_node_for_pa(sim, body).await.body_element()
 }
 
 fn values(xml: &str, name: &str) -> Vec<String> {
@@ -323,17 +329,8 @@ async fn node_for_pa_faults() {
         ),
     ];
     for (body, code) in cases {
-        let text = reqwest::Client::new()
-            .post(sim.node_for_pa_url())
-            .header("content-type", "text/xml")
-            .body(body)
-            .send()
-            .await
-            .unwrap()
-            .text()
-            .await
-            .unwrap();
-        assert_eq!(values(&text, "faultCode"), vec![code], "{text}");
+        let answer = post_node_for_pa(&sim, body).await;
+        assert_eq!(answer.fault().as_deref(), Some(code), "{}", answer.body);
     }
     let garbage = reqwest::Client::new()
         .post(sim.node_for_pa_url())
