@@ -1,5 +1,9 @@
-//! Payment notices ("avvisi di pagamento"): the codes printed on them and, later, the PDF.
+//! Payment notices ("avvisi di pagamento") and payment receipts as PDF: the codes printed on
+//! them, the layouts, what they are printed from, and bulk generation into zip files.
 
+pub mod canvas;
+pub mod instalments;
 pub mod pdf;
+pub mod ricevuta;
 pub mod source;
 pub mod symbols;

@@ -1,7 +1,9 @@
-//! What a notice is printed from: a dovuto with its entity and due type, and the rules that
-//! say when a notice may not be produced (cancelled, paid, no IUV, printing disabled).
+//! What a notice is printed from: a dovuto with its entity and due type, the other options
+//! of its instalment plan, the entity logo, and the rules that say when a notice may not be
+//! produced (cancelled, paid, no IUV, printing disabled).
 
-use super::pdf::{Notice, PostalAccount};
+use super::canvas::Logo;
+use super::pdf::{Notice, Payment, PostalAccount};
 use crate::db::models::Scope;
 use crate::db::schema::{dovuti, due_types, entities};
 use crate::db::{AnyConnection, DbError};
@@ -9,10 +11,14 @@ use crate::domain::{AmountCents, DovutoState, Iban, NoticeNumber, PartitaIva};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
-/// The row a notice is printed from.
-#[derive(Debug, Clone, Queryable)]
+/// The row a notice is printed from: the dovuto, its entity and its due type.
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = dovuti)]
 pub struct NoticeSource {
-    entity_id: i64,
+    /// Dovuto id.
+    pub id: i64,
+    /// Owning entity.
+    pub entity_id: i64,
     due_type_id: i64,
     iuv: Option<String>,
     notice_number: Option<String>,
@@ -20,20 +26,32 @@ pub struct NoticeSource {
     debtor_name: String,
     debtor_id: String,
     debtor_address: Option<String>,
-    debtor_civic: Option<String>,
+    debtor_civic_number: Option<String>,
     debtor_postal_code: Option<String>,
     debtor_city: Option<String>,
     debtor_province: Option<String>,
     amount_cents: i64,
     due_date: Option<NaiveDate>,
     causale: String,
+    /// Instalment plan, if the dovuto is one option of a plan.
+    pub plan_code: Option<String>,
+    #[diesel(select_expression = entities::cod_ipa)]
     cod_ipa: String,
+    #[diesel(select_expression = entities::name)]
     entity_name: String,
+    #[diesel(select_expression = entities::sector)]
     entity_sector: Option<String>,
+    #[diesel(select_expression = entities::fiscal_code)]
     entity_cf: String,
+    #[diesel(select_expression = due_types::postal_iban)]
     postal_iban: Option<String>,
+    #[diesel(select_expression = due_types::postal_account_holder)]
     postal_holder: Option<String>,
+    #[diesel(select_expression = due_types::postal_authorisation)]
+    postal_authorisation: Option<String>,
+    #[diesel(select_expression = due_types::print_due_date)]
     print_due_date: bool,
+    #[diesel(select_expression = due_types::notice_printing)]
     printing: bool,
 }
 
@@ -47,36 +65,86 @@ pub fn load(
         .inner_join(entities::table)
         .inner_join(due_types::table)
         .filter(dovuti::id.eq(id))
-        .select((
-            dovuti::entity_id,
-            dovuti::due_type_id,
-            dovuti::iuv,
-            dovuti::notice_number,
-            dovuti::state,
-            dovuti::debtor_name,
-            dovuti::debtor_id,
-            dovuti::debtor_address,
-            dovuti::debtor_civic_number,
-            dovuti::debtor_postal_code,
-            dovuti::debtor_city,
-            dovuti::debtor_province,
-            dovuti::amount_cents,
-            dovuti::due_date,
-            dovuti::causale,
-            entities::cod_ipa,
-            entities::name,
-            entities::sector,
-            entities::fiscal_code,
-            due_types::postal_iban,
-            due_types::postal_account_holder,
-            due_types::print_due_date,
-            due_types::notice_printing,
-        ))
+        .select(NoticeSource::as_select())
         .load(conn)?;
     Ok(rows
         .into_iter()
         .next()
         .filter(|r| scope.sees_due_type(r.entity_id, r.due_type_id)))
+}
+
+/// The entity's logo, when it has a usable one (an unreadable image prints no logo).
+pub fn entity_logo(conn: &mut AnyConnection, entity_id: i64) -> Result<Option<Logo>, DbError> {
+    let bytes: Option<Option<Vec<u8>>> = entities::table
+        .find(entity_id)
+        .select(entities::logo)
+        .first(conn)
+        .optional()?;
+    Ok(bytes.flatten().and_then(|b| Logo::decode(&b).ok()))
+}
+
+/// One option of an instalment plan.
+#[derive(Debug, Clone)]
+pub struct PlanOption {
+    notice: NoticeNumber,
+    amount: AmountCents,
+    due_date: Option<NaiveDate>,
+    instalment: Option<i32>,
+}
+
+/// A plan's payable options and how many instalments it has in all.
+#[derive(Debug, Clone, Default)]
+pub struct Plan {
+    options: Vec<PlanOption>,
+    size: u32,
+}
+
+/// The payable options of `plan_code`: paid and cancelled options and those without a
+/// notice number are left out, and the single solution too once any instalment is paid.
+pub fn plan_options(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    plan_code: &str,
+) -> Result<Plan, DbError> {
+    type Row = (Option<String>, String, i64, Option<NaiveDate>, Option<i32>);
+    let rows: Vec<Row> = dovuti::table
+        .filter(dovuti::entity_id.eq(entity_id))
+        .filter(dovuti::plan_code.eq(plan_code))
+        .select((
+            dovuti::notice_number,
+            dovuti::state,
+            dovuti::amount_cents,
+            dovuti::due_date,
+            dovuti::instalment,
+        ))
+        .order((dovuti::instalment.asc(), dovuti::id.asc()))
+        .load(conn)?;
+    let closed = |state: &str| {
+        matches!(
+            DovutoState::from_code(state),
+            Some(DovutoState::Paid | DovutoState::Cancelled)
+        )
+    };
+    let instalment_paid = rows
+        .iter()
+        .any(|r| r.4.is_some() && DovutoState::from_code(&r.1) == Some(DovutoState::Paid));
+    let size = rows.iter().filter(|r| r.4.is_some()).count() as u32;
+    let options = rows
+        .into_iter()
+        .filter(|r| {
+            let superseded = instalment_paid && r.4.is_none();
+            !(closed(&r.1) || superseded)
+        })
+        .filter_map(|(number, _, cents, due_date, instalment)| {
+            Some(PlanOption {
+                notice: NoticeNumber::parse(&number?).ok()?,
+                amount: AmountCents::from_cents(cents).ok()?,
+                due_date,
+                instalment,
+            })
+        })
+        .collect();
+    Ok(Plan { options, size })
 }
 
 /// Owned values a [`Notice`] borrows from.
@@ -87,6 +155,17 @@ pub struct Printable {
     entity_cf: PartitaIva,
     address: Option<String>,
     postal: Option<PostalAccount>,
+    logo: Option<Logo>,
+    plan: Plan,
+}
+
+fn joined(parts: &[&Option<String>], sep: &str) -> String {
+    parts
+        .iter()
+        .filter_map(|s| s.as_deref())
+        .filter(|s| !s.trim().is_empty())
+        .collect::<Vec<_>>()
+        .join(sep)
 }
 
 impl NoticeSource {
@@ -105,16 +184,8 @@ impl NoticeSource {
         };
         let notice = NoticeNumber::parse(number).map_err(|e| e.to_string())?;
         let entity_cf = PartitaIva::parse(&self.entity_cf).map_err(|e| e.to_string())?;
-        let street = [&self.debtor_address, &self.debtor_civic]
-            .iter()
-            .filter_map(|s| s.as_deref())
-            .collect::<Vec<_>>()
-            .join(" ");
-        let city = [&self.debtor_postal_code, &self.debtor_city]
-            .iter()
-            .filter_map(|s| s.as_deref())
-            .collect::<Vec<_>>()
-            .join(" ");
+        let street = joined(&[&self.debtor_address, &self.debtor_civic_number], " ");
+        let city = joined(&[&self.debtor_postal_code, &self.debtor_city], " ");
         let province = self.debtor_province.as_deref().map(|p| format!(" ({p})"));
         let address = [street, city + province.as_deref().unwrap_or("")]
             .into_iter()
@@ -135,33 +206,77 @@ impl NoticeSource {
                     .postal_holder
                     .clone()
                     .unwrap_or_else(|| self.entity_name.clone()),
-                authorisation: None,
+                authorisation: self.postal_authorisation.clone(),
             });
         Ok(Printable {
             notice,
             entity_cf,
             address: (!address.is_empty()).then_some(address),
             postal,
+            logo: None,
+            plan: Plan::default(),
             src: self,
         })
     }
 }
 
 impl Printable {
+    /// Prints the entity logo in the header.
+    pub fn with_logo(mut self, logo: Option<Logo>) -> Self {
+        self.logo = logo;
+        self
+    }
+
+    /// Prints the options of the dovuto's instalment plan (from [`plan_options`]) instead of
+    /// the dovuto alone.
+    pub fn with_plan(mut self, plan: Plan) -> Self {
+        self.plan = plan;
+        self
+    }
+
     /// The notice to render.
     pub fn notice(&self) -> Notice<'_> {
         let s = &self.src;
+        let due = |d: Option<NaiveDate>| d.filter(|_| s.print_due_date);
+        fn option(o: &PlanOption, print_due_date: bool) -> Payment<'_> {
+            Payment {
+                notice: &o.notice,
+                amount: o.amount,
+                due_date: o.due_date.filter(|_| print_due_date),
+                number: o
+                    .instalment
+                    .and_then(|n| u32::try_from(n).ok())
+                    .unwrap_or(0),
+            }
+        }
+        let own = Payment {
+            notice: &self.notice,
+            amount: AmountCents::from_cents(s.amount_cents).unwrap_or_default(),
+            due_date: due(s.due_date),
+            number: 0,
+        };
+        let (single, instalments) = if self.plan.options.is_empty() {
+            (Some(own), Vec::new())
+        } else {
+            let single = self.plan.options.iter().find(|o| o.instalment.is_none());
+            let instalments = self.plan.options.iter().filter(|o| o.instalment.is_some());
+            (
+                single.map(|o| option(o, s.print_due_date)),
+                instalments.map(|o| option(o, s.print_due_date)).collect(),
+            )
+        };
         Notice {
             entity_name: &s.entity_name,
             entity_sector: s.entity_sector.as_deref(),
             entity_cf: &self.entity_cf,
+            logo: self.logo.as_ref(),
             debtor_name: &s.debtor_name,
             debtor_id: &s.debtor_id,
             debtor_address: self.address.as_deref(),
             subject: &s.causale,
-            amount: AmountCents::from_cents(s.amount_cents).unwrap_or_default(),
-            due_date: s.due_date.filter(|_| s.print_due_date),
-            notice: &self.notice,
+            single,
+            instalments,
+            plan_size: self.plan.size,
             postal: self.postal.clone(),
         }
     }
@@ -174,4 +289,27 @@ impl Printable {
             self.notice.iuv().as_str()
         )
     }
+}
+
+/// Loads, checks and completes (plan, logo) the notice of dovuto `id`: `Ok(None)` when not
+/// visible in `scope`, `Ok(Some(Err(reason)))` when it may not be printed.
+pub fn printable(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    id: i64,
+) -> Result<Option<Result<Printable, String>>, DbError> {
+    let Some(src) = load(conn, scope, id)? else {
+        return Ok(None);
+    };
+    let (entity_id, plan) = (src.entity_id, src.plan_code.clone());
+    let printable = match src.printable() {
+        Ok(p) => p,
+        Err(reason) => return Ok(Some(Err(reason))),
+    };
+    let options = match plan {
+        Some(plan) => plan_options(conn, entity_id, &plan)?,
+        None => Plan::default(),
+    };
+    let logo = entity_logo(conn, entity_id)?;
+    Ok(Some(Ok(printable.with_plan(options).with_logo(logo))))
 }

@@ -73,6 +73,24 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         node_service_id -> Nullable<Text>,
+        postal_authorisation -> Nullable<Text>,
+    }
+}
+
+diesel::table! {
+    notice_batches (id) {
+        id -> BigInt,
+        entity_id -> BigInt,
+        flusso_id -> Nullable<BigInt>,
+        state -> Text,
+        notices_total -> BigInt,
+        notices_done -> BigInt,
+        file_name -> Text,
+        error_message -> Nullable<Text>,
+        operator_id -> Nullable<BigInt>,
+        created_at -> Timestamp,
+        updated_at -> Timestamp,
+        completed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -188,6 +206,8 @@ diesel::table! {
         updated_at -> Timestamp,
         iuv_assigned_at -> Nullable<Timestamp>,
         paid_at -> Nullable<Timestamp>,
+        plan_code -> Nullable<Text>,
+        instalment -> Nullable<Integer>,
     }
 }
 
@@ -345,6 +365,8 @@ diesel::joinable!(dovuti -> entities (entity_id));
 diesel::joinable!(dovuti -> due_types (due_type_id));
 diesel::joinable!(dovuti -> flussi (flusso_id));
 diesel::joinable!(dovuti -> carts (cart_id));
+diesel::joinable!(notice_batches -> entities (entity_id));
+diesel::joinable!(notice_batches -> flussi (flusso_id));
 diesel::joinable!(dovuto_transfers -> dovuti (dovuto_id));
 diesel::joinable!(receipts -> entities (entity_id));
 diesel::joinable!(receipts -> dovuti (dovuto_id));
@@ -372,5 +394,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     jobs,
     iuv_counters,
     web_sessions,
-    login_throttle
+    login_throttle,
+    notice_batches
 );

@@ -2,6 +2,7 @@
 //! and a few hundred dovuti in various states. Running it again changes nothing (unless
 //! asked to reset the admin password).
 
+mod notices;
 mod people;
 
 use crate::app::App;
@@ -334,6 +335,10 @@ fn seed_all(
     )?;
     credentials.insert(0, ("Admin".into(), "admin".into(), pw));
     seed_dovuti(c, now, &dovuti_specs)?;
+    notices::decorate(c, now)?;
+    if let Some((e, d, _, coll, seg)) = dovuti_specs.iter().find(|s| s.2 == "TARI") {
+        notices::seed_plan(c, now, (*e, *d, coll, *seg))?;
+    }
     Ok(credentials)
 }
 
@@ -396,6 +401,9 @@ fn seed_dovuti(
                 iuv_assigned_at: Some(now),
                 paid_at: (state == DovutoState::Paid)
                     .then_some(now - Duration::days(k as i64 % 20)),
+                flusso_id: None,
+                plan_code: None,
+                instalment: None,
             });
         }
     }

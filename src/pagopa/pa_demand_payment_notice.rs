@@ -195,6 +195,9 @@ fn create(
                 updated_at: now,
                 iuv_assigned_at: Some(now),
                 paid_at: None,
+                flusso_id: None,
+                plan_code: None,
+                instalment: None,
             }],
         )?;
         Ok((notice, causale))

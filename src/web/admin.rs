@@ -206,6 +206,8 @@ struct DovutoView {
     state: &'static str,
     /// Link to the payment notice, when one can be printed.
     avviso: Option<String>,
+    /// Link to the payment receipt, when paid.
+    ricevuta: Option<String>,
 }
 
 #[derive(Template)]
@@ -258,6 +260,8 @@ pub async fn dovuti(
                     Some(DovutoState::Paid | DovutoState::Cancelled)
                 ))
             .then(|| format!("/admin/dovuti/{}/avviso.pdf", d.id)),
+            ricevuta: (DovutoState::from_code(&d.state) == Some(DovutoState::Paid))
+                .then(|| format!("/admin/dovuti/{}/ricevuta.pdf", d.id)),
             entity,
             due_type,
             iud: d.iud,
@@ -354,39 +358,4 @@ pub async fn events(
         }
         .render()?,
     ))
-}
-
-/// `GET /admin/dovuti/{id}/avviso.pdf`: the payment notice of a dovuto the operator sees.
-pub async fn avviso(
-    State(app): State<AppState>,
-    auth: Authenticated,
-    axum::extract::Path(id): axum::extract::Path<i64>,
-) -> Result<axum::response::Response, WebError> {
-    use axum::http::header;
-    use axum::response::IntoResponse;
-    let source = auth
-        .query(&app, move |c, scope| {
-            crate::avviso::source::load(c, scope, id)
-        })
-        .await?
-        .ok_or(WebError::NotFound)?;
-    let printable = source
-        .printable()
-        .map_err(|reason| WebError::BadRequest(format!("Avviso non disponibile: {reason}.")))?;
-    let name = printable.file_name();
-    let pdf = tokio::task::spawn_blocking(move || crate::avviso::pdf::render(&printable.notice()))
-        .await
-        .map_err(WebError::internal)?
-        .map_err(WebError::internal)?;
-    Ok((
-        [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        pdf,
-    )
-        .into_response())
 }

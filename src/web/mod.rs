@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod documents;
 pub mod error;
 pub mod session;
 pub mod view;
@@ -32,7 +33,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/entities", get(admin::entities))
         .route("/admin/due-types", get(admin::due_types))
         .route("/admin/dovuti", get(admin::dovuti))
-        .route("/admin/dovuti/{id}/avviso.pdf", get(admin::avviso))
+        .route("/admin/dovuti/{id}/avviso.pdf", get(documents::avviso))
+        .route("/admin/dovuti/{id}/ricevuta.pdf", get(documents::ricevuta))
         .route("/admin/events", get(admin::events))
         .route("/static/admin.css", get(stylesheet))
 }

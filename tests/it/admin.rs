@@ -33,7 +33,10 @@ async fn admin_sees_every_entity_and_the_lists_work() {
     );
     let list = b.get("/admin/dovuti").await;
     assert_eq!(list.status, 200);
-    assert!(list.body.contains("320 risultati"), "demo seeds 320 dovuti");
+    assert!(
+        list.body.contains("324 risultati"),
+        "demo seeds 320 dovuti and a 4-option plan"
+    );
     assert!(list.body.contains("page=2"));
     let p2 = b.get("/admin/dovuti?page=2").await;
     assert!(p2.body.contains("pagina 2 di 13"));
@@ -96,8 +99,8 @@ async fn operator_cannot_see_another_entitys_data() {
     assert!(dts.body.contains("TARI") && !dts.body.contains("TICKET"));
     let list = b.get("/admin/dovuti").await;
     assert!(
-        list.body.contains("240 risultati"),
-        "only the 3 × 80 of the Comune"
+        list.body.contains("244 risultati"),
+        "only the 3 × 80 + 4 of the Comune"
     );
     assert!(!list.body.contains("Azienda ULSS Demo"));
     // A direct search for the other entity's IUV finds nothing.
@@ -109,7 +112,7 @@ async fn operator_cannot_see_another_entitys_data() {
         "no row shows it"
     );
     let dash = b.get("/admin").await;
-    assert!(dash.body.contains("<strong>240</strong>"));
+    assert!(dash.body.contains("<strong>244</strong>"));
 }
 
 #[tokio::test]
@@ -158,5 +161,5 @@ async fn seeding_twice_is_harmless() {
     assert!(second.is_empty(), "no new credentials on the second run");
     let mut c = s.state.db.get().unwrap();
     let n: i64 = dovuti::table.count().get_result(&mut *c).unwrap();
-    assert_eq!(n, 320);
+    assert_eq!(n, 324);
 }

@@ -1,40 +1,8 @@
 //! Payment notice PDF: what a PSP counter, a banking app and a person read from it.
 
-use mypay::avviso::pdf::{render, Notice, PostalAccount};
+use crate::pdftools::{datamatrix_at, rasterise, tool};
+use mypay::avviso::pdf::{render, Notice, Payment, PostalAccount};
 use mypay::domain::{AmountCents, NoticeNumber, PartitaIva};
-use std::process::Command;
-
-fn tool(name: &str, args: &[&str]) -> Vec<u8> {
-    let out = Command::new(name)
-        .args(args)
-        .output()
-        .unwrap_or_else(|e| panic!("{name} (Debian poppler-utils) must be installed: {e}"));
-    assert!(
-        out.status.success(),
-        "{name}: {}",
-        String::from_utf8_lossy(&out.stderr)
-    );
-    out.stdout
-}
-
-/// Reads a binary greyscale PGM (P5) as produced by `pdftoppm -gray`.
-fn pgm(bytes: &[u8]) -> (usize, usize, Vec<u8>) {
-    let mut fields = Vec::new();
-    let mut i = 0;
-    while fields.len() < 4 {
-        while bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        let start = i;
-        while !bytes[i].is_ascii_whitespace() {
-            i += 1;
-        }
-        fields.push(String::from_utf8_lossy(&bytes[start..i]).into_owned());
-    }
-    assert_eq!(fields[0], "P5");
-    let (w, h): (usize, usize) = (fields[1].parse().unwrap(), fields[2].parse().unwrap());
-    (w, h, bytes[i + 1..].to_vec())
-}
 
 #[test]
 fn a_single_notice_reads_back() {
@@ -49,9 +17,15 @@ fn a_single_notice_reads_back() {
         debtor_id: "RSSMRA85T10A562S",
         debtor_address: Some("Via dei Mille 12, 20100 Milano (MI)"),
         subject: long_subject,
-        amount: AmountCents::from_cents(12550).unwrap(),
-        due_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 31),
-        notice: &notice,
+        logo: None,
+        single: Some(Payment {
+            notice: &notice,
+            amount: AmountCents::from_cents(12550).unwrap(),
+            due_date: chrono::NaiveDate::from_ymd_opt(2026, 12, 31),
+            number: 0,
+        }),
+        instalments: Vec::new(),
+        plan_size: 0,
         postal: Some(PostalAccount {
             number: "1234567".into(),
             holder: "Comune di Borgo Demo - Servizio Tesoreria".into(),
@@ -67,7 +41,7 @@ fn a_single_notice_reads_back() {
     }
     let path = file.to_str().unwrap();
 
-    let text = String::from_utf8(tool("pdftotext", &["-layout", path, "-"])).unwrap();
+    let text = crate::pdftools::text(path);
     for expected in [
         "3010 0000 0000 0001 44",
         "125,50 Euro",
@@ -95,49 +69,14 @@ fn a_single_notice_reads_back() {
             .all(|l| l.contains("TrueType") && l.contains(" yes ")),
         "every font embedded: {fonts:?}"
     );
-    let prefix = dir.path().join("page");
-    tool(
-        "pdftoppm",
-        &[
-            "-r",
-            "300",
-            "-gray",
-            "-singlefile",
-            path,
-            prefix.to_str().unwrap(),
-        ],
-    );
-    let (w, h, pixels) = pgm(&std::fs::read(dir.path().join("page.pgm")).unwrap());
-    let mut img = rqrr::PreparedImage::prepare_from_greyscale(w, h, |x, y| pixels[y * w + x]);
-    let grids = img.detect_grids();
+    let page = rasterise(path, 1, dir.path());
+    let grids = page.qr_codes();
     assert_eq!(grids.len(), 1, "one QR code on the page");
-    let (_, content) = grids[0].decode().unwrap();
-    assert_eq!(content, "PAGOPA|002|301000000000000144|01234567897|12550");
+    assert_eq!(grids[0], "PAGOPA|002|301000000000000144|01234567897|12550");
 
     // The Data Matrix: sample the rendering at the centre of each module where the layout
     // draws it, decode, and read the fields a Poste counter takes.
-    let (left_mm, top_mm, module_mm) = mypay::avviso::pdf::DATAMATRIX_AT;
-    let px = |mm: f32| mm * 300.0 / 25.4;
-    let dark = |x: f32, y: f32| pixels[y as usize * w + x as usize] < 128;
-    let mut size = 0;
-    while dark(
-        px(left_mm + (size as f32 + 0.5) * module_mm),
-        px(297.0 - top_mm + 0.5 * module_mm),
-    ) || size % 2 == 1
-    {
-        size += 1;
-    }
-    // The top row alternates dark/light (timing pattern) and ends light: `size` modules wide.
-    let grid: Vec<bool> = (0..size * size)
-        .map(|i| {
-            let (x, y) = ((i % size) as f32 + 0.5, (i / size) as f32 + 0.5);
-            dark(
-                px(left_mm + x * module_mm),
-                px(297.0 - top_mm + y * module_mm),
-            )
-        })
-        .collect();
-    let payload = String::from_utf8(datamatrix::DataMatrix::decode(&grid, size).unwrap()).unwrap();
+    let payload = datamatrix_at(&page, mypay::avviso::pdf::DATAMATRIX_AT);
     let back = mypay::domain::datamatrix::read_poste_datamatrix(&payload).unwrap();
     assert_eq!(back.notice.as_str(), "301000000000000144");
     assert_eq!(back.amount.cents(), 12550);
@@ -146,7 +85,7 @@ fn a_single_notice_reads_back() {
 }
 
 /// The id of the first dovuto of `cod_ipa` in `state` with a notice number.
-fn dovuto_id(s: &crate::support::TestServer, cod_ipa: &str, state: &str) -> i64 {
+pub fn dovuto_id(s: &crate::support::TestServer, cod_ipa: &str, state: &str) -> i64 {
     use diesel::prelude::*;
     use mypay::db::schema::{dovuti, entities};
     let mut c = s.state.db.get().unwrap();
@@ -174,7 +113,7 @@ async fn the_back_office_downloads_notices_it_may_see() {
     assert_eq!(admin.login("admin", &creds["admin"]).await.status, 303);
     let list = admin.get("/admin/dovuti").await;
     assert!(
-        list.body.contains("/avviso.pdf\">PDF</a>"),
+        list.body.contains("/avviso.pdf\">Avviso</a>"),
         "the list links notices"
     );
     let pdf = admin.get(&path(payable)).await;

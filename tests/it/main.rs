@@ -5,6 +5,7 @@ mod support;
 
 mod admin;
 mod avviso;
+mod avviso_rate;
 mod browser;
 mod cli;
 mod health;
@@ -16,7 +17,9 @@ mod node_flows;
 mod node_sim;
 mod node_tls;
 mod pafornode;
+mod pdftools;
 mod replay;
+mod ricevuta;
 mod samples;
 mod sim_server;
 mod wsdl;

@@ -275,6 +275,8 @@ pub struct Page {
     pub location: Option<String>,
     /// Body text.
     pub body: String,
+    /// Body bytes (downloads).
+    pub bytes: Vec<u8>,
 }
 
 impl Browser {
@@ -321,11 +323,12 @@ impl Browser {
             .get("location")
             .and_then(|v| v.to_str().ok())
             .map(str::to_owned);
-        let body = resp.text().await.unwrap_or_default();
+        let bytes = resp.bytes().await.map(|b| b.to_vec()).unwrap_or_default();
         Page {
             status,
             location,
-            body,
+            body: String::from_utf8_lossy(&bytes).into_owned(),
+            bytes,
         }
     }
 

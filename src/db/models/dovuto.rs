@@ -84,6 +84,12 @@ pub struct NewDovuto {
     pub iuv_assigned_at: Option<NaiveDateTime>,
     /// When paid.
     pub paid_at: Option<NaiveDateTime>,
+    /// The flusso the row came from.
+    pub flusso_id: Option<i64>,
+    /// Instalment plan the dovuto belongs to (shared by its options).
+    pub plan_code: Option<String>,
+    /// Instalment number within the plan; `None` is the single-solution option.
+    pub instalment: Option<i32>,
 }
 
 /// Search criteria for the back-office list; empty fields do not filter.
