@@ -1,4 +1,5 @@
-//! Command-line interface: `serve`, `demo`, `migrate`, `check-config`.
+//! Command-line interface: `serve`, `demo`, `migrate`, `check-config`, `avvisi`, `node-sim`,
+//! `replay`.
 
 use crate::config::{Config, LogFormat};
 use crate::server::{self, Server};
@@ -48,6 +49,15 @@ pub enum Command {
     Migrate(Overrides),
     /// Print the effective configuration (secrets redacted) and exit.
     CheckConfig(Overrides),
+    /// Write the payment notices of an entity (or of one flusso) into a zip.
+    Avvisi {
+        /// Database.
+        #[command(flatten)]
+        overrides: Overrides,
+        /// Entity, flusso, output file.
+        #[command(flatten)]
+        args: crate::avviso::command::AvvisiArgs,
+    },
     /// Play the pagoPA node and a PSP against a running gateway.
     NodeSim {
         /// What to simulate.
@@ -120,6 +130,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_ref(), o)?;
             init_logging(cfg.log_format);
             runtime()?.block_on(serve(cfg, None))
+        }
+        Command::Avvisi { overrides, args } => {
+            let cfg = load_config(cli.config.as_ref(), overrides)?;
+            init_logging(cfg.log_format);
+            let db = server::open_database(&cfg)?;
+            crate::avviso::command::run(&db, args)
         }
         Command::NodeSim { action } => {
             init_logging(LogFormat::Text);

@@ -105,6 +105,8 @@ pub struct Config {
     pub node: NodeEndpointConfig,
     /// Expose `POST /bench/static-soap` (a fixed SOAP answer: the benchmark baseline).
     pub bench_routes: bool,
+    /// Where generated files (notice zips) are kept; share it between instances.
+    pub files_dir: PathBuf,
 }
 
 impl Default for Config {
@@ -123,6 +125,7 @@ impl Default for Config {
             pagopa: PagopaConfig::default(),
             node: NodeEndpointConfig::default(),
             bench_routes: false,
+            files_dir: PathBuf::from("./data/files"),
         }
     }
 }
@@ -175,6 +178,7 @@ impl Config {
         for (name, v) in env.iter().filter(|(k, _)| k.starts_with("MYPAY_")) {
             match name.as_str() {
                 "MYPAY_LISTEN" => self.listen = v.clone(),
+                "MYPAY_FILES_DIR" => self.files_dir = v.into(),
                 "MYPAY_DATABASE_URL" => self.database_url = v.clone(),
                 "MYPAY_POOL_SIZE" => self.pool_size = parse(name, v)?,
                 "MYPAY_PUBLIC_URL" => self.public_url = Some(v.clone()),

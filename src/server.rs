@@ -114,6 +114,7 @@ impl Server {
             shutdown.await;
             let _ = stop.send(true);
         });
+        let workers = start_workers(&self.state, &stopped);
         let node_router = crate::router::node_router(self.state.clone());
         let node = async {
             match self.node {
@@ -133,9 +134,33 @@ impl Server {
         let served = tokio::try_join!(main, node)
             .map(|_| ())
             .context("server failed");
+        // A job still running is left to its lease: another start takes it over.
+        let _ = tokio::time::timeout(std::time::Duration::from_secs(5), async {
+            for w in workers {
+                let _ = w.await;
+            }
+        })
+        .await;
         journal.flush().await;
         served
     }
+}
+
+/// The background job workers of every instance.
+fn start_workers(
+    state: &AppState,
+    stop: &tokio::sync::watch::Receiver<bool>,
+) -> Vec<tokio::task::JoinHandle<()>> {
+    use crate::jobs::worker::{spawn, Handler, Timing};
+    let files = state.config.files_dir.clone();
+    let notices: Handler = Arc::new(move |db, job| crate::avviso::batch::run_job(db, &files, job));
+    vec![spawn(
+        state.db.clone(),
+        crate::avviso::batch::QUEUE,
+        notices,
+        Timing::default(),
+        stop.clone(),
+    )]
 }
 
 /// Serves `router` on `listener` (with the caller's address available to handlers) until

@@ -1,7 +1,10 @@
 //! Payment notices ("avvisi di pagamento") and payment receipts as PDF: the codes printed on
 //! them, the layouts, what they are printed from, and bulk generation into zip files.
 
+pub mod batch;
+pub mod bulk;
 pub mod canvas;
+pub mod command;
 pub mod instalments;
 pub mod pdf;
 pub mod ricevuta;

@@ -6,5 +6,6 @@
 //! Failures are retried with exponential backoff up to the job's `max_attempts`.
 
 pub mod queue;
+pub mod worker;
 
 pub use queue::{claim, complete, enqueue, fail, Job, JobState};

@@ -29,7 +29,7 @@ pub struct Nav {
 }
 
 impl Nav {
-    fn new(auth: &Authenticated, active: &'static str) -> Self {
+    pub(super) fn new(auth: &Authenticated, active: &'static str) -> Self {
         Self {
             user: auth.operator.full_name.clone(),
             is_admin: auth.operator.is_admin(),

@@ -9,17 +9,17 @@ use axum::extract::{Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Response};
 
-/// A PDF as an attachment named `name`.
-pub fn pdf_response(name: &str, pdf: Vec<u8>) -> Response {
+/// A download named `name`.
+pub fn attachment(name: &str, mime: &str, body: impl Into<axum::body::Body>) -> Response {
     (
         [
-            (header::CONTENT_TYPE, "application/pdf".to_owned()),
+            (header::CONTENT_TYPE, mime.to_owned()),
             (
                 header::CONTENT_DISPOSITION,
                 format!("attachment; filename=\"{name}\""),
             ),
         ],
-        pdf,
+        body.into(),
     )
         .into_response()
 }
@@ -41,7 +41,7 @@ pub async fn avviso(
         .await
         .map_err(WebError::internal)?
         .map_err(WebError::internal)?;
-    Ok(pdf_response(&name, pdf))
+    Ok(attachment(&name, "application/pdf", pdf))
 }
 
 /// `GET /admin/dovuti/{id}/ricevuta.pdf`: the payment receipt of a paid dovuto.
@@ -62,5 +62,5 @@ pub async fn ricevuta(
         .await
         .map_err(WebError::internal)?
         .map_err(WebError::internal)?;
-    Ok(pdf_response(&name, pdf))
+    Ok(attachment(&name, "application/pdf", pdf))
 }

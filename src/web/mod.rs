@@ -5,6 +5,7 @@
 
 pub mod admin;
 pub mod auth;
+pub mod batches;
 pub mod documents;
 pub mod error;
 pub mod session;
@@ -35,6 +36,8 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/dovuti", get(admin::dovuti))
         .route("/admin/dovuti/{id}/avviso.pdf", get(documents::avviso))
         .route("/admin/dovuti/{id}/ricevuta.pdf", get(documents::ricevuta))
+        .route("/admin/avvisi", get(batches::page).post(batches::request))
+        .route("/admin/avvisi/{id}/zip", get(batches::download))
         .route("/admin/events", get(admin::events))
         .route("/static/admin.css", get(stylesheet))
 }

@@ -4,6 +4,7 @@
 mod support;
 
 mod admin;
+mod avvisi_bulk;
 mod avviso;
 mod avviso_rate;
 mod browser;

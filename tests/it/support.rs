@@ -192,6 +192,7 @@ pub struct TestServer {
     pub state: AppState,
     shutdown: Option<tokio::sync::oneshot::Sender<()>>,
     _db: TestDb,
+    _files: tempfile::TempDir,
 }
 
 impl TestServer {
@@ -203,10 +204,12 @@ impl TestServer {
     /// Starts a server after letting `tweak` adjust the configuration.
     pub async fn spawn_with(tweak: impl FnOnce(&mut Config)) -> Self {
         let tdb = TestDb::new();
+        let files = tempfile::tempdir().expect("files dir");
         let mut cfg = Config {
             listen: "127.0.0.1:0".into(),
             database_url: tdb.url.clone(),
             pool_size: 4,
+            files_dir: files.path().to_path_buf(),
             ..Config::default()
         };
         tweak(&mut cfg);
@@ -234,6 +237,7 @@ impl TestServer {
             state,
             shutdown: Some(tx),
             _db: tdb,
+            _files: files,
         }
     }
 

@@ -1,0 +1,207 @@
+//! Bulk generation: the notices of an entity (or of one flusso) into a zip written as it is
+//! produced. Rows are read in pages by id and rendered on every core, then written in order;
+//! memory stays flat in the number of notices (a page of rows and PDFs at a time, plus the
+//! zip's central directory). One notice per instalment plan. Dovuti that cannot be printed
+//! are listed with the reason in `AVVISI_NON_GENERATI.csv` inside the zip.
+
+use super::canvas::{AvvisoError, Logo};
+use super::pdf::render;
+use super::source::{entity_logo, plan_options, NoticeSource};
+use crate::db::schema::{dovuti, due_types, entities};
+use crate::db::{AnyConnection, DbError};
+use crate::domain::DovutoState;
+use chrono::{Datelike, Timelike};
+use diesel::prelude::*;
+use std::collections::HashSet;
+use std::io::Write;
+use zip::write::SimpleFileOptions;
+use zip::{CompressionMethod, ZipWriter};
+
+/// Rows read and rendered per round.
+const PAGE: i64 = 128;
+/// Name of the list of dovuti that could not be printed.
+pub const REJECTS: &str = "AVVISI_NON_GENERATI.csv";
+
+/// Which dovuti to print.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Selection {
+    /// The entity.
+    pub entity_id: i64,
+    /// Only the dovuti loaded by this flusso.
+    pub flusso_id: Option<i64>,
+}
+
+/// What a run produced.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct Outcome {
+    /// Notices written.
+    pub notices: u64,
+    /// Dovuti skipped, with the reason, in `AVVISI_NON_GENERATI.csv`.
+    pub rejected: u64,
+}
+
+/// Why a run stopped.
+#[derive(Debug, thiserror::Error)]
+pub enum BulkError {
+    /// Reading the dovuti failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+    /// Writing the zip failed.
+    #[error("zip: {0}")]
+    Zip(#[from] zip::result::ZipError),
+    /// Writing the output failed.
+    #[error("write: {0}")]
+    Io(#[from] std::io::Error),
+    /// A rendering thread died.
+    #[error("rendering: {0}")]
+    Render(String),
+}
+
+impl From<diesel::result::Error> for BulkError {
+    fn from(e: diesel::result::Error) -> Self {
+        Self::Db(e.into())
+    }
+}
+
+/// Open (not paid, not cancelled) dovuti with a notice number, of printable due types.
+macro_rules! candidates {
+    ($sel:expr) => {{
+        let sel: Selection = $sel;
+        let mut q = dovuti::table
+            .inner_join(entities::table)
+            .inner_join(due_types::table)
+            .filter(dovuti::entity_id.eq(sel.entity_id))
+            .filter(dovuti::notice_number.is_not_null())
+            .filter(dovuti::state.ne_all([DovutoState::Paid.code(), DovutoState::Cancelled.code()]))
+            .filter(due_types::notice_printing.eq(true))
+            .into_boxed();
+        if let Some(f) = sel.flusso_id {
+            q = q.filter(dovuti::flusso_id.eq(f));
+        }
+        q
+    }};
+}
+
+/// How many dovuti a run will look at (the progress total; plans count once per option).
+pub fn count(conn: &mut AnyConnection, sel: Selection) -> Result<i64, DbError> {
+    Ok(crate::with_backend!(conn, c => candidates!(sel).count().get_result(c))?)
+}
+
+/// Writes the notices of `sel` into a zip on `out`; `progress(done, total)` is called after
+/// every page of rows. Returns what was written.
+pub fn write_zip<W: Write>(
+    conn: &mut AnyConnection,
+    sel: Selection,
+    out: W,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<Outcome, BulkError> {
+    let total = count(conn, sel)? as u64;
+    let logo: Option<Logo> = entity_logo(conn, sel.entity_id)?;
+    let stamp = zip_time(chrono::Utc::now().naive_utc());
+    let pdf = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(stamp);
+    let mut zip = ZipWriter::new_stream(out);
+    let mut rejects = String::from("id_dovuto;motivo\n");
+    let (mut outcome, mut done, mut after) = (Outcome::default(), 0u64, 0i64);
+    let mut plans_seen: HashSet<String> = HashSet::new();
+    let threads = std::thread::available_parallelism().map_or(1, usize::from);
+    loop {
+        let rows: Vec<NoticeSource> = crate::with_backend!(conn, c => candidates!(sel)
+            .filter(dovuti::id.gt(after))
+            .order(dovuti::id.asc())
+            .limit(PAGE)
+            .select(NoticeSource::as_select())
+            .load(c))?;
+        let Some(last) = rows.last() else { break };
+        after = last.id;
+        done += rows.len() as u64;
+        let mut jobs = Vec::with_capacity(rows.len());
+        for row in rows {
+            if let Some(plan) = &row.plan_code {
+                if !plans_seen.insert(plan.clone()) {
+                    continue;
+                }
+            }
+            let id = row.id;
+            let plan = row.plan_code.clone();
+            match row.printable() {
+                Ok(p) => {
+                    let options = match plan {
+                        Some(plan) => plan_options(conn, sel.entity_id, &plan)?,
+                        None => Default::default(),
+                    };
+                    jobs.push((id, p.with_plan(options).with_logo(logo.clone())));
+                }
+                Err(reason) => rejects += &format!("{id};{}\n", reason.replace(';', ",")),
+            }
+        }
+        for (id, (name, rendered)) in render_all(&jobs, threads)? {
+            match rendered {
+                Ok(bytes) => {
+                    zip.start_file(name, pdf)?;
+                    zip.write_all(&bytes)?;
+                    outcome.notices += 1;
+                }
+                Err(e) => rejects += &format!("{id};{}\n", e.to_string().replace(';', ",")),
+            }
+        }
+        progress(done.min(total), total);
+    }
+    outcome.rejected = rejects.lines().count() as u64 - 1;
+    if outcome.rejected > 0 {
+        zip.start_file(
+            REJECTS,
+            SimpleFileOptions::default().last_modified_time(stamp),
+        )?;
+        zip.write_all(rejects.as_bytes())?;
+    }
+    zip.finish()?.into_inner().flush()?;
+    Ok(outcome)
+}
+
+type Rendered = (i64, (String, Result<Vec<u8>, AvvisoError>));
+
+/// Renders `jobs` on `threads` threads, results in the input order.
+fn render_all(
+    jobs: &[(i64, super::source::Printable)],
+    threads: usize,
+) -> Result<Vec<Rendered>, BulkError> {
+    let per = jobs.len().div_ceil(threads.max(1)).max(1);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = jobs
+            .chunks(per)
+            .map(|chunk| {
+                s.spawn(move || {
+                    chunk
+                        .iter()
+                        .map(|(id, p)| (*id, (p.file_name(), render(&p.notice()))))
+                        .collect::<Vec<_>>()
+                })
+            })
+            .collect();
+        let mut all = Vec::with_capacity(jobs.len());
+        for h in handles {
+            all.extend(
+                h.join()
+                    .map_err(|_| BulkError::Render("a thread panicked".into()))?,
+            );
+        }
+        Ok(all)
+    })
+}
+
+/// A zip timestamp (local time of Rome, as zip tools show it).
+fn zip_time(utc: chrono::NaiveDateTime) -> zip::DateTime {
+    use chrono::TimeZone;
+    let t = chrono_tz::Europe::Rome.from_utc_datetime(&utc);
+    zip::DateTime::from_date_and_time(
+        t.year().clamp(1980, 2107) as u16,
+        t.month() as u8,
+        t.day() as u8,
+        t.hour() as u8,
+        t.minute() as u8,
+        t.second() as u8,
+    )
+    .unwrap_or_default()
+}

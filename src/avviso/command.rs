@@ -1,0 +1,105 @@
+//! `mypay avvisi --ente COD_IPA [--flusso IUF] --out notices.zip`: every printable notice of
+//! an entity (or of one imported flusso) into a zip, with a progress bar on a terminal. The
+//! zip is written next to `--out` and renamed into place when complete, so a failed run
+//! never leaves a truncated file under the requested name.
+
+use super::bulk::{write_zip, Outcome, Selection, REJECTS};
+use crate::db::models::registry::entity_by_cod_ipa;
+use crate::db::schema::flussi;
+use crate::db::AnyConnection;
+use anyhow::Context;
+use diesel::prelude::*;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::Path;
+
+/// What to print and where.
+#[derive(Debug, clap::Args)]
+pub struct AvvisiArgs {
+    /// The entity's IPA code.
+    #[arg(long)]
+    pub ente: String,
+    /// Only the dovuti of this imported flusso (its IUF).
+    #[arg(long)]
+    pub flusso: Option<String>,
+    /// The zip to write.
+    #[arg(long)]
+    pub out: std::path::PathBuf,
+}
+
+/// Resolves the selection: the entity by IPA code, the flusso by IUF.
+pub fn selection(
+    conn: &mut AnyConnection,
+    ente: &str,
+    iuf: Option<&str>,
+) -> anyhow::Result<Selection> {
+    let entity = entity_by_cod_ipa(conn, ente)?
+        .with_context(|| format!("no entity with IPA code {ente:?}"))?;
+    let flusso_id = match iuf {
+        None => None,
+        Some(iuf) => Some(
+            flussi::table
+                .filter(flussi::entity_id.eq(entity.id))
+                .filter(flussi::direction.eq("IMPORT"))
+                .filter(flussi::iuf.eq(iuf))
+                .select(flussi::id)
+                .first::<i64>(conn)
+                .optional()?
+                .with_context(|| format!("{ente} has no imported flusso {iuf:?}"))?,
+        ),
+    };
+    Ok(Selection {
+        entity_id: entity.id,
+        flusso_id,
+    })
+}
+
+/// Writes `sel`'s notices to `out` through a temporary file renamed on success.
+pub fn write_file(
+    conn: &mut AnyConnection,
+    sel: Selection,
+    out: &Path,
+    progress: &mut dyn FnMut(u64, u64),
+) -> anyhow::Result<Outcome> {
+    let dir = out
+        .parent()
+        .filter(|p| !p.as_os_str().is_empty())
+        .unwrap_or(Path::new("."));
+    let tmp = tempfile::NamedTempFile::new_in(dir)
+        .with_context(|| format!("cannot write in {}", dir.display()))?;
+    let writer = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
+    let outcome = write_zip(conn, sel, writer, progress)?;
+    tmp.as_file().sync_all()?;
+    tmp.persist(out)
+        .with_context(|| format!("cannot create {}", out.display()))?;
+    Ok(outcome)
+}
+
+/// Runs the command.
+pub fn run(db: &crate::db::Db, args: &AvvisiArgs) -> anyhow::Result<()> {
+    let mut conn = db.get()?;
+    let sel = selection(&mut conn, &args.ente, args.flusso.as_deref())?;
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} dovuti  {per_sec}  eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    let outcome = write_file(&mut conn, sel, &args.out, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })?;
+    bar.finish_and_clear();
+    let secs = started.elapsed().as_secs_f64();
+    println!(
+        "{} notices written to {} in {secs:.1} s ({:.0}/s)",
+        outcome.notices,
+        args.out.display(),
+        outcome.notices as f64 / secs.max(1e-3)
+    );
+    if outcome.rejected > 0 {
+        println!(
+            "{} dovuti not printable: see {REJECTS} in the zip",
+            outcome.rejected
+        );
+    }
+    Ok(())
+}

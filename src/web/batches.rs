@@ -1,0 +1,184 @@
+//! Back office: notice batches ("avvisi massivi") — request a zip of an entity's (or a
+//! flusso's) notices, watch its progress, download it when done.
+
+use super::admin::Nav;
+use super::documents::attachment;
+use super::session::Authenticated;
+use super::view::rome_time;
+use super::WebError;
+use crate::app::AppState;
+use crate::avviso::batch::{self, zip_path};
+use crate::avviso::bulk::Selection;
+use crate::db::models::registry;
+use crate::db::schema::{entities, flussi};
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use diesel::prelude::*;
+use serde::Deserialize;
+
+struct BatchView {
+    id: i64,
+    requested: String,
+    entity: String,
+    state: String,
+    state_label: &'static str,
+    done: i64,
+    total: i64,
+    file_name: String,
+    download: Option<String>,
+    error: Option<String>,
+}
+
+#[derive(Template)]
+#[template(path = "avvisi.html")]
+struct BatchesPage {
+    nav: Nav,
+    entities: Vec<(i64, String)>,
+    flussi: Vec<(i64, String)>,
+    rows: Vec<BatchView>,
+    working: bool,
+}
+
+fn label(state: &str) -> &'static str {
+    match state {
+        "queued" => "In coda",
+        "running" => "In elaborazione",
+        "done" => "Completato",
+        "failed" => "Non riuscito",
+        _ => "?",
+    }
+}
+
+/// `GET /admin/avvisi`.
+pub async fn page(
+    State(app): State<AppState>,
+    auth: Authenticated,
+) -> Result<Html<String>, WebError> {
+    let (entities, flussi, batches) = auth
+        .query(&app, |c, scope| {
+            let entities: Vec<(i64, String)> = registry::list_entities(c, scope)?
+                .into_iter()
+                .map(|e| (e.id, e.name))
+                .collect();
+            let ids: Vec<i64> = entities.iter().map(|e| e.0).collect();
+            let flussi: Vec<(i64, String, Option<String>)> = flussi::table
+                .inner_join(entities::table)
+                .filter(flussi::direction.eq("IMPORT"))
+                .filter(flussi::entity_id.eq_any(ids))
+                .select((flussi::id, entities::cod_ipa, flussi::iuf))
+                .order(flussi::id.desc())
+                .limit(200)
+                .load(c)?;
+            let flussi = flussi
+                .into_iter()
+                .map(|(id, ipa, iuf)| (id, format!("{ipa} · {}", iuf.unwrap_or_default())))
+                .collect();
+            Ok((entities, flussi, batch::list(c, scope, 50)?))
+        })
+        .await?;
+    let rows: Vec<BatchView> = batches
+        .into_iter()
+        .map(|(b, entity)| BatchView {
+            requested: rome_time(&b.created_at),
+            state_label: label(&b.state),
+            download: (b.state == "done").then(|| format!("/admin/avvisi/{}/zip", b.id)),
+            id: b.id,
+            entity,
+            state: b.state,
+            done: b.notices_done,
+            total: b.notices_total,
+            file_name: b.file_name,
+            error: b.error_message,
+        })
+        .collect();
+    let working = rows
+        .iter()
+        .any(|r| r.state == "queued" || r.state == "running");
+    Ok(Html(
+        BatchesPage {
+            nav: Nav::new(&auth, "avvisi"),
+            entities,
+            flussi,
+            rows,
+            working,
+        }
+        .render()?,
+    ))
+}
+
+/// The request form.
+#[derive(Debug, Deserialize)]
+pub struct BatchForm {
+    csrf: String,
+    entity: i64,
+    #[serde(default)]
+    flusso: String,
+}
+
+/// `POST /admin/avvisi`: queues a batch.
+pub async fn request(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Form(form): Form<BatchForm>,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&form.csrf)?;
+    let flusso_id = match form.flusso.trim() {
+        "" => None,
+        f => Some(
+            f.parse::<i64>()
+                .map_err(|_| WebError::BadRequest("Flusso non valido.".into()))?,
+        ),
+    };
+    let operator = auth.operator.id;
+    let now = app.now();
+    let queued = auth
+        .query(&app, move |c, scope| {
+            if !scope.sees_entity(form.entity) {
+                return Ok(None);
+            }
+            if let Some(f) = flusso_id {
+                let owner: Option<i64> = flussi::table
+                    .find(f)
+                    .select(flussi::entity_id)
+                    .first(c)
+                    .optional()?;
+                if owner != Some(form.entity) {
+                    return Ok(None);
+                }
+            }
+            let sel = Selection {
+                entity_id: form.entity,
+                flusso_id,
+            };
+            batch::request(c, sel, Some(operator), now).map(Some)
+        })
+        .await?;
+    match queued {
+        Some(_) => Ok(Redirect::to("/admin/avvisi").into_response()),
+        None => Err(WebError::BadRequest(
+            "Ente o flusso non validi per questo operatore.".into(),
+        )),
+    }
+}
+
+/// `GET /admin/avvisi/{id}/zip`: the finished zip, streamed from the files directory.
+pub async fn download(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let b = auth
+        .query(&app, move |c, scope| batch::get(c, scope, id))
+        .await?
+        .ok_or(WebError::NotFound)?;
+    if b.state != "done" {
+        return Err(WebError::BadRequest("Lo zip non è ancora pronto.".into()));
+    }
+    let file = tokio::fs::File::open(zip_path(&app.config.files_dir, id))
+        .await
+        .map_err(|_| WebError::NotFound)?;
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    Ok(attachment(&b.file_name, "application/zip", body))
+}
