@@ -82,6 +82,8 @@ pub async fn dashboard(
 }
 
 struct EntityView {
+    id: i64,
+    has_logo: bool,
     cod_ipa: String,
     fiscal_code: String,
     name: String,
@@ -94,6 +96,7 @@ struct EntityView {
 struct EntitiesPage {
     nav: Nav,
     rows: Vec<EntityView>,
+    csrf: String,
 }
 
 /// `GET /admin/entities`.
@@ -105,6 +108,8 @@ pub async fn entities(
     let rows = rows
         .into_iter()
         .map(|e| EntityView {
+            id: e.id,
+            has_logo: e.logo_mime.is_some(),
             state: e.state,
             cod_ipa: e.cod_ipa,
             fiscal_code: e.fiscal_code,
@@ -115,6 +120,7 @@ pub async fn entities(
     Ok(Html(
         EntitiesPage {
             nav: Nav::new(&auth, "entities"),
+            csrf: auth.csrf.clone(),
             rows,
         }
         .render()?,

@@ -8,6 +8,7 @@ pub mod auth;
 pub mod batches;
 pub mod documents;
 pub mod error;
+pub mod logo;
 pub mod session;
 pub mod view;
 
@@ -32,6 +33,10 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/logout", post(auth::logout))
         .route("/admin", get(admin::dashboard))
         .route("/admin/entities", get(admin::entities))
+        .route(
+            "/admin/entities/{id}/logo",
+            get(logo::show).post(logo::upload),
+        )
         .route("/admin/due-types", get(admin::due_types))
         .route("/admin/dovuti", get(admin::dovuti))
         .route("/admin/dovuti/{id}/avviso.pdf", get(documents::avviso))

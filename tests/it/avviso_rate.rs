@@ -213,3 +213,97 @@ async fn the_demo_plan_prints_its_options_until_an_instalment_is_paid() {
     );
     assert_eq!(pages(&path), 2);
 }
+
+#[tokio::test]
+async fn an_operator_replaces_the_entity_logo_printed_on_notices() {
+    let s = crate::support::TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let mut op = crate::support::Browser::new(&s);
+    op.login("operatore.borgo", &creds["operatore.borgo"]).await;
+    let page = op.get("/admin/entities").await;
+    let csrf = crate::support::csrf_of(&page.body);
+    let id: i64 = {
+        use diesel::prelude::*;
+        use mypay::db::schema::entities;
+        let mut c = s.state.db.get().unwrap();
+        entities::table
+            .filter(entities::cod_ipa.eq("c_demo"))
+            .select(entities::id)
+            .first(&mut *c)
+            .unwrap()
+    };
+    let path = format!("/admin/entities/{id}/logo");
+    assert!(
+        page.body.contains(&path),
+        "the list shows the logo and its form"
+    );
+    let img = image::RgbaImage::from_fn(90, 45, |x, y| image::Rgba([200, (x + y) as u8, 0, 255]));
+    let mut png = std::io::Cursor::new(Vec::new());
+    img.write_to(&mut png, image::ImageFormat::Png).unwrap();
+    let png = png.into_inner();
+    let sent = op
+        .post_multipart(
+            &path,
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("logo", Some("logo.png"), &png),
+            ],
+        )
+        .await;
+    assert_eq!(sent.status, 303, "{}", sent.body);
+    assert_eq!(
+        op.get(&path).await.bytes,
+        png,
+        "the new logo is stored as uploaded"
+    );
+
+    // Not an image, too large, or another entity: refused, nothing changes.
+    let text = op
+        .post_multipart(
+            &path,
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("logo", Some("x.png"), b"hello"),
+            ],
+        )
+        .await;
+    assert_eq!(text.status, 400);
+    assert!(text.body.contains("PNG o JPEG"), "{}", text.body);
+    let big = vec![0u8; 600 * 1024];
+    let large = op
+        .post_multipart(
+            &path,
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("logo", Some("big.png"), &big),
+            ],
+        )
+        .await;
+    assert_eq!(large.status, 400);
+    let other = op
+        .post_multipart(
+            &format!("/admin/entities/{}/logo", id + 1),
+            &[
+                ("csrf", None, csrf.as_bytes()),
+                ("logo", Some("logo.png"), &png),
+            ],
+        )
+        .await;
+    assert_eq!(other.status, 404);
+    assert_eq!(op.get(&path).await.bytes, png);
+
+    // The notice carries it: one image per page.
+    let dovuto = crate::avviso::dovuto_id(&s, "c_demo", "PREDISPOSTO");
+    let pdf = op.get(&format!("/admin/dovuti/{dovuto}/avviso.pdf")).await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.pdf");
+    std::fs::write(&file, &pdf.bytes).unwrap();
+    let images = String::from_utf8(tool("pdfimages", &["-list", file.to_str().unwrap()])).unwrap();
+    assert!(
+        images
+            .lines()
+            .nth(2)
+            .is_some_and(|l| l.contains(" 90 ") && l.contains(" 45 ")),
+        "{images}"
+    );
+}

@@ -99,6 +99,8 @@ pub struct Entity {
     pub created_at: NaiveDateTime,
     /// Last changed.
     pub updated_at: NaiveDateTime,
+    /// MIME type of the logo, when there is one.
+    pub logo_mime: Option<String>,
 }
 
 /// A new entity.

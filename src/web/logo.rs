@@ -1,0 +1,130 @@
+//! Entity logos, printed on notices and receipts: shown in the entities list and replaced by
+//! an operator of the entity (or an admin) with a PNG or JPEG upload.
+
+use super::session::Authenticated;
+use super::WebError;
+use crate::app::AppState;
+use crate::avviso::canvas::Logo;
+use crate::db::schema::entities;
+use axum::extract::{Multipart, Path, State};
+use axum::http::header;
+use axum::response::{IntoResponse, Redirect, Response};
+use diesel::prelude::*;
+
+/// Largest logo accepted.
+pub const MAX_LOGO_BYTES: usize = 512 * 1024;
+
+/// `GET /admin/entities/{id}/logo`: the stored logo.
+pub async fn show(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+) -> Result<Response, WebError> {
+    let logo: Option<(Option<Vec<u8>>, Option<String>)> = auth
+        .query(&app, move |c, scope| {
+            if !scope.sees_entity(id) {
+                return Ok(None);
+            }
+            Ok(entities::table
+                .find(id)
+                .select((entities::logo, entities::logo_mime))
+                .first(c)
+                .optional()?)
+        })
+        .await?;
+    match logo {
+        Some((Some(bytes), mime)) => Ok((
+            [
+                (
+                    header::CONTENT_TYPE,
+                    mime.unwrap_or_else(|| "image/png".into()),
+                ),
+                (header::CACHE_CONTROL, "private, max-age=60".into()),
+            ],
+            bytes,
+        )
+            .into_response()),
+        _ => Err(WebError::NotFound),
+    }
+}
+
+/// Reads the upload form: its CSRF token and the file.
+async fn read_form(mut form: Multipart) -> Result<(String, Vec<u8>), WebError> {
+    let bad = |m: &str| WebError::BadRequest(m.to_owned());
+    let (mut csrf, mut file) = (String::new(), Vec::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| bad("Caricamento non leggibile."))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(|_| bad("Modulo non valido."))?,
+            Some("logo") => {
+                let mut field = field;
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|_| bad("Caricamento interrotto."))?
+                {
+                    if file.len() + chunk.len() > MAX_LOGO_BYTES {
+                        return Err(bad("Il logo supera 512 KB."));
+                    }
+                    file.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, file))
+}
+
+/// `POST /admin/entities/{id}/logo` (multipart: `csrf`, `logo`): replaces the logo.
+pub async fn upload(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    form: Multipart,
+) -> Result<Response, WebError> {
+    let (csrf, file) = read_form(form).await?;
+    auth.check_csrf(&csrf)?;
+    if !auth.scope.sees_entity(id) {
+        return Err(WebError::NotFound);
+    }
+    let mime = match image::guess_format(&file) {
+        Ok(image::ImageFormat::Png) => "image/png",
+        Ok(image::ImageFormat::Jpeg) => "image/jpeg",
+        _ => {
+            return Err(WebError::BadRequest(
+                "Il logo deve essere un'immagine PNG o JPEG.".into(),
+            ))
+        }
+    };
+    let decoded = tokio::task::spawn_blocking({
+        let file = file.clone();
+        move || Logo::decode(&file)
+    })
+    .await
+    .map_err(WebError::internal)?;
+    if let Err(e) = decoded {
+        return Err(WebError::BadRequest(format!(
+            "Immagine non leggibile: {e}."
+        )));
+    }
+    let now = app.now();
+    let updated = app
+        .db
+        .write(move |c| {
+            Ok(diesel::update(entities::table.find(id))
+                .set((
+                    entities::logo.eq(Some(file)),
+                    entities::logo_mime.eq(Some(mime)),
+                    entities::updated_at.eq(now),
+                ))
+                .execute(c)?)
+        })
+        .await?;
+    if updated == 0 {
+        return Err(WebError::NotFound);
+    }
+    Ok(Redirect::to("/admin/entities").into_response())
+}
