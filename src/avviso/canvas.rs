@@ -199,6 +199,11 @@ impl Page {
     /// A filled rectangle in a grey level (0 black, 1 white).
     pub fn fill_rect(&mut self, x_mm: f32, y_mm: f32, w_mm: f32, h_mm: f32, level: f32) {
         self.ops.push(Op::SetFillColor { col: grey(level) });
+        self.rect(x_mm, y_mm, w_mm, h_mm);
+    }
+
+    /// A rectangle in the current fill colour.
+    fn rect(&mut self, x_mm: f32, y_mm: f32, w_mm: f32, h_mm: f32) {
         self.ops.push(Op::DrawRectangle {
             rectangle: Rect {
                 mode: Some(PaintMode::Fill),
@@ -212,15 +217,24 @@ impl Page {
         });
     }
 
-    /// A 2D code with its top-left corner at (x, y_top), `module_mm` per module.
+    /// A 2D code with its top-left corner at (x, y_top), `module_mm` per module. Each run of
+    /// dark modules in a row is one rectangle (a Data Matrix has thousands of modules).
     pub fn symbol(&mut self, m: &Matrix, x_mm: f32, y_top_mm: f32, module_mm: f32) {
+        self.ops.push(Op::SetFillColor { col: grey(0.0) });
         for y in 0..m.size {
-            for x in 0..m.size {
-                if m.dark(x, y) {
-                    let px = x_mm + x as f32 * module_mm;
-                    let py = y_top_mm - (y as f32 + 1.0) * module_mm;
-                    self.fill_rect(px, py, module_mm, module_mm, 0.0);
+            let py = y_top_mm - (y as f32 + 1.0) * module_mm;
+            let mut x = 0;
+            while x < m.size {
+                if !m.dark(x, y) {
+                    x += 1;
+                    continue;
                 }
+                let start = x;
+                while x < m.size && m.dark(x, y) {
+                    x += 1;
+                }
+                let px = x_mm + start as f32 * module_mm;
+                self.rect(px, py, (x - start) as f32 * module_mm, module_mm);
             }
         }
     }

@@ -144,3 +144,37 @@ async fn the_back_office_downloads_notices_it_may_see() {
         .unwrap();
     assert_ne!(anon.status(), 200);
 }
+
+#[test]
+fn a_notice_without_due_date_says_so() {
+    let notice = NoticeNumber::parse("301000000000000144").unwrap();
+    let entity = PartitaIva::parse("01234567897").unwrap();
+    let pdf = render(&Notice {
+        entity_name: "Comune di Borgo Demo",
+        entity_sector: None,
+        entity_cf: &entity,
+        logo: None,
+        debtor_name: "Nicolò Ştefănescu-Łukasiewicz",
+        debtor_id: "RSSMRA85T10A562S",
+        debtor_address: None,
+        subject: "Diritti di segreteria",
+        single: Some(Payment {
+            notice: &notice,
+            amount: AmountCents::from_cents(1600).unwrap(),
+            due_date: None,
+            number: 0,
+        }),
+        instalments: Vec::new(),
+        plan_size: 0,
+        postal: None,
+    })
+    .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("a.pdf");
+    std::fs::write(&file, &pdf).unwrap();
+    let text = crate::pdftools::text(file.to_str().unwrap());
+    assert!(text.contains("16,00 Euro (avviso senza scadenza)"), "{text}");
+    assert!(!text.contains("entro il") && !text.contains("BOLLETTINO"), "{text}");
+    // The embedded fonts cover Latin-1 and Latin Extended-A (names from all over Europe).
+    assert!(text.contains("Nicolò Ştefănescu-Łukasiewicz"), "{text}");
+}
