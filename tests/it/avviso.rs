@@ -173,8 +173,14 @@ fn a_notice_without_due_date_says_so() {
     let file = dir.path().join("a.pdf");
     std::fs::write(&file, &pdf).unwrap();
     let text = crate::pdftools::text(file.to_str().unwrap());
-    assert!(text.contains("16,00 Euro (avviso senza scadenza)"), "{text}");
-    assert!(!text.contains("entro il") && !text.contains("BOLLETTINO"), "{text}");
+    assert!(
+        text.contains("16,00 Euro (avviso senza scadenza)"),
+        "{text}"
+    );
+    assert!(
+        !text.contains("entro il") && !text.contains("BOLLETTINO"),
+        "{text}"
+    );
     // The embedded fonts cover Latin-1 and Latin Extended-A (names from all over Europe).
     assert!(text.contains("Nicolò Ştefănescu-Łukasiewicz"), "{text}");
 }
