@@ -49,6 +49,27 @@ pub fn zip_path(files_dir: &Path, id: i64) -> PathBuf {
     files_dir.join("avvisi").join(format!("batch-{id}.zip"))
 }
 
+/// How long a finished batch and its zip are kept.
+pub const RETENTION_DAYS: i64 = 7;
+
+/// Deletes the batches finished before `cutoff` with their zips; returns how many.
+pub fn purge(
+    conn: &mut AnyConnection,
+    files_dir: &Path,
+    cutoff: NaiveDateTime,
+) -> Result<usize, DbError> {
+    let old: Vec<i64> = notice_batches::table
+        .filter(notice_batches::completed_at.lt(cutoff))
+        .select(notice_batches::id)
+        .load(conn)?;
+    for id in &old {
+        // A zip already gone (or never written, for a failed batch) is fine.
+        let _ = std::fs::remove_file(zip_path(files_dir, *id));
+    }
+    diesel::delete(notice_batches::table.filter(notice_batches::id.eq_any(&old))).execute(conn)?;
+    Ok(old.len())
+}
+
 /// Records a batch and queues its job, atomically; returns the batch id.
 pub fn request(
     conn: &mut AnyConnection,

@@ -39,6 +39,7 @@ struct BatchesPage {
     flussi: Vec<(i64, String)>,
     rows: Vec<BatchView>,
     working: bool,
+    retention_days: i64,
 }
 
 fn label(state: &str) -> &'static str {
@@ -103,6 +104,7 @@ pub async fn page(
             flussi,
             rows,
             working,
+            retention_days: batch::RETENTION_DAYS,
         }
         .render()?,
     ))
@@ -133,8 +135,14 @@ pub async fn request(
     };
     let operator = auth.operator.id;
     let now = app.now();
+    let files = app.config.files_dir.clone();
     let queued = auth
         .query(&app, move |c, scope| {
+            batch::purge(
+                c,
+                &files,
+                now - chrono::Duration::days(batch::RETENTION_DAYS),
+            )?;
             if !scope.sees_entity(form.entity) {
                 return Ok(None);
             }

@@ -219,6 +219,31 @@ async fn a_batch_job_builds_the_zip_of_a_flusso_with_progress() {
         )
         .await;
     assert_eq!(refused.status, 400);
+
+    // Finished batches are kept RETENTION_DAYS: an older one goes, zip and row, when the
+    // next batch is requested.
+    let id: i64 = href.split('/').nth(3).unwrap().parse().unwrap();
+    let zip_file = mypay::avviso::batch::zip_path(&s.state.config.files_dir, id);
+    assert!(zip_file.exists());
+    {
+        use mypay::db::schema::notice_batches;
+        let mut c = s.state.db.get().unwrap();
+        let old = now - chrono::Duration::days(mypay::avviso::batch::RETENTION_DAYS + 1);
+        diesel::update(notice_batches::table.find(id))
+            .set(notice_batches::completed_at.eq(Some(old)))
+            .execute(&mut *c)
+            .unwrap();
+    }
+    let next = op
+        .post(
+            "/admin/avvisi",
+            &[("csrf", &csrf), ("entity", &entity.to_string())],
+        )
+        .await;
+    assert_eq!(next.status, 303);
+    assert!(!zip_file.exists(), "the old zip is deleted");
+    assert_eq!(op.get(&href).await.status, 404);
+    wait_done(&mut op).await;
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -7,7 +7,7 @@ ALTER TABLE dovuti ADD COLUMN instalment INTEGER;
 CREATE INDEX dovuti_plan ON dovuti (entity_id, plan_code);
 
 CREATE TABLE notice_batches (
-    id INTEGER PRIMARY KEY,
+    id INTEGER PRIMARY KEY AUTOINCREMENT, -- ids are in download links: never reused
     entity_id BIGINT NOT NULL REFERENCES entities(id),
     flusso_id BIGINT REFERENCES flussi(id),
     state TEXT NOT NULL,
