@@ -12,6 +12,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod ente;
 pub mod jobs;
 pub mod journal;
 pub mod net;

@@ -44,7 +44,8 @@ pub fn router(state: AppState) -> Router {
     router = router
         .route("/", get(|| async { Redirect::to("/admin") }))
         .route("/health", get(health))
-        .merge(crate::web::routes());
+        .merge(crate::web::routes())
+        .merge(crate::ente::routes());
     if !node_apart {
         router = router.merge(crate::pagopa::routes(&state.config.node.allow_ips));
     }

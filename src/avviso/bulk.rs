@@ -160,6 +160,18 @@ pub fn write_zip<W: Write>(
     Ok(outcome)
 }
 
+/// A zip holding one file (the notice of a single position, as paaSILImportaDovuto
+/// returns it).
+pub fn zip_one(name: &str, data: &[u8]) -> Result<Vec<u8>, BulkError> {
+    let mut zip = ZipWriter::new_stream(Vec::with_capacity(data.len() + 256));
+    let options = SimpleFileOptions::default()
+        .compression_method(CompressionMethod::Stored)
+        .last_modified_time(zip_time(chrono::Utc::now().naive_utc()));
+    zip.start_file(name, options)?;
+    zip.write_all(data)?;
+    Ok(zip.finish()?.into_inner())
+}
+
 type Rendered = (i64, (String, Result<Vec<u8>, AvvisoError>));
 
 /// Renders `jobs` on `threads` threads, results in the input order.

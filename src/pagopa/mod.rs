@@ -155,6 +155,7 @@ async fn pa_for_node(
         Err(_) => {
             return envelope_fault(
                 &app,
+                "paForNode",
                 peer,
                 started,
                 "",
@@ -166,11 +167,11 @@ async fn pa_for_node(
     let raw = String::from_utf8_lossy(&bytes).into_owned();
     let node = match soap::decode(&bytes, content_type.as_deref()) {
         Ok(n) => n,
-        Err(e) => return envelope_fault(&app, peer, started, &raw, e).await,
+        Err(e) => return envelope_fault(&app, "paForNode", peer, started, &raw, e).await,
     };
     let op = match PaForNodeOp::dispatch(&node, action.as_deref()) {
         Ok(op) => op,
-        Err(e) => return envelope_fault(&app, peer, started, &raw, e).await,
+        Err(e) => return envelope_fault(&app, "paForNode", peer, started, &raw, e).await,
     };
     let handled = match op {
         PaForNodeOp::VerifyPaymentNotice => pa_verify_payment_notice::handle(&app, &node).await,
@@ -203,19 +204,22 @@ async fn pa_for_node(
     soap::xml_response(StatusCode::OK, xml)
 }
 
-async fn envelope_fault(
+/// Answers a request that is not a readable SOAP call with a SOAP Fault and journals it
+/// under `interface`.
+pub(crate) async fn envelope_fault(
     app: &AppState,
+    interface: &'static str,
     peer: SocketAddr,
     started: Instant,
     raw: &str,
     e: EnvelopeError,
 ) -> Response {
-    tracing::warn!(error = %e, remote = %peer.ip(), "paForNode request refused");
+    tracing::warn!(error = %e, remote = %peer.ip(), interface, "SOAP request refused");
     let (resp, xml) = soap::soap_fault(true, &e.to_string());
     let entry = NewEvent {
         occurred_at: app.now(),
         correlation_id: crate::app::correlation_id(),
-        interface: "paForNode".into(),
+        interface: interface.into(),
         operation: "unknown".into(),
         direction: "IN".into(),
         outcome: "KO".into(),
@@ -230,10 +234,12 @@ async fn envelope_fault(
     resp
 }
 
-fn elapsed_ms(started: Instant) -> i64 {
+/// Milliseconds since `started`.
+pub(crate) fn elapsed_ms(started: Instant) -> i64 {
     i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX)
 }
 
-fn clip(s: &str) -> String {
+/// A message cut to what the journal keeps.
+pub(crate) fn clip(s: &str) -> String {
     crate::soap::writer::truncate_chars(s, JOURNAL_MAX).to_owned()
 }

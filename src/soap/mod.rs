@@ -128,7 +128,7 @@ fn describe(n: &Node) -> String {
 }
 
 /// `"urn:x#op"`, `"http://…/op"` and `op` all name `op`.
-fn normalise_action(a: &str) -> &str {
+pub fn normalise_action(a: &str) -> &str {
     let a = a.trim().trim_matches('"');
     a.rsplit(['/', '#']).next().unwrap_or(a)
 }
@@ -169,6 +169,14 @@ pub fn request_headers(headers: &HeaderMap) -> (Option<String>, Option<String>) 
 
 /// Checks the content type, parses the envelope and returns the body's single element.
 pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<Node, EnvelopeError> {
+    decode_parts(bytes, content_type).map(|(_, body)| body)
+}
+
+/// Like [`decode`], also returning the `Header` element's first child, when there is one.
+pub fn decode_parts(
+    bytes: &[u8],
+    content_type: Option<&str>,
+) -> Result<(Option<Node>, Node), EnvelopeError> {
     if bytes.len() > MAX_BODY_BYTES {
         return Err(EnvelopeError::TooLarge(MAX_BODY_BYTES));
     }
@@ -188,18 +196,23 @@ pub fn decode(bytes: &[u8], content_type: Option<&str>) -> Result<Node, Envelope
             describe(&root)
         )));
     }
-    let mut body = root
-        .children
-        .into_iter()
-        .find(|c| c.ns.as_deref() == Some(SOAP11) && c.name == "Body")
-        .ok_or_else(|| EnvelopeError::NotSoap("no Body".into()))?;
+    let mut header = None;
+    let mut body = None;
+    for c in root.children {
+        match (c.ns.as_deref() == Some(SOAP11), c.name.as_str()) {
+            (true, "Header") => header = c.children.into_iter().next(),
+            (true, "Body") => body = Some(c),
+            _ => {}
+        }
+    }
+    let mut body = body.ok_or_else(|| EnvelopeError::NotSoap("no Body".into()))?;
     if body.children.len() != 1 {
         return Err(EnvelopeError::NotSoap(format!(
             "Body must hold exactly one element, found {}",
             body.children.len()
         )));
     }
-    Ok(body.children.remove(0))
+    Ok((header, body.children.remove(0)))
 }
 
 /// Wraps a body fragment in a SOAP 1.1 envelope.

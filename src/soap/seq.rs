@@ -53,6 +53,26 @@ impl<'a> Seq<'a> {
         })
     }
 
+    /// Like [`Seq::new`] for schemas with `elementFormDefault="qualified"`: every child must
+    /// be in namespace `ns`.
+    pub fn qualified(node: &'a Node, path: &str, ns: &str) -> Result<Self, SchemaError> {
+        if let Some(c) = node.children.iter().find(|c| c.ns.as_deref() != Some(ns)) {
+            return err(
+                &format!("{path}/{}", c.name),
+                format!("child elements must be in namespace {ns}"),
+            );
+        }
+        if !node.children.is_empty() && !node.text.trim().is_empty() {
+            return err(path, "unexpected text between elements");
+        }
+        Ok(Self {
+            children: &node.children,
+            pos: 0,
+            path: path.to_owned(),
+            taken: None,
+        })
+    }
+
     /// Like [`Seq::new`] but children may come in any order; unknown or repeated-beyond-
     /// limit elements are still errors. Used where refusing costs more than a misplaced
     /// element (receipts: proof of a payment already made).

@@ -1,0 +1,298 @@
+//! `paaSILImportaDovuto`: one position inserted (`azione` I, with the IUV generated or the
+//! entity's own), modified (M: same IUV, new data) or annulled (A), in one transaction; the
+//! answer carries the IUV and, for a printable position, its payment notice zipped in
+//! `base64ZipAvviso`.
+
+use super::fault::{EnteCode, EnteFault};
+use super::payload::{self, Versamento};
+use crate::app::AppState;
+use crate::db::models::dovuto::{self, NewDovuto};
+use crate::db::models::registry::Entity;
+use crate::db::models::Scope;
+use crate::db::schema::{dovuti, due_types};
+use crate::db::{iuv::next_iuv, write_tx, AnyConnection, DbError};
+use crate::domain::{AuxDigit, DovutoState, Iuv, NoticeNumber, SegregationCode};
+use crate::soap::seq::Seq;
+use crate::soap::writer::XmlWriter;
+use crate::soap::xml::Node;
+use base64::Engine;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// What the transaction decided.
+enum Done {
+    /// The position (id, IUV) now stands.
+    Saved(i64, Option<String>),
+    /// A rule refused it.
+    Refused(EnteFault),
+}
+
+/// Handles the call for the authenticated `entity`; returns the response's inner XML.
+pub async fn handle(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
+    let mut s = Seq::new(body, "paaSILImportaDovuto")?;
+    s.text_opt("password", 1, 64)?;
+    let b64 = s.req("dovuto")?.value().to_owned();
+    let generate = s.bool_opt("flagGeneraIuv")?;
+    if s.opt("listaDovutiEntiSecondari").is_some() {
+        return Err(EnteFault::new(
+            EnteCode::ServizioNonImplementato,
+            "listaDovutiEntiSecondari (dovuti multibeneficiario) non è ancora gestita da paaSILImportaDovuto",
+        ));
+    }
+    s.end()?;
+    let v = payload::versamento(&payload::decode("dovuto", &b64, "Versamento")?)?;
+    let (entity_id, seg) = (entity.id, entity.segregation_code.clone());
+    let now = app.now();
+    let done = app
+        .db
+        .write(move |c| write_tx(c, |c| apply(c, entity_id, &seg, &v, generate, now)))
+        .await;
+    let (id, iuv) = match done {
+        Ok(Done::Saved(id, iuv)) => (id, iuv),
+        Ok(Done::Refused(f)) => return Err(f),
+        Err(e) if e.is_unique_violation() => {
+            return Err(EnteFault::new(
+                EnteCode::IudDuplicato,
+                "esiste già un dovuto con questo IUD o IUV",
+            ))
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let zip = notice_zip(app, id).await?;
+    let mut w = XmlWriter::new();
+    w.leaf("esito", "OK")
+        .leaf_opt("identificativoUnivocoVersamento", iuv.as_deref())
+        .leaf_opt("base64ZipAvviso", zip.as_deref());
+    Ok(w.finish())
+}
+
+/// The position's notice as a base64 zip, when it can be printed (annulled, IUV-less or
+/// print-disabled positions have none).
+async fn notice_zip(app: &AppState, id: i64) -> Result<Option<String>, EnteFault> {
+    let printable = app
+        .db
+        .read(move |c| {
+            let logo_plan = crate::avviso::source::printable(c, &Scope::All, id)?;
+            Ok(logo_plan.and_then(Result::ok))
+        })
+        .await?;
+    let Some(p) = printable else { return Ok(None) };
+    let zip = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
+        let pdf = crate::avviso::pdf::render(&p.notice()).map_err(|e| e.to_string())?;
+        crate::avviso::bulk::zip_one(&p.file_name(), &pdf).map_err(|e| e.to_string())
+    })
+    .await
+    .map_err(|e| EnteFault::system(&crate::app::correlation_id(), e))?
+    .map_err(|e| EnteFault::system(&crate::app::correlation_id(), e))?;
+    Ok(Some(base64::engine::general_purpose::STANDARD.encode(zip)))
+}
+
+fn refused(code: EnteCode, description: impl Into<String>) -> Result<Done, DbError> {
+    Ok(Done::Refused(EnteFault::new(code, description)))
+}
+
+fn apply(
+    c: &mut AnyConnection,
+    entity_id: i64,
+    segregation: &str,
+    v: &Versamento,
+    generate: Option<bool>,
+    now: NaiveDateTime,
+) -> Result<Done, DbError> {
+    let due_type: Option<(i64, bool)> = due_types::table
+        .filter(due_types::entity_id.eq(entity_id))
+        .filter(due_types::code.eq(&v.due_type))
+        .select((due_types::id, due_types::active))
+        .first(c)
+        .optional()?;
+    let due_type_id = match due_type {
+        None => {
+            return refused(
+                EnteCode::TipoDovutoNonValido,
+                format!("tipo dovuto [{}] sconosciuto per l'ente", v.due_type),
+            )
+        }
+        Some((_, false)) => {
+            return refused(
+                EnteCode::TipoDovutoNonAbilitato,
+                format!("tipo dovuto [{}] non attivo", v.due_type),
+            )
+        }
+        Some((id, true)) => id,
+    };
+    let existing: Option<(i64, String, Option<String>)> = dovuti::table
+        .filter(dovuti::entity_id.eq(entity_id))
+        .filter(dovuti::iud.eq(&v.iud))
+        .select((dovuti::id, dovuti::state, dovuti::iuv))
+        .first(c)
+        .optional()?;
+    let closed = |state: &str| {
+        matches!(
+            DovutoState::from_code(state),
+            Some(DovutoState::Paid | DovutoState::Cancelled)
+        )
+    };
+    match (v.action, existing) {
+        ('I', Some(_)) => refused(
+            EnteCode::IudDuplicato,
+            format!("IUD [{}] già presente", v.iud),
+        ),
+        ('I', None) => insert(c, entity_id, due_type_id, segregation, v, generate, now),
+        (_, None) => refused(
+            EnteCode::IudNonValido,
+            format!("nessun dovuto con IUD [{}]", v.iud),
+        ),
+        (_, Some((_, state, _))) if closed(&state) => refused(
+            EnteCode::DovutoNonPagabile,
+            format!("il dovuto con IUD [{}] è già pagato o annullato", v.iud),
+        ),
+        ('A', Some((id, _, iuv))) => {
+            diesel::update(dovuti::table.find(id))
+                .set((
+                    dovuti::state.eq(DovutoState::Cancelled.code()),
+                    dovuti::updated_at.eq(now),
+                    dovuti::version.eq(dovuti::version + 1),
+                ))
+                .execute(c)?;
+            Ok(Done::Saved(id, iuv))
+        }
+        (_, Some((id, _, iuv))) => {
+            details(c, id, due_type_id, v, now)?;
+            Ok(Done::Saved(id, iuv))
+        }
+    }
+}
+
+fn insert(
+    c: &mut AnyConnection,
+    entity_id: i64,
+    due_type_id: i64,
+    segregation: &str,
+    v: &Versamento,
+    generate: Option<bool>,
+    now: NaiveDateTime,
+) -> Result<Done, DbError> {
+    let Some(subject) = &v.subject else {
+        return refused(
+            EnteCode::XmlNonValido,
+            "soggettoPagatore obbligatorio per l'inserimento",
+        );
+    };
+    let iuv = match (&v.iuv, generate.unwrap_or(v.iuv.is_none())) {
+        (Some(own), _) => match Iuv::parse(own) {
+            // An aux-3 IUV of this entity starts with its segregation code.
+            Ok(i) if own.len() == 17 && !own.starts_with(segregation) => {
+                return refused(
+                    EnteCode::IuvNonValido,
+                    format!(
+                        "IUV [{}] non inizia con il codice di segregazione {segregation}",
+                        i.as_str()
+                    ),
+                )
+            }
+            Ok(i) => Some(i),
+            Err(e) => return refused(EnteCode::IuvNonValido, e.to_string()),
+        },
+        (None, true) => {
+            let seg =
+                SegregationCode::parse(segregation).map_err(|e| DbError::Rule(e.to_string()))?;
+            Some(next_iuv(c, entity_id, seg)?)
+        }
+        (None, false) => None,
+    };
+    if let Some(iuv) = &iuv {
+        let taken: i64 = dovuti::table
+            .filter(dovuti::entity_id.eq(entity_id))
+            .filter(dovuti::iuv.eq(iuv.as_str()))
+            .count()
+            .get_result(c)?;
+        if taken > 0 {
+            return refused(
+                EnteCode::IuvDuplicato,
+                format!("IUV [{}] già usato", iuv.as_str()),
+            );
+        }
+    }
+    let notice = match &iuv {
+        Some(i) => match NoticeNumber::from_iuv(AuxDigit::Three, None, i) {
+            Ok(n) => Some(n.as_str().to_owned()),
+            Err(e) => return refused(EnteCode::IuvNonValido, e.to_string()),
+        },
+        None => None,
+    };
+    dovuto::insert_many(
+        c,
+        &[NewDovuto {
+            entity_id,
+            due_type_id,
+            iud: v.iud.clone(),
+            iuv: iuv.as_ref().map(|i| i.as_str().to_owned()),
+            notice_number: notice,
+            state: DovutoState::Payable.code().to_owned(),
+            debtor_kind: subject.kind.clone(),
+            debtor_id: subject.id.clone(),
+            debtor_name: subject.name.clone(),
+            debtor_email: subject.email.clone(),
+            amount_cents: v.amount.cents(),
+            due_date: v.due_date,
+            causale: v.causale.clone(),
+            collection_data: v.collection_data.to_string(),
+            generate_iuv: v.iuv.is_none(),
+            created_at: now,
+            updated_at: now,
+            iuv_assigned_at: iuv.as_ref().map(|_| now),
+            paid_at: None,
+            flusso_id: None,
+            plan_code: None,
+            instalment: None,
+        }],
+    )?;
+    let id: i64 = dovuti::table
+        .filter(dovuti::entity_id.eq(entity_id))
+        .filter(dovuti::iud.eq(&v.iud))
+        .select(dovuti::id)
+        .first(c)?;
+    details(c, id, due_type_id, v, now)?;
+    Ok(Done::Saved(id, iuv.map(|i| i.as_str().to_owned())))
+}
+
+/// Writes everything a `Versamento` carries onto dovuto `id` (insert or modify).
+fn details(
+    c: &mut AnyConnection,
+    id: i64,
+    due_type_id: i64,
+    v: &Versamento,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(dovuti::table.find(id))
+        .set((
+            dovuti::due_type_id.eq(due_type_id),
+            dovuti::amount_cents.eq(v.amount.cents()),
+            dovuti::pa_fee_cents.eq(v.pa_fee.map(|a| a.cents())),
+            dovuti::due_date.eq(v.due_date),
+            dovuti::causale.eq(&v.causale),
+            dovuti::collection_data.eq(v.collection_data.to_string()),
+            dovuti::bilancio.eq(&v.bilancio),
+            dovuti::updated_at.eq(now),
+            dovuti::version.eq(dovuti::version + 1),
+        ))
+        .execute(c)?;
+    // A modification without soggettoPagatore keeps the debtor as it was.
+    if let Some(s) = &v.subject {
+        diesel::update(dovuti::table.find(id))
+            .set((
+                dovuti::debtor_kind.eq(&s.kind),
+                dovuti::debtor_id.eq(&s.id),
+                dovuti::debtor_name.eq(&s.name),
+                dovuti::debtor_email.eq(&s.email),
+                dovuti::debtor_address.eq(&s.address),
+                dovuti::debtor_civic_number.eq(&s.civic),
+                dovuti::debtor_postal_code.eq(&s.postal_code),
+                dovuti::debtor_city.eq(&s.city),
+                dovuti::debtor_province.eq(&s.province),
+                dovuti::debtor_country.eq(&s.country),
+            ))
+            .execute(c)?;
+    }
+    Ok(())
+}

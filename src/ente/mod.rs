@@ -1,0 +1,178 @@
+//! MyPay-compatible entity web services (`pa-per-ente.wsdl`, service
+//! `PagamentiTelematiciDovutiPagati`) at `POST /ente/PagamentiTelematiciDovutiPagati`:
+//! accounting software of the entities loads positions and reads payments with the same
+//! namespaces, elements, base64 payloads and `faultBean` codes as with MyPay. Every call is
+//! authenticated (IPA code in the header or body + web-service password) and journalled.
+
+pub mod auth;
+pub mod fault;
+pub mod importa_dovuto;
+pub mod ops;
+pub mod payload;
+
+use crate::app::AppState;
+use crate::db::models::event::NewEvent;
+use crate::pagopa::{clip, elapsed_ms, envelope_fault};
+use crate::soap::{self, xml::Node, EnvelopeError};
+use axum::body::Body;
+use axum::extract::{ConnectInfo, RawQuery, State};
+use axum::http::{HeaderMap, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::post;
+use axum::Router;
+use fault::{EnteCode, EnteFault};
+use ops::{Op, Who, HEAD_NS};
+use std::net::SocketAddr;
+use std::time::Instant;
+
+/// Where the service is served.
+pub const PATH: &str = "/ente/PagamentiTelematiciDovutiPagati";
+/// Our WSDL of the service, compiled in.
+const WSDL: &str = include_str!("../../wsdl/pa-per-ente.wsdl");
+
+/// Routes of the entity web services.
+pub fn routes() -> Router<AppState> {
+    Router::new().route(PATH, post(service).get(describe))
+}
+
+/// `GET ?wsdl` → the WSDL with this server's address.
+async fn describe(State(app): State<AppState>, RawQuery(query): RawQuery) -> Response {
+    if query.unwrap_or_default().eq_ignore_ascii_case("wsdl") {
+        let wsdl = WSDL.replace("{{ENDPOINT}}", &format!("{}{PATH}", app.public_base));
+        return soap::xml_response(StatusCode::OK, wsdl);
+    }
+    (StatusCode::NOT_FOUND, "ask for ?wsdl\n").into_response()
+}
+
+/// The IPA code the request names: header or body, as the operation defines.
+fn cod_ipa(op: Op, header: Option<&Node>, body: &Node) -> Option<String> {
+    let from_body = || body.child(None, "codIpaEnte").map(|n| n.value().to_owned());
+    let found = match op.who {
+        Who::Header => header
+            .filter(|h| h.ns.as_deref() == Some(HEAD_NS) && h.name == "intestazionePPT")
+            .and_then(|h| h.child(None, "codIpaEnte"))
+            .map(|n| n.value().to_owned()),
+        Who::Body | Who::BodyOptional => from_body(),
+    };
+    found.filter(|c| !c.is_empty())
+}
+
+/// Runs an authenticated operation.
+async fn run(app: &AppState, op: Op, cod: &str, body: &Node) -> Result<(String, i64), EnteFault> {
+    let password = body.child(None, "password").map(|n| n.value().to_owned());
+    let entity = auth::authenticate(app, cod, password.as_deref()).await?;
+    let inner = match op.name {
+        "paaSILImportaDovuto" => importa_dovuto::handle(app, &entity, body).await,
+        name => Err(EnteFault::new(
+            EnteCode::ServizioNonImplementato,
+            format!("{name} non è ancora disponibile su questo gateway"),
+        )),
+    };
+    inner
+        .map(|i| (i, entity.id))
+        .map_err(|f| f.with_entity(entity.id))
+}
+
+async fn service(
+    State(app): State<AppState>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    headers: HeaderMap,
+    body: Body,
+) -> Response {
+    const IFACE: &str = "ente";
+    let started = Instant::now();
+    let (content_type, action) = soap::request_headers(&headers);
+    let Ok(bytes) = axum::body::to_bytes(body, soap::MAX_BODY_BYTES).await else {
+        let e = EnvelopeError::TooLarge(soap::MAX_BODY_BYTES);
+        return envelope_fault(&app, IFACE, peer, started, "", e).await;
+    };
+    let raw = String::from_utf8_lossy(&bytes).into_owned();
+    let (header, node) = match soap::decode_parts(&bytes, content_type.as_deref()) {
+        Ok(parts) => parts,
+        Err(e) => return envelope_fault(&app, IFACE, peer, started, &raw, e).await,
+    };
+    let op = match Op::dispatch(&node, action.as_deref()) {
+        Ok(op) => op,
+        Err(e) => return envelope_fault(&app, IFACE, peer, started, &raw, e).await,
+    };
+    let cod = cod_ipa(op, header.as_ref(), &node);
+    let result = match &cod {
+        Some(cod) => run(&app, op, cod, &node).await,
+        None if op.who == Who::BodyOptional => Err(EnteFault::new(
+            EnteCode::ServizioNonImplementato,
+            "le ricerche senza codIpaEnte (su tutti gli enti) non sono disponibili",
+        )),
+        None => Err(EnteFault::new(
+            EnteCode::EnteNonValido,
+            "codIpaEnte mancante (intestazionePPT o corpo della richiesta)",
+        )),
+    };
+    let id = cod.as_deref().unwrap_or("mypay");
+    let (inner, entity_id, fault) = match result {
+        Ok((inner, entity)) => (inner, Some(entity), None),
+        Err(f) => {
+            let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            let mut inner = f.render(id);
+            inner.push_str(&ops::fault_tail(op.name, f.code.code(), id, &now));
+            (inner, f.entity_id, Some(f.code.code()))
+        }
+    };
+    let xml = soap::envelope(&op.response(&inner));
+    let entry = NewEvent {
+        occurred_at: app.now(),
+        correlation_id: crate::app::correlation_id(),
+        interface: IFACE.into(),
+        operation: op.name.into(),
+        direction: "IN".into(),
+        entity_id,
+        outcome: if fault.is_some() { "KO" } else { "OK" }.into(),
+        fault_code: fault.map(str::to_owned),
+        duration_ms: elapsed_ms(started),
+        remote_addr: Some(peer.ip().to_string()),
+        request: Some(clip(&redact_passwords(&raw))),
+        response: Some(clip(&xml)),
+        ..NewEvent::default()
+    };
+    app.journal.record(entry).await;
+    soap::xml_response(StatusCode::OK, xml)
+}
+
+/// The request as the journal keeps it: every `<password>` value replaced by `***`.
+pub fn redact_passwords(xml: &str) -> String {
+    let mut out = String::with_capacity(xml.len());
+    let mut rest = xml;
+    while let Some(start) = rest.find("<password") {
+        let Some(open_end) = rest[start..].find('>').map(|i| start + i + 1) else {
+            break;
+        };
+        let self_closing = rest[..open_end].ends_with("/>");
+        let name_ok = matches!(rest.as_bytes().get(start + 9), Some(b'>' | b' ' | b'/'));
+        out.push_str(&rest[..open_end]);
+        rest = &rest[open_end..];
+        if !name_ok || self_closing {
+            continue;
+        }
+        if let Some(close) = rest.find("</password>") {
+            out.push_str("***");
+            rest = &rest[close..];
+        }
+    }
+    out.push_str(rest);
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn passwords_never_reach_the_journal() {
+        let raw = "<a><password>segreta123</password><passwordX>k</passwordX><password/><b><password >x</password></b></a>";
+        let kept = redact_passwords(raw);
+        assert!(
+            !kept.contains("segreta123") && !kept.contains(">x<"),
+            "{kept}"
+        );
+        assert!(kept.contains("<passwordX>k</passwordX>") && kept.contains("<password/>"));
+    }
+}

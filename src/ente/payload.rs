@@ -1,0 +1,247 @@
+//! The base64 payloads of the entity services (`Versamento`, `Dovuti`): decoded, parsed
+//! with the same limits as SOAP envelopes (no DTDs, bounded depth and size) and read the
+//! way `PagInf_Dovuti_Pagati_6_2_0.xsd` describes them, plus the rules beyond the schema
+//! (fiscal codes, datiSpecificiRiscossione, bilancio adding up).
+
+use super::fault::{EnteCode, EnteFault};
+use super::ops::PAYLOAD_NS;
+use crate::domain::{AmountCents, CollectionData, FiscalCode};
+use crate::soap::seq::{date_of, Seq};
+use crate::soap::xml::{self, Limits, Node};
+use base64::Engine;
+use chrono::NaiveDate;
+
+/// Largest decoded payload accepted.
+pub const MAX_PAYLOAD_BYTES: usize = 256 * 1024;
+
+fn invalid(description: impl Into<String>) -> EnteFault {
+    EnteFault::new(EnteCode::XmlNonValido, description)
+}
+
+/// Decodes a base64 field and parses it; the root must be `{PAYLOAD_NS}root`.
+pub fn decode(field: &str, b64: &str, root: &str) -> Result<Node, EnteFault> {
+    let compact: String = b64.chars().filter(|c| !c.is_ascii_whitespace()).collect();
+    if compact.len() > MAX_PAYLOAD_BYTES * 4 / 3 + 4 {
+        return Err(invalid(format!("{field}: più di {MAX_PAYLOAD_BYTES} byte")));
+    }
+    let bytes = base64::engine::general_purpose::STANDARD
+        .decode(compact.as_bytes())
+        .map_err(|_| invalid(format!("{field}: base64 non valido")))?;
+    let node = xml::parse_bytes(&bytes, Limits::default())
+        .map_err(|e| invalid(format!("{field}: {e}")))?;
+    if node.ns.as_deref() != Some(PAYLOAD_NS) || node.name != root {
+        return Err(invalid(format!(
+            "{field}: atteso l'elemento {root} nel namespace {PAYLOAD_NS}, trovato {}",
+            node.name
+        )));
+    }
+    Ok(node)
+}
+
+/// The payer / debtor of a position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Subject {
+    /// `F` person, `G` legal person.
+    pub kind: String,
+    /// Validated fiscal code (or `ANONIMO`).
+    pub id: String,
+    /// Name.
+    pub name: String,
+    /// Street.
+    pub address: Option<String>,
+    /// Civic number.
+    pub civic: Option<String>,
+    /// Postal code.
+    pub postal_code: Option<String>,
+    /// City.
+    pub city: Option<String>,
+    /// Province (2 letters).
+    pub province: Option<String>,
+    /// Country (2 letters).
+    pub country: Option<String>,
+    /// E-mail.
+    pub email: Option<String>,
+}
+
+/// Reads a `ctSoggettoPagatore`.
+pub fn subject(node: &Node, path: &str) -> Result<Subject, EnteFault> {
+    let mut s = Seq::qualified(node, path, PAYLOAD_NS)?;
+    let idn = s.req("identificativoUnivocoPagatore")?;
+    let mut id = Seq::qualified(idn, &s.path_of("identificativoUnivocoPagatore"), PAYLOAD_NS)?;
+    let kind = id.one_of("tipoIdentificativoUnivoco", &["F", "G"])?;
+    let code = id
+        .text("codiceIdentificativoUnivoco", 1, 35)?
+        .to_uppercase();
+    id.end()?;
+    let code = if code == "ANONIMO" {
+        code
+    } else {
+        match (FiscalCode::parse(&code), kind.as_str()) {
+            (Ok(cf), _) => cf.as_str().to_owned(),
+            (Err(_), "F") => {
+                return Err(EnteFault::new(
+                    EnteCode::CodiceFiscaleNonValido,
+                    format!("codice fiscale [{code}] non valido"),
+                ))
+            }
+            (Err(_), _) => {
+                return Err(EnteFault::new(
+                    EnteCode::PIvaNonValido,
+                    format!("codice fiscale / partita IVA [{code}] non valido"),
+                ))
+            }
+        }
+    };
+    let subject = Subject {
+        kind,
+        id: code,
+        name: s.text("anagraficaPagatore", 1, 70)?,
+        address: s.text_opt("indirizzoPagatore", 1, 70)?,
+        civic: s.text_opt("civicoPagatore", 1, 16)?,
+        postal_code: s.text_opt("capPagatore", 1, 16)?,
+        city: s.text_opt("localitaPagatore", 1, 35)?,
+        province: s.text_opt("provinciaPagatore", 1, 2)?,
+        country: s.text_opt("nazionePagatore", 2, 2)?,
+        email: s.text_opt("e-mailPagatore", 1, 256)?,
+    };
+    s.end()?;
+    Ok(subject)
+}
+
+/// One position as `Versamento` (paaSILImportaDovuto) describes it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Versamento {
+    /// Debtor (required for insertions).
+    pub subject: Option<Subject>,
+    /// Due date (`dataEsecuzionePagamento`).
+    pub due_date: Option<NaiveDate>,
+    /// IUV chosen by the entity.
+    pub iuv: Option<String>,
+    /// IUD.
+    pub iud: String,
+    /// Amount.
+    pub amount: AmountCents,
+    /// Fee charged to the entity.
+    pub pa_fee: Option<AmountCents>,
+    /// Due type code.
+    pub due_type: String,
+    /// Causale.
+    pub causale: String,
+    /// datiSpecificiRiscossione.
+    pub collection_data: CollectionData,
+    /// Bilancio, kept as sent (XML), already checked to add up.
+    pub bilancio: Option<String>,
+    /// `I` insert, `M` modify, `A` annul.
+    pub action: char,
+}
+
+/// Reads a `Versamento` payload.
+pub fn versamento(root: &Node) -> Result<Versamento, EnteFault> {
+    let mut s = Seq::qualified(root, "Versamento", PAYLOAD_NS)?;
+    s.text("versioneOggetto", 1, 16)?;
+    let subject = match s.opt("soggettoPagatore") {
+        Some(n) => Some(subject(n, "Versamento/soggettoPagatore")?),
+        None => None,
+    };
+    let dv = s.req("datiVersamento")?;
+    let action = s.text("azione", 1, 1)?;
+    s.end()?;
+    let action = match action.as_str() {
+        "I" | "M" | "A" => action.chars().next().unwrap_or('I'),
+        other => {
+            return Err(EnteFault::new(
+                EnteCode::AzioneNonValido,
+                format!("azione [{other}] non valida: I, M o A"),
+            ))
+        }
+    };
+    let path = "Versamento/datiVersamento";
+    let mut d = Seq::qualified(dv, path, PAYLOAD_NS)?;
+    let due_date = match d.opt("dataEsecuzionePagamento") {
+        Some(n) => Some(date_of(
+            n.value(),
+            &format!("{path}/dataEsecuzionePagamento"),
+        )?),
+        None => None,
+    };
+    d.text_opt("tipoVersamento", 1, 32)?;
+    let iuv = d.text_opt("identificativoUnivocoVersamento", 1, 35)?;
+    let iud = d
+        .text_opt("identificativoUnivocoDovuto", 1, 35)?
+        .ok_or_else(|| {
+            EnteFault::new(
+                EnteCode::IudNonValido,
+                "identificativoUnivocoDovuto mancante",
+            )
+        })?;
+    let amount = d
+        .amount("importoSingoloVersamento", true)
+        .map_err(|e| EnteFault::new(EnteCode::ImportoNonValido, e.to_string()))?;
+    let pa_fee = d.amount_opt("commissioneCaricoPA")?;
+    let due_type = d.text("identificativoTipoDovuto", 1, 64)?;
+    let causale = d.text("causaleVersamento", 1, 1024)?;
+    let collection = d.text("datiSpecificiRiscossione", 1, 140)?;
+    let collection_data = CollectionData::parse(&collection)
+        .map_err(|e| EnteFault::new(EnteCode::DatiSpecificiRiscossioneNonValido, e.to_string()))?;
+    let bilancio = match d.opt("bilancio") {
+        Some(b) => Some(bilancio(b, amount, &format!("{path}/bilancio"))?),
+        None => None,
+    };
+    d.end()?;
+    Ok(Versamento {
+        subject,
+        due_date,
+        iuv,
+        iud,
+        amount,
+        pa_fee,
+        due_type,
+        causale,
+        collection_data,
+        bilancio,
+        action,
+    })
+}
+
+/// Checks a `ctBilancio` (chapters → assessments with amounts) adds up to `amount` and
+/// returns it serialised for storage.
+fn bilancio(node: &Node, amount: AmountCents, path: &str) -> Result<String, EnteFault> {
+    let mut w = crate::soap::writer::XmlWriter::new();
+    w.open("bilancio");
+    let mut total = 0i64;
+    let mut s = Seq::qualified(node, path, PAYLOAD_NS)?;
+    for cap in s.many("capitolo", 1, 100)? {
+        let cpath = format!("{path}/capitolo");
+        let mut c = Seq::qualified(cap, &cpath, PAYLOAD_NS)?;
+        w.open("capitolo");
+        w.leaf("codCapitolo", &c.text("codCapitolo", 1, 64)?);
+        w.leaf_opt("codUfficio", c.text_opt("codUfficio", 1, 64)?.as_deref());
+        for acc in c.many("accertamento", 1, 100)? {
+            let mut a = Seq::qualified(acc, &format!("{cpath}/accertamento"), PAYLOAD_NS)?;
+            w.open("accertamento");
+            w.leaf_opt(
+                "codAccertamento",
+                a.text_opt("codAccertamento", 1, 64)?.as_deref(),
+            );
+            let importo = a.amount("importo", true)?;
+            a.end()?;
+            total += importo.cents();
+            w.leaf("importo", &importo.to_string())
+                .close("accertamento");
+        }
+        c.end()?;
+        w.close("capitolo");
+    }
+    s.end()?;
+    w.close("bilancio");
+    if total != amount.cents() {
+        return Err(EnteFault::new(
+            EnteCode::ImportoBilancioNonValido,
+            format!(
+                "la somma del bilancio ({}) differisce dall'importo del dovuto ({amount})",
+                AmountCents::from_cents(total).unwrap_or_default()
+            ),
+        ));
+    }
+    Ok(w.finish())
+}
