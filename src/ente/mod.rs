@@ -8,7 +8,9 @@ pub mod auth;
 pub mod fault;
 pub mod importa_dovuto;
 pub mod ops;
+pub mod pagati;
 pub mod payload;
+pub mod queries;
 
 use crate::app::AppState;
 use crate::db::models::event::NewEvent;
@@ -63,6 +65,10 @@ async fn run(app: &AppState, op: Op, cod: &str, body: &Node) -> Result<(String, 
     let entity = auth::authenticate(app, cod, password.as_deref()).await?;
     let inner = match op.name {
         "paaSILImportaDovuto" => importa_dovuto::handle(app, &entity, body).await,
+        "paaSILChiediPagatiConRicevuta" => queries::pagati_con_ricevuta(app, &entity, body).await,
+        "paaSILChiediStoricoPagamenti" => queries::storico(app, &entity, body).await,
+        "paaSILChiediPosizioniAperte" => queries::posizioni_aperte(app, &entity, body).await,
+        "paaSILChiediAvvisiPendenti" => queries::avvisi_pendenti(app, &entity, body).await,
         name => Err(EnteFault::new(
             EnteCode::ServizioNonImplementato,
             format!("{name} non è ancora disponibile su questo gateway"),

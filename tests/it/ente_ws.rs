@@ -13,7 +13,7 @@ const B64: base64::engine::GeneralPurpose = base64::engine::general_purpose::STA
 
 /// MyPay's service schema (the `ppt` and `ppthead` schemas of its WSDL) as standalone XSD
 /// files importing the reference payload schema.
-fn mypay_xsd() -> PathBuf {
+pub fn mypay_xsd() -> PathBuf {
     static DIR: std::sync::OnceLock<PathBuf> = std::sync::OnceLock::new();
     DIR.get_or_init(|| {
         let reference = shared().join("reference/mypay/ente-ws");
@@ -50,6 +50,11 @@ fn mypay_xsd() -> PathBuf {
         dir.join("ppt.xsd")
     })
     .clone()
+}
+
+/// The payload schema (Dovuti, Pagati, PagatiConRicevuta...), beside [`mypay_xsd`].
+pub fn payload_xsd() -> PathBuf {
+    mypay_xsd().with_file_name("PagInf_Dovuti_Pagati_6_2_0.xsd")
 }
 
 /// Calls the service with `body` inside `<ente:OP>`, the IPA code in the header.
