@@ -11,6 +11,7 @@ pub mod ops;
 pub mod pagati;
 pub mod payload;
 pub mod queries;
+pub mod registra;
 
 use crate::app::AppState;
 use crate::db::models::event::NewEvent;
@@ -60,11 +61,20 @@ fn cod_ipa(op: Op, header: Option<&Node>, body: &Node) -> Option<String> {
 }
 
 /// Runs an authenticated operation.
-async fn run(app: &AppState, op: Op, cod: &str, body: &Node) -> Result<(String, i64), EnteFault> {
+async fn run(
+    app: &AppState,
+    op: Op,
+    cod: &str,
+    body: &Node,
+    raw: &str,
+) -> Result<(String, i64), EnteFault> {
     let password = body.child(None, "password").map(|n| n.value().to_owned());
     let entity = auth::authenticate(app, cod, password.as_deref()).await?;
     let inner = match op.name {
         "paaSILImportaDovuto" => importa_dovuto::handle(app, &entity, body).await,
+        "paaSILRegistraPagamento" => {
+            registra::handle(app, &entity, body, redact_passwords(raw)).await
+        }
         "paaSILChiediPagatiConRicevuta" => queries::pagati_con_ricevuta(app, &entity, body).await,
         "paaSILChiediStoricoPagamenti" => queries::storico(app, &entity, body).await,
         "paaSILChiediPosizioniAperte" => queries::posizioni_aperte(app, &entity, body).await,
@@ -103,7 +113,7 @@ async fn service(
     };
     let cod = cod_ipa(op, header.as_ref(), &node);
     let result = match &cod {
-        Some(cod) => run(&app, op, cod, &node).await,
+        Some(cod) => run(&app, op, cod, &node, &raw).await,
         None if op.who == Who::BodyOptional => Err(EnteFault::new(
             EnteCode::ServizioNonImplementato,
             "le ricerche senza codIpaEnte (su tutti gli enti) non sono disponibili",

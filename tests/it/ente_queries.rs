@@ -164,3 +164,81 @@ async fn open_positions_and_pending_notices() {
     let empty = call_ente(&s, "paaSILChiediAvvisiPendenti", None, &none).await;
     assert!(empty.fault().is_none() && !empty.body.contains("paaSILAvvisoPendente"));
 }
+
+#[tokio::test]
+async fn a_payment_made_elsewhere_is_registered() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let pw = creds["c_demo"].clone();
+    let (iuv, cents): (String, i64) = {
+        let mut c = s.state.db.get().unwrap();
+        dovuti::table
+            .inner_join(mypay::db::schema::entities::table)
+            .filter(mypay::db::schema::entities::cod_ipa.eq("c_demo"))
+            .filter(dovuti::state.eq("PREDISPOSTO"))
+            .filter(dovuti::plan_code.is_null())
+            .select((dovuti::iuv.assume_not_null(), dovuti::amount_cents))
+            .first(&mut *c)
+            .unwrap()
+    };
+    let amount = mypay::domain::AmountCents::from_cents(cents)
+        .unwrap()
+        .to_string();
+    let body = |iuv: &str, amount: &str, iur: &str| {
+        format!("<codIpaEnte>c_demo</codIpaEnte><password>{pw}</password><identificativoUnivocoVersamento>{iuv}</identificativoUnivocoVersamento><singoloImportoPagato>{amount}</singoloImportoPagato><dataEsitoSingoloPagamento>2026-11-27</dataEsitoSingoloPagamento><identificativoUnivocoRiscossione>{iur}</identificativoUnivocoRiscossione><tipoIstitutoAttestante>B</tipoIstitutoAttestante><codiceIstitutiAttestante>CASSA-ECONOMALE</codiceIstitutiAttestante><denominazioneAttestante>Cassa economale del Comune</denominazioneAttestante>")
+    };
+    let wrong = call_ente(
+        &s,
+        "paaSILRegistraPagamento",
+        None,
+        &body(&iuv, "0.01", "IUR-1"),
+    )
+    .await;
+    assert_eq!(
+        wrong.fault().as_deref(),
+        Some("PAA_IMPORTO_SINGOLO_VERSAMENTO_NON_VALIDO")
+    );
+    let ok = call_ente(
+        &s,
+        "paaSILRegistraPagamento",
+        None,
+        &body(&iuv, &amount, "IUR-1"),
+    )
+    .await;
+    assert_eq!(ok.get("esito").as_deref(), Some("OK"), "{}", ok.body);
+    let state: String = {
+        let mut c = s.state.db.get().unwrap();
+        dovuti::table
+            .filter(dovuti::iuv.eq(&iuv))
+            .select(dovuti::state)
+            .first(&mut *c)
+            .unwrap()
+    };
+    assert_eq!(state, "COMPLETATO");
+    let again = call_ente(
+        &s,
+        "paaSILRegistraPagamento",
+        None,
+        &body(&iuv, &amount, "IUR-2"),
+    )
+    .await;
+    assert_eq!(again.fault().as_deref(), Some("PAA_DOVUTO_NON_PAGABILE"));
+    let unknown = call_ente(
+        &s,
+        "paaSILRegistraPagamento",
+        None,
+        &body("01999999999999999", &amount, "IUR-3"),
+    )
+    .await;
+    assert_eq!(unknown.fault().as_deref(), Some("PAA_IUV_NON_VALIDO"));
+    // It reads back like any payment, with the attesting institution.
+    let q = format!("<codIpaEnte>c_demo</codIpaEnte><password>{pw}</password><identificativoUnivocoVersamento>{iuv}</identificativoUnivocoVersamento>");
+    let p = call_ente(&s, "paaSILChiediPagatiConRicevuta", None, &q).await;
+    let pagati = decoded(&p.get("pagati").unwrap());
+    assert_valid_xsd(&pagati, &payload_xsd());
+    assert!(pagati.contains("Cassa economale del Comune") && pagati.contains("IUR-1"));
+    assert!(
+        !decoded(&p.get("rt").unwrap()).contains(&pw),
+        "the stored request has no password"
+    );
+}
