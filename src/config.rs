@@ -107,6 +107,8 @@ pub struct Config {
     pub bench_routes: bool,
     /// Where generated files (notice zips) are kept; share it between instances.
     pub files_dir: PathBuf,
+    /// How long a cart started by an entity portal may wait to be paid.
+    pub cart_ttl_minutes: i64,
 }
 
 impl Default for Config {
@@ -126,6 +128,7 @@ impl Default for Config {
             node: NodeEndpointConfig::default(),
             bench_routes: false,
             files_dir: PathBuf::from("./data/files"),
+            cart_ttl_minutes: 60,
         }
     }
 }
@@ -179,6 +182,7 @@ impl Config {
             match name.as_str() {
                 "MYPAY_LISTEN" => self.listen = v.clone(),
                 "MYPAY_FILES_DIR" => self.files_dir = v.into(),
+                "MYPAY_CART_TTL_MINUTES" => self.cart_ttl_minutes = parse(name, v)?,
                 "MYPAY_DATABASE_URL" => self.database_url = v.clone(),
                 "MYPAY_POOL_SIZE" => self.pool_size = parse(name, v)?,
                 "MYPAY_PUBLIC_URL" => self.public_url = Some(v.clone()),

@@ -40,6 +40,14 @@ pub enum EnteCode {
     PIvaNonValido,
     /// Unknown `idSession`.
     IdSessionNonValido,
+    /// The cart has not been handed to pagoPA yet.
+    PagamentoNonIniziato,
+    /// The citizen is paying.
+    PagamentoInCorso,
+    /// The citizen gave up.
+    PagamentoAnnullato,
+    /// The cart was not paid in time.
+    PagamentoScaduto,
     /// The position cannot be paid (already paid, cancelled...).
     DovutoNonPagabile,
     /// Nothing matches the request.
@@ -72,6 +80,10 @@ impl EnteCode {
             Self::CodiceFiscaleNonValido => "PAA_CODICE_FISCALE_NON_VALIDO",
             Self::PIvaNonValido => "PAA_P_IVA_NON_VALIDO",
             Self::IdSessionNonValido => "PAA_ID_SESSION_NON_VALIDO",
+            Self::PagamentoNonIniziato => "PAA_PAGAMENTO_NON_INIZIATO",
+            Self::PagamentoInCorso => "PAA_PAGAMENTO_IN_CORSO",
+            Self::PagamentoAnnullato => "PAA_PAGAMENTO_ANNULLATO",
+            Self::PagamentoScaduto => "PAA_PAGAMENTO_SCADUTO",
             Self::DovutoNonPagabile => "PAA_DOVUTO_NON_PAGABILE",
             Self::DatiNonTrovati => "PAA_DATI_NON_TROVATI",
             Self::IntervalloDateNonValido => "PAA_INTERVALLO_DATE_NON_VALIDO",
@@ -99,6 +111,10 @@ impl EnteCode {
             Self::CodiceFiscaleNonValido => "Codice fiscale non valido",
             Self::PIvaNonValido => "Partita IVA non valida",
             Self::IdSessionNonValido => "Id session non valido",
+            Self::PagamentoNonIniziato => "Pagamento non iniziato",
+            Self::PagamentoInCorso => "Pagamento in corso",
+            Self::PagamentoAnnullato => "Pagamento annullato",
+            Self::PagamentoScaduto => "Pagamento scaduto",
             Self::DovutoNonPagabile => "Dovuto non pagabile",
             Self::DatiNonTrovati => "Dati non trovati",
             Self::IntervalloDateNonValido => "Intervallo di date non valido",

@@ -20,7 +20,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// What the transaction decided.
-enum Done {
+pub(super) enum Done {
     /// The position (id, IUV) now stands.
     Saved(i64, Option<String>),
     /// A rule refused it.
@@ -91,7 +91,8 @@ fn refused(code: EnteCode, description: impl Into<String>) -> Result<Done, DbErr
     Ok(Done::Refused(EnteFault::new(code, description)))
 }
 
-fn apply(
+/// Applies one `Versamento` of `entity_id` (inside the caller's transaction).
+pub(super) fn apply(
     c: &mut AnyConnection,
     entity_id: i64,
     segregation: &str,

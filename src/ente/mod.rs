@@ -10,6 +10,7 @@ pub mod importa_dovuto;
 pub mod ops;
 pub mod pagati;
 pub mod payload;
+pub mod portal;
 pub mod queries;
 pub mod registra;
 
@@ -72,6 +73,11 @@ async fn run(
     let entity = auth::authenticate(app, cod, password.as_deref()).await?;
     let inner = match op.name {
         "paaSILImportaDovuto" => importa_dovuto::handle(app, &entity, body).await,
+        "paaSILInviaDovuti" => portal::invia_dovuti(app, &entity, body).await,
+        "paaSILInviaCarrelloDovuti" => portal::invia_carrello(app, &entity, body).await,
+        "paaSILVerificaAvviso" => portal::verifica_avviso(app, &entity, body).await,
+        "paaSILChiediPagati" => portal::chiedi_pagati(app, &entity, body).await,
+        "paaSILChiediEsitoCarrelloDovuti" => portal::esito_carrello(app, &entity, body).await,
         "paaSILRegistraPagamento" => {
             registra::handle(app, &entity, body, redact_passwords(raw)).await
         }

@@ -189,13 +189,20 @@ fn rome(t: &NaiveDateTime) -> chrono::DateTime<chrono_tz::Tz> {
     Rome.from_utc_datetime(t)
 }
 
-/// `Pagati` (or `PagatiConRicevuta` with the receipt-only fields) for a receipt.
-pub fn pagati_xml(p: &PaidOut, station: Option<&str>, with_receipt: bool) -> String {
+/// `Pagati` (or `PagatiConRicevuta` with the receipt-only fields) for one receipt or the
+/// receipts of a portal cart (up to five): the first one names the payment (IUV, message,
+/// payer), each one is a `datiSingoloPagamento` with its own IUD and IUR. Empty `items`
+/// give an empty string.
+pub fn pagati_xml(items: &[PaidOut], station: Option<&str>, with_receipt: bool) -> String {
+    let Some(p) = items.first() else {
+        return String::new();
+    };
     let root = if with_receipt {
         "PagatiConRicevuta"
     } else {
         "Pagati"
     };
+    let total: i64 = items.iter().map(|i| i.amount_cents).sum();
     let at = rome(&p.payment_at.unwrap_or(p.received_at));
     let day: NaiveDate = at.date_naive();
     let (kind, id, name) = match (&p.payer_id, &p.payer_name) {
@@ -263,28 +270,31 @@ pub fn pagati_xml(p: &PaidOut, station: Option<&str>, with_receipt: bool) -> Str
             "codiceEsitoPagamento",
             if p.outcome == "OK" { "0" } else { "1" },
         )
-        .leaf("importoTotalePagato", &amount(p.amount_cents))
+        .leaf("importoTotalePagato", &amount(total))
         .leaf("identificativoUnivocoVersamento", &p.iuv)
-        .leaf("codiceContestoPagamento", text(&p.receipt_id, 35))
-        .open("datiSingoloPagamento")
-        .leaf("identificativoUnivocoDovuto", &p.iud)
-        .leaf("singoloImportoPagato", &amount(p.amount_cents))
-        .leaf("esitoSingoloPagamento", "ESEGUITO")
-        .leaf(
-            "dataEsitoSingoloPagamento",
-            &day.format("%Y-%m-%d").to_string(),
-        )
-        .leaf("identificativoUnivocoRiscossione", text(&p.receipt_id, 35))
-        .leaf("causaleVersamento", text(&p.causale, 140))
-        .leaf("datiSpecificiRiscossione", &p.collection_data);
-    if with_receipt {
-        w.leaf("indiceDatiSingoloPagamento", "1").leaf_opt(
-            "commissioniApplicatePSP",
-            p.fee_cents.map(amount).as_deref(),
-        );
+        .leaf("codiceContestoPagamento", text(&p.receipt_id, 35));
+    for (index, i) in items.iter().take(5).enumerate() {
+        let day = rome(&i.payment_at.unwrap_or(i.received_at)).date_naive();
+        w.open("datiSingoloPagamento")
+            .leaf("identificativoUnivocoDovuto", &i.iud)
+            .leaf("singoloImportoPagato", &amount(i.amount_cents))
+            .leaf("esitoSingoloPagamento", "ESEGUITO")
+            .leaf(
+                "dataEsitoSingoloPagamento",
+                &day.format("%Y-%m-%d").to_string(),
+            )
+            .leaf("identificativoUnivocoRiscossione", text(&i.receipt_id, 35))
+            .leaf("causaleVersamento", text(&i.causale, 140))
+            .leaf("datiSpecificiRiscossione", &i.collection_data);
+        if with_receipt {
+            w.leaf("indiceDatiSingoloPagamento", &(index + 1).to_string())
+                .leaf_opt(
+                    "commissioniApplicatePSP",
+                    i.fee_cents.map(amount).as_deref(),
+                );
+        }
+        w.close("datiSingoloPagamento");
     }
-    w.close("datiSingoloPagamento")
-        .close("datiPagamento")
-        .close(root);
+    w.close("datiPagamento").close(root);
     w.finish()
 }

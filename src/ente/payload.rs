@@ -245,3 +245,67 @@ fn bilancio(node: &Node, amount: AmountCents, path: &str) -> Result<String, Ente
     }
     Ok(w.finish())
 }
+
+/// Reads a `Dovuti` payload (paaSILInviaDovuti and carts): its 1 to 5 positions, each as
+/// an insertion of the same debtor. An IUV chosen by the entity applies to a single
+/// position only (one notice, one position).
+pub fn dovuti(root: &Node) -> Result<Vec<Versamento>, EnteFault> {
+    let mut s = Seq::qualified(root, "Dovuti", PAYLOAD_NS)?;
+    s.text("versioneOggetto", 1, 16)?;
+    let payer = subject(s.req("soggettoPagatore")?, "Dovuti/soggettoPagatore")?;
+    let dv = s.req("datiVersamento")?;
+    s.end()?;
+    let path = "Dovuti/datiVersamento";
+    let mut d = Seq::qualified(dv, path, PAYLOAD_NS)?;
+    d.text("tipoVersamento", 1, 32)?;
+    let iuv = d.text_opt("identificativoUnivocoVersamento", 1, 35)?;
+    let items = d.many("datiSingoloVersamento", 1, 5)?;
+    d.end()?;
+    if iuv.is_some() && items.len() > 1 {
+        return Err(EnteFault::new(
+            EnteCode::XmlNonValido,
+            "con identificativoUnivocoVersamento è ammesso un solo datiSingoloVersamento",
+        ));
+    }
+    let mut out = Vec::with_capacity(items.len());
+    for item in items {
+        let ipath = format!("{path}/datiSingoloVersamento");
+        let mut i = Seq::qualified(item, &ipath, PAYLOAD_NS)?;
+        let iud = i.text("identificativoUnivocoDovuto", 1, 35)?;
+        let amount = i
+            .amount("importoSingoloVersamento", true)
+            .map_err(|e| EnteFault::new(EnteCode::ImportoNonValido, e.to_string()))?;
+        let pa_fee = i.amount_opt("commissioneCaricoPA")?;
+        let due_type = i.text("identificativoTipoDovuto", 1, 64)?;
+        let causale = i.text("causaleVersamento", 1, 1024)?;
+        let collection = i.text("datiSpecificiRiscossione", 1, 140)?;
+        let collection_data = CollectionData::parse(&collection).map_err(|e| {
+            EnteFault::new(EnteCode::DatiSpecificiRiscossioneNonValido, e.to_string())
+        })?;
+        if i.opt("datiMarcaBolloDigitale").is_some() {
+            return Err(EnteFault::new(
+                EnteCode::ServizioNonImplementato,
+                "datiMarcaBolloDigitale non ancora gestito nei dovuti inviati dal portale",
+            ));
+        }
+        let bilancio = match i.opt("bilancio") {
+            Some(b) => Some(bilancio(b, amount, &format!("{ipath}/bilancio"))?),
+            None => None,
+        };
+        i.end()?;
+        out.push(Versamento {
+            subject: Some(payer.clone()),
+            due_date: None,
+            iuv: iuv.clone(),
+            iud,
+            amount,
+            pa_fee,
+            due_type,
+            causale,
+            collection_data,
+            bilancio,
+            action: 'I',
+        });
+    }
+    Ok(out)
+}

@@ -124,9 +124,16 @@ pub async fn pagati_con_ricevuta(
         .next()
         .ok_or_else(|| EnteFault::new(EnteCode::DatiNonTrovati, "il dovuto non risulta pagato"))?;
     let mut w = XmlWriter::new();
-    w.leaf("pagati", &b64(&pagati_xml(&p, station.as_deref(), true)))
-        .leaf("tipoFirma", "")
-        .leaf("rt", &b64(&p.raw_xml));
+    w.leaf(
+        "pagati",
+        &b64(&pagati_xml(
+            std::slice::from_ref(&p),
+            station.as_deref(),
+            true,
+        )),
+    )
+    .leaf("tipoFirma", "")
+    .leaf("rt", &b64(&p.raw_xml));
     Ok(w.finish())
 }
 
@@ -166,7 +173,7 @@ pub async fn storico(app: &AppState, entity: &Entity, body: &Node) -> Result<Str
         storico_item(
             &mut w,
             entity,
-            &pagati_xml(p, station.as_deref(), true),
+            &pagati_xml(std::slice::from_ref(p), station.as_deref(), true),
             &p.raw_xml,
         );
     }

@@ -4,6 +4,7 @@
 
 pub mod fault;
 pub mod lookup;
+pub mod node_client;
 pub mod pa_demand_payment_notice;
 pub mod pa_get_payment;
 pub mod pa_send_rt;

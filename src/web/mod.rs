@@ -9,6 +9,7 @@ pub mod batches;
 pub mod documents;
 pub mod error;
 pub mod logo;
+pub mod pagamento;
 pub mod session;
 pub mod view;
 
@@ -44,6 +45,12 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/avvisi", get(batches::page).post(batches::request))
         .route("/admin/avvisi/{id}/zip", get(batches::download))
         .route("/admin/events", get(admin::events))
+        .route(
+            "/pagamento/{session}",
+            get(pagamento::page).post(pagamento::pay),
+        )
+        .route("/pagamento/{session}/annulla", post(pagamento::cancel))
+        .route("/pagamento/{session}/esito", get(pagamento::outcome))
         .route("/static/admin.css", get(stylesheet))
 }
 

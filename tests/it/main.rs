@@ -9,6 +9,7 @@ mod avviso;
 mod avviso_rate;
 mod browser;
 mod cli;
+mod ente_portal;
 mod ente_queries;
 mod ente_ws;
 mod health;

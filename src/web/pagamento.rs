@@ -1,0 +1,225 @@
+//! The citizen's payment page for carts started by an entity portal: what is being paid,
+//! then off to pagoPA Checkout; back from Checkout, the outcome goes to the entity's return
+//! URL with `idSession` and `esito` (as MyPay does). Public pages: the session id (128
+//! random bits) is the key.
+
+use super::view::euro;
+use super::WebError;
+use crate::app::AppState;
+use crate::db::models::cart::{self, Cart, CartLine};
+use crate::domain::DovutoState;
+use crate::pagopa::node_client::{create_cart, CartNotice, CartRequest, ReturnUrls};
+use askama::Template;
+use axum::extract::{Path, Query, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use serde::Deserialize;
+
+struct LineView {
+    entity: String,
+    causale: String,
+    notice: String,
+    amount: String,
+    state: &'static str,
+}
+
+#[derive(Template)]
+#[template(path = "pagamento.html")]
+struct PaymentPage {
+    session: String,
+    entity: String,
+    lines: Vec<LineView>,
+    total: String,
+    payable: bool,
+    message: String,
+    back: Option<String>,
+}
+
+async fn load(app: &AppState, session: String) -> Result<(Cart, String, Vec<CartLine>), WebError> {
+    let now = app.now();
+    app.db
+        .write(move |c| {
+            let Some(cart) = cart::by_session(c, &session)? else {
+                return Ok(None);
+            };
+            let (state, lines) = cart::refresh(c, &cart, now)?;
+            Ok(Some((cart, state, lines)))
+        })
+        .await?
+        .ok_or(WebError::NotFound)
+}
+
+fn message(state: &str) -> &'static str {
+    match state {
+        cart::NEW => "",
+        cart::PAYING => "Pagamento avviato su pagoPA: se non lo hai concluso puoi riprovare.",
+        cart::PAID => "Pagamento completato. La ricevuta è disponibile presso l'ente.",
+        cart::ABORTED => "Pagamento annullato.",
+        _ => "Il tempo per il pagamento è scaduto: richiedi un nuovo pagamento al sito dell'ente.",
+    }
+}
+
+/// `?avvia=1`: go straight to Checkout.
+#[derive(Debug, Deserialize)]
+pub struct Start {
+    avvia: Option<String>,
+}
+
+/// `GET /pagamento/{session}`.
+pub async fn page(
+    State(app): State<AppState>,
+    Path(session): Path<String>,
+    Query(q): Query<Start>,
+) -> Result<Response, WebError> {
+    let (cart, state, lines) = load(&app, session).await?;
+    let payable = matches!(state.as_str(), cart::NEW | cart::PAYING);
+    if payable && q.avvia.as_deref() == Some("1") && state == cart::NEW {
+        return start_checkout(&app, &cart, &lines).await;
+    }
+    let entity = lines
+        .first()
+        .map(|l| l.entity_name.clone())
+        .unwrap_or_default();
+    let total = euro(lines.iter().map(|l| l.amount_cents).sum());
+    let view = lines
+        .into_iter()
+        .map(|l| LineView {
+            state: DovutoState::from_code(&l.state).map_or("?", DovutoState::label),
+            entity: l.entity_name,
+            causale: l.causale,
+            notice: l.notice_number.unwrap_or_default(),
+            amount: euro(l.amount_cents),
+        })
+        .collect();
+    Ok(Html(
+        PaymentPage {
+            message: message(&state).to_owned(),
+            back: (!payable).then(|| back_url(&cart, &state)).flatten(),
+            session: cart.session_id,
+            entity,
+            lines: view,
+            total,
+            payable,
+        }
+        .render()?,
+    )
+    .into_response())
+}
+
+/// `POST /pagamento/{session}`: hands the cart to Checkout.
+pub async fn pay(
+    State(app): State<AppState>,
+    Path(session): Path<String>,
+) -> Result<Response, WebError> {
+    let (cart, state, lines) = load(&app, session.clone()).await?;
+    if !matches!(state.as_str(), cart::NEW | cart::PAYING) {
+        return Ok(Redirect::to(&format!("/pagamento/{session}")).into_response());
+    }
+    start_checkout(&app, &cart, &lines).await
+}
+
+async fn start_checkout(
+    app: &AppState,
+    cart: &Cart,
+    lines: &[CartLine],
+) -> Result<Response, WebError> {
+    let base = format!("{}/pagamento/{}/esito", app.public_base, cart.session_id);
+    let request = CartRequest {
+        payment_notices: lines
+            .iter()
+            .filter(|l| !l.paid())
+            .map(|l| CartNotice {
+                notice_number: l.notice_number.clone().unwrap_or_default(),
+                fiscal_code: l.entity_cf.clone(),
+                amount: l.amount_cents,
+                company_name: crate::soap::writer::truncate_chars(&l.entity_name, 140).to_owned(),
+                description: crate::soap::writer::truncate_chars(&l.causale, 140).to_owned(),
+            })
+            .collect(),
+        return_urls: ReturnUrls {
+            return_ok_url: format!("{base}?esito=OK"),
+            return_cancel_url: format!("{base}?esito=ANNULLATO"),
+            return_error_url: format!("{base}?esito=ERRORE"),
+            return_waiting_url: format!("{base}?esito=IN_CORSO"),
+        },
+        id_cart: cart.session_id.clone(),
+        email_notice: cart.payer_email.clone(),
+    };
+    match create_cart(&app.config.pagopa, &request).await {
+        Ok(location) => {
+            let (id, now) = (cart.id, app.now());
+            app.db
+                .write(move |c| cart::transition(c, id, &[cart::NEW], cart::PAYING, now))
+                .await?;
+            Ok(Redirect::to(&location).into_response())
+        }
+        Err(e) => {
+            tracing::warn!(error = %e, session = %cart.session_id, "Checkout refused a cart");
+            Ok((
+                StatusCode::BAD_GATEWAY,
+                Html(format!(
+                    "<!doctype html><html lang=\"it\"><head><meta charset=\"utf-8\"><link rel=\"stylesheet\" href=\"/static/admin.css\"><title>pagoPA non disponibile</title></head><body><main class=\"narrow\"><h1>pagoPA non è raggiungibile</h1><p id=\"outcome\">Il pagamento non è stato avviato. Riprova tra qualche minuto.</p><p><a href=\"/pagamento/{}\">Torna al riepilogo</a></p></main></body></html>",
+                    cart.session_id
+                )),
+            )
+                .into_response())
+        }
+    }
+}
+
+/// `POST /pagamento/{session}/annulla`.
+pub async fn cancel(
+    State(app): State<AppState>,
+    Path(session): Path<String>,
+) -> Result<Response, WebError> {
+    let (cart, _, _) = load(&app, session).await?;
+    finish(&app, &cart, "ANNULLATO").await
+}
+
+/// Checkout's return: `?esito=OK|ANNULLATO|ERRORE|IN_CORSO`.
+#[derive(Debug, Deserialize)]
+pub struct Outcome {
+    esito: Option<String>,
+}
+
+/// `GET /pagamento/{session}/esito`.
+pub async fn outcome(
+    State(app): State<AppState>,
+    Path(session): Path<String>,
+    Query(q): Query<Outcome>,
+) -> Result<Response, WebError> {
+    let (cart, _, _) = load(&app, session).await?;
+    finish(&app, &cart, q.esito.as_deref().unwrap_or("IN_CORSO")).await
+}
+
+async fn finish(app: &AppState, c: &Cart, esito: &str) -> Result<Response, WebError> {
+    let (id, now) = (c.id, app.now());
+    if matches!(esito, "ANNULLATO" | "ERRORE") {
+        app.db
+            .write(move |conn| {
+                cart::transition(conn, id, &[cart::NEW, cart::PAYING], cart::ABORTED, now)
+            })
+            .await?;
+    }
+    let (cart, state, _) = load(app, c.session_id.clone()).await?;
+    match back_url(&cart, &state) {
+        Some(url) => Ok(Redirect::to(&url).into_response()),
+        None => Ok(Redirect::to(&format!("/pagamento/{}", cart.session_id)).into_response()),
+    }
+}
+
+/// The entity's return URL with `idSession` and `esito` (the cart state).
+fn back_url(cart: &Cart, state: &str) -> Option<String> {
+    let base = cart.return_url.as_deref()?;
+    let sep = if base.contains('?') { '&' } else { '?' };
+    let esito = match state {
+        cart::PAID => "OK",
+        cart::ABORTED => "ANNULLATO",
+        cart::EXPIRED => "SCADUTO",
+        _ => "IN_CORSO",
+    };
+    Some(format!(
+        "{base}{sep}idSession={}&esito={esito}",
+        cart.session_id
+    ))
+}
