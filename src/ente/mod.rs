@@ -106,12 +106,12 @@ async fn service(
     let (content_type, action) = soap::request_headers(&headers);
     let Ok(bytes) = axum::body::to_bytes(body, soap::MAX_BODY_BYTES).await else {
         let e = EnvelopeError::TooLarge(soap::MAX_BODY_BYTES);
-        return envelope_fault(&app, IFACE, peer, started, "", e).await;
+        return unreadable(&app, peer, started, "", action.as_deref(), e).await;
     };
     let raw = String::from_utf8_lossy(&bytes).into_owned();
     let (header, node) = match soap::decode_parts(&bytes, content_type.as_deref()) {
         Ok(parts) => parts,
-        Err(e) => return envelope_fault(&app, IFACE, peer, started, &raw, e).await,
+        Err(e) => return unreadable(&app, peer, started, &raw, action.as_deref(), e).await,
     };
     let op = match Op::dispatch(&node, action.as_deref()) {
         Ok(op) => op,
@@ -140,23 +140,83 @@ async fn service(
         }
     };
     let xml = soap::envelope(&op.response(&inner));
+    let exchange = Exchange {
+        op: op.name,
+        peer,
+        started,
+        raw: &raw,
+        entity_id,
+        fault,
+    };
+    journal(&app, exchange, &xml).await;
+    soap::xml_response(StatusCode::OK, xml)
+}
+
+/// A request that cannot be read (too large, not XML, a DTD, over the XML limits): when
+/// its SOAPAction names one of our operations, the answer is that operation's response
+/// with a `PAA_XML_NON_VALIDO` faultBean, which is what MyPay clients handle; otherwise a
+/// SOAP Fault.
+async fn unreadable(
+    app: &AppState,
+    peer: SocketAddr,
+    started: Instant,
+    raw: &str,
+    action: Option<&str>,
+    e: EnvelopeError,
+) -> Response {
+    let op = action
+        .map(soap::normalise_action)
+        .and_then(|a| ops::OPERATIONS.iter().find(|(n, _)| *n == a))
+        .map(|(name, who)| Op { name, who: *who });
+    let Some(op) = op else {
+        return envelope_fault(app, "ente", peer, started, raw, e).await;
+    };
+    let f = EnteFault::new(
+        EnteCode::XmlNonValido,
+        format!("richiesta non leggibile: {e}"),
+    );
+    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let inner = f.render("mypay") + &ops::fault_tail(op.name, f.code.code(), "mypay", &now);
+    let xml = soap::envelope(&op.response(&inner));
+    let exchange = Exchange {
+        op: op.name,
+        peer,
+        started,
+        raw,
+        entity_id: None,
+        fault: Some(f.code.code()),
+    };
+    journal(app, exchange, &xml).await;
+    soap::xml_response(StatusCode::OK, xml)
+}
+
+/// One exchange, for the journal.
+struct Exchange<'a> {
+    op: &'static str,
+    peer: SocketAddr,
+    started: Instant,
+    raw: &'a str,
+    entity_id: Option<i64>,
+    fault: Option<&'static str>,
+}
+
+async fn journal(app: &AppState, e: Exchange<'_>, response: &str) {
     let entry = NewEvent {
         occurred_at: app.now(),
         correlation_id: crate::app::correlation_id(),
-        interface: IFACE.into(),
-        operation: op.name.into(),
+        interface: "ente".into(),
+        operation: e.op.into(),
         direction: "IN".into(),
-        entity_id,
-        outcome: if fault.is_some() { "KO" } else { "OK" }.into(),
-        fault_code: fault.map(str::to_owned),
-        duration_ms: elapsed_ms(started),
-        remote_addr: Some(peer.ip().to_string()),
-        request: Some(clip(&redact_passwords(&raw))),
-        response: Some(clip(&xml)),
+        entity_id: e.entity_id,
+        outcome: if e.fault.is_some() { "KO" } else { "OK" }.into(),
+        fault_code: e.fault.map(str::to_owned),
+        duration_ms: elapsed_ms(e.started),
+        remote_addr: Some(e.peer.ip().to_string()),
+        request: Some(clip(&redact_passwords(e.raw))),
+        response: Some(clip(response)),
         ..NewEvent::default()
     };
     app.journal.record(entry).await;
-    soap::xml_response(StatusCode::OK, xml)
 }
 
 /// The request as the journal keeps it: every `<password>` value replaced by `***`.

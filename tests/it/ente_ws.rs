@@ -321,3 +321,51 @@ async fn concurrent_identical_imports_create_one_dovuto() {
         .unwrap();
     assert_eq!(n, 1);
 }
+
+/// Posts a raw envelope with a SOAPAction; returns the answer.
+async fn post_raw(s: &TestServer, action: &str, xml: String) -> Answer {
+    let resp = reqwest::Client::new()
+        .post(format!("{}/ente/PagamentiTelematiciDovutiPagati", s.base))
+        .header("content-type", "text/xml; charset=utf-8")
+        .header("soapaction", action)
+        .body(xml)
+        .send()
+        .await
+        .unwrap();
+    Answer {
+        status: resp.status().as_u16(),
+        body: resp.text().await.unwrap(),
+    }
+}
+
+#[tokio::test]
+async fn oversized_and_hostile_envelopes_get_a_fault_bean() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let pw = &creds["c_demo"];
+    // A cart of 10,000 positions: far over the request limit.
+    let element = format!(
+        "<elementoListaDovuti><codIpaEnte>c_demo</codIpaEnte><password>{}</password><dovuti>{}</dovuti></elementoListaDovuti>",
+        "0".repeat(64),
+        versamento("X", "1.00", "MENSA", "I", "")
+    );
+    let big = format!(
+        r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ppthead="http://www.regione.veneto.it/pagamenti/ente/ppthead" xmlns:ente="http://www.regione.veneto.it/pagamenti/ente/"><soapenv:Header><ppthead:intestazionePPT><codIpaEnte>c_demo</codIpaEnte></ppthead:intestazionePPT></soapenv:Header><soapenv:Body><ente:paaSILInviaCarrelloDovuti><password>{pw}</password><listaDovuti>{}</listaDovuti></ente:paaSILInviaCarrelloDovuti></soapenv:Body></soapenv:Envelope>"#,
+        element.repeat(10_000)
+    );
+    let a = post_raw(&s, "paaSILInviaCarrelloDovuti", big).await;
+    assert_eq!(a.status, 200, "{}", a.body);
+    assert_eq!(a.fault().as_deref(), Some("PAA_XML_NON_VALIDO"));
+    assert_valid_xsd(&a.body_element(), &mypay_xsd());
+    // A DTD with entity expansion in the envelope: refused the same way, nothing expanded.
+    let dtd = format!(
+        r#"<?xml version="1.0"?><!DOCTYPE x [<!ENTITY a "aaaaaaaaaa"><!ENTITY b "&a;&a;&a;&a;&a;&a;&a;&a;">]><soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:ente="http://www.regione.veneto.it/pagamenti/ente/"><soapenv:Body><ente:paaSILChiediPagati><codIpaEnte>c_demo</codIpaEnte><password>{pw}</password><idSession>&b;</idSession></ente:paaSILChiediPagati></soapenv:Body></soapenv:Envelope>"#
+    );
+    let d = post_raw(&s, "paaSILChiediPagati", dtd).await;
+    assert_eq!(d.fault().as_deref(), Some("PAA_XML_NON_VALIDO"));
+    assert_valid_xsd(&d.body_element(), &mypay_xsd());
+    // Without a SOAPAction we cannot tell which answer is expected: a SOAP Fault.
+    let none = post_raw(&s, "", "not xml".into()).await;
+    assert_eq!(none.status, 500);
+    assert!(none.body.contains("soapenv:Fault"));
+}
