@@ -12,6 +12,7 @@ mod cli;
 mod ente_portal;
 mod ente_queries;
 mod ente_ws;
+mod ente_zeep;
 mod health;
 mod iuv;
 mod jobs;
