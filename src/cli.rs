@@ -75,6 +75,10 @@ pub enum Command {
         /// Write the expected files from the answers instead of comparing.
         #[arg(long)]
         record: bool,
+        /// `KEY=VALUE`: replaces `{{KEY}}` in the requests (e.g. `password=…` as `mypay
+        /// demo` printed it for the entity fixtures). Repeatable.
+        #[arg(long = "set", value_name = "KEY=VALUE")]
+        vars: Vec<String>,
     },
 }
 
@@ -141,8 +145,22 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(LogFormat::Text);
             runtime()?.block_on(crate::sim::command::run(action))
         }
-        Command::Replay { dir, url, record } => {
-            let verdicts = runtime()?.block_on(crate::sim::replay::run(dir, url, *record))?;
+        Command::Replay {
+            dir,
+            url,
+            record,
+            vars,
+        } => {
+            let vars = vars
+                .iter()
+                .map(|kv| {
+                    kv.split_once('=')
+                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                        .with_context(|| format!("--set {kv:?}: use KEY=VALUE"))
+                })
+                .collect::<anyhow::Result<Vec<_>>>()?;
+            let verdicts =
+                runtime()?.block_on(crate::sim::replay::run(dir, url, *record, &vars))?;
             let failed = verdicts.iter().filter(|v| !v.diffs.is_empty()).count();
             for v in &verdicts {
                 let tag = if *record {
@@ -182,7 +200,16 @@ fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
 
 /// Binds first (a taken port fails fast), then opens and migrates the database, seeds the
 /// demo data when asked, and serves until Ctrl-C / SIGTERM.
-async fn serve(cfg: Config, demo: Option<bool>) -> anyhow::Result<()> {
+async fn serve(mut cfg: Config, demo: Option<bool>) -> anyhow::Result<()> {
+    // The demo pays through the simulator's Checkout unless a real one is configured.
+    let checkout = match (demo, &cfg.pagopa.checkout_url) {
+        (Some(_), None) => {
+            let l = tokio::net::TcpListener::bind("127.0.0.1:0").await?;
+            cfg.pagopa.checkout_url = Some(format!("http://{}/checkout/ec/v1", l.local_addr()?));
+            Some(l)
+        }
+        _ => None,
+    };
     let listener = server::bind(&cfg).await?;
     let node_listener = server::bind_node(&cfg).await?;
     let db_cfg = cfg.clone();
@@ -197,6 +224,17 @@ async fn serve(cfg: Config, demo: Option<bool>) -> anyhow::Result<()> {
         let report =
             tokio::task::spawn_blocking(move || crate::demo::seed(&state, reset)).await??;
         println!("{}", report.render(&server.state.public_base));
+        if let Some(l) = checkout {
+            let gateway = format!("{}/pagopa/paForNode", server.state.public_base);
+            let sim = crate::sim::server::SimConfig::new(&gateway, &report.broker, &report.station);
+            let running = crate::sim::server::spawn(l, sim)?;
+            println!(
+                "Checkout    : {} (pagoPA simulator)\n",
+                running.checkout_url(1)
+            );
+            // Kept for the life of the process.
+            std::mem::forget(running);
+        }
     }
     tracing::info!(%addr, "mypay listening");
     if let Some(node) = server.node_addr() {

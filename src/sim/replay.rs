@@ -13,9 +13,21 @@ use std::path::{Path, PathBuf};
 
 /// Wildcard for a value that changes from run to run.
 pub const IGNORE: &str = "{{ignore}}";
-/// Elements whose values differ between runs of the same scenario (demo due dates are
-/// relative to the day it was seeded).
-pub const VOLATILE: [&str; 1] = ["dueDate"];
+/// Elements whose values differ between runs of the same scenario: demo due dates are
+/// relative to the day it was seeded; session ids and URLs are random; generated files,
+/// payloads and dates carry the time they were made.
+pub const VOLATILE: [&str; 10] = [
+    "dueDate",
+    "idSession",
+    "idSessionCarrello",
+    "url",
+    "base64ZipAvviso",
+    "dateTo",
+    "pagati",
+    "rt",
+    "dtCreazioneCodIuv",
+    "ctPagatiConRicevuta",
+];
 
 /// The verdict for one fixture.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -26,8 +38,14 @@ pub struct Verdict {
     pub diffs: Vec<String>,
 }
 
-/// Replays (or records) every fixture in `dir` against `url`, in name order.
-pub async fn run(dir: &Path, url: &str, record: bool) -> anyhow::Result<Vec<Verdict>> {
+/// Replays (or records) every fixture in `dir` against `url`, in name order; `{{KEY}}` in a
+/// request is replaced by the value `vars` gives KEY (e.g. a generated password).
+pub async fn run(
+    dir: &Path,
+    url: &str,
+    record: bool,
+    vars: &[(String, String)],
+) -> anyhow::Result<Vec<Verdict>> {
     let mut requests: Vec<PathBuf> = std::fs::read_dir(dir)?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.to_string_lossy().ends_with(".request.xml"))
@@ -46,7 +64,11 @@ pub async fn run(dir: &Path, url: &str, record: bool) -> anyhow::Result<Vec<Verd
             .map(|f| f.to_string_lossy().into_owned())
             .unwrap_or_default();
         let name = file.trim_end_matches(".request.xml").to_owned();
-        let body = std::fs::read(&req_path)?;
+        let mut text = std::fs::read_to_string(&req_path)?;
+        for (k, v) in vars {
+            text = text.replace(&format!("{{{{{k}}}}}"), v);
+        }
+        let body = text.into_bytes();
         let mut post = client
             .post(url)
             .header("content-type", "text/xml; charset=utf-8")
@@ -87,6 +109,11 @@ fn action_of(body: &[u8]) -> Option<&'static str> {
     PaForNodeOp::dispatch(&node, None)
         .ok()
         .map(PaForNodeOp::action)
+        .or_else(|| {
+            crate::ente::ops::Op::dispatch(&node, None)
+                .ok()
+                .map(|o| o.name)
+        })
 }
 
 /// Differences between an expected and an actual document.

@@ -13,10 +13,26 @@ async fn every_pafornode_fixture_replays() {
     let s = TestServer::spawn().await;
     s.seed_demo().await;
     let url = format!("{}/pagopa/paForNode", s.base);
-    let verdicts = mypay::sim::replay::run(&fixtures(), &url, false)
+    let verdicts = mypay::sim::replay::run(&fixtures(), &url, false, &[])
         .await
         .unwrap();
     assert_eq!(verdicts.len(), 25);
+    for v in &verdicts {
+        assert!(v.diffs.is_empty(), "{}: {:?}", v.name, v.diffs);
+    }
+}
+
+#[tokio::test]
+async fn every_ente_fixture_replays() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let dir = PathBuf::from(env!("CARGO_MANIFEST_DIR")).join("fixtures/ente-ws");
+    let url = format!("{}/ente/PagamentiTelematiciDovutiPagati", s.base);
+    let vars = [("password".to_owned(), creds["c_demo"].clone())];
+    let verdicts = mypay::sim::replay::run(&dir, &url, false, &vars)
+        .await
+        .unwrap();
+    assert_eq!(verdicts.len(), 14);
     for v in &verdicts {
         assert!(v.diffs.is_empty(), "{}: {:?}", v.name, v.diffs);
     }
