@@ -54,6 +54,8 @@ pub enum EnteCode {
     DatiNonTrovati,
     /// Date range wrong.
     IntervalloDateNonValido,
+    /// More than one secondary entity.
+    LimitazioneEntiSecondari,
     /// The operation is not available on this gateway yet.
     ServizioNonImplementato,
     /// Anything unexpected (details in the log under the correlation id).
@@ -87,6 +89,7 @@ impl EnteCode {
             Self::DovutoNonPagabile => "PAA_DOVUTO_NON_PAGABILE",
             Self::DatiNonTrovati => "PAA_DATI_NON_TROVATI",
             Self::IntervalloDateNonValido => "PAA_INTERVALLO_DATE_NON_VALIDO",
+            Self::LimitazioneEntiSecondari => "PAA_LIMITAZIONE_ENTI_SECONDARI_ERROR",
             Self::ServizioNonImplementato => "PAA_SERVIZIO_NON_IMPLEMENTATO",
             Self::SystemError => "PAA_SYSTEM_ERROR",
         }
@@ -118,6 +121,7 @@ impl EnteCode {
             Self::DovutoNonPagabile => "Dovuto non pagabile",
             Self::DatiNonTrovati => "Dati non trovati",
             Self::IntervalloDateNonValido => "Intervallo di date non valido",
+            Self::LimitazioneEntiSecondari => "Limitazione enti secondari",
             Self::ServizioNonImplementato => "Servizio non implementato",
             Self::SystemError => "Errore generico",
         }

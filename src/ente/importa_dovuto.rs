@@ -33,14 +33,10 @@ pub async fn handle(app: &AppState, entity: &Entity, body: &Node) -> Result<Stri
     s.text_opt("password", 1, 64)?;
     let b64 = s.req("dovuto")?.value().to_owned();
     let generate = s.bool_opt("flagGeneraIuv")?;
-    if s.opt("listaDovutiEntiSecondari").is_some() {
-        return Err(EnteFault::new(
-            EnteCode::ServizioNonImplementato,
-            "listaDovutiEntiSecondari (dovuti multibeneficiario) non è ancora gestita da paaSILImportaDovuto",
-        ));
-    }
+    let secondary = super::secondari::read_list(s.opt("listaDovutiEntiSecondari"))?;
     s.end()?;
-    let v = payload::versamento(&payload::decode("dovuto", &b64, "Versamento")?)?;
+    let mut v = payload::versamento(&payload::decode("dovuto", &b64, "Versamento")?)?;
+    v.secondary = secondary;
     let (entity_id, seg) = (entity.id, entity.segregation_code.clone());
     let now = app.now();
     let done = app
@@ -100,13 +96,25 @@ pub(super) fn apply(
     generate: Option<bool>,
     now: NaiveDateTime,
 ) -> Result<Done, DbError> {
-    let due_type: Option<(i64, bool)> = due_types::table
+    type DueTypeRow = (i64, bool, Option<String>, Option<String>);
+    let due_type: Option<DueTypeRow> = due_types::table
         .filter(due_types::entity_id.eq(entity_id))
         .filter(due_types::code.eq(&v.due_type))
-        .select((due_types::id, due_types::active))
+        .select((
+            due_types::id,
+            due_types::active,
+            due_types::bank_iban,
+            due_types::postal_iban,
+        ))
         .first(c)
         .optional()?;
-    let due_type_id = match due_type {
+    if let (Some(sec), Some((_, _, bank, postal))) = (&v.secondary, &due_type) {
+        let account = bank.is_some() || postal.is_some();
+        if let Some(f) = super::secondari::refusal(sec, v.amount.cents(), account) {
+            return Ok(Done::Refused(f));
+        }
+    }
+    let due_type_id = match due_type.map(|(id, active, _, _)| (id, active)) {
         None => {
             return refused(
                 EnteCode::TipoDovutoNonValido,
@@ -278,6 +286,17 @@ fn details(
             dovuti::version.eq(dovuti::version + 1),
         ))
         .execute(c)?;
+    let collection = v.collection_data.to_string();
+    let entity_id: i64 = dovuti::table.find(id).select(dovuti::entity_id).first(c)?;
+    super::secondari::store(
+        c,
+        id,
+        entity_id,
+        due_type_id,
+        v.amount.cents(),
+        &collection,
+        v.secondary.as_ref(),
+    )?;
     // A modification without soggettoPagatore keeps the debtor as it was.
     if let Some(s) = &v.subject {
         diesel::update(dovuti::table.find(id))

@@ -13,6 +13,7 @@ pub mod payload;
 pub mod portal;
 pub mod queries;
 pub mod registra;
+pub mod secondari;
 
 use crate::app::AppState;
 use crate::db::models::event::NewEvent;

@@ -133,6 +133,8 @@ pub struct Versamento {
     pub bilancio: Option<String>,
     /// `I` insert, `M` modify, `A` annul.
     pub action: char,
+    /// A secondary entity sharing the amount (from `listaDovutiEntiSecondari`).
+    pub secondary: Option<super::secondari::Secondary>,
 }
 
 /// Reads a `Versamento` payload.
@@ -200,6 +202,7 @@ pub fn versamento(root: &Node) -> Result<Versamento, EnteFault> {
         collection_data,
         bilancio,
         action,
+        secondary: None,
     })
 }
 
@@ -305,6 +308,7 @@ pub fn dovuti(root: &Node) -> Result<Vec<Versamento>, EnteFault> {
             collection_data,
             bilancio,
             action: 'I',
+            secondary: None,
         });
     }
     Ok(out)

@@ -369,3 +369,77 @@ async fn oversized_and_hostile_envelopes_get_a_fault_bean() {
     assert_eq!(none.status, 500);
     assert!(none.body.contains("soapenv:Fault"));
 }
+
+fn secondary_list(n: usize, amount: &str) -> String {
+    let one = B64.encode(format!(
+        r#"<DovutiEntiSecondari xmlns="http://www.regione.veneto.it/schemas/2012/Pagamenti/Ente/"><versioneOggetto>6.2</versioneOggetto><datiVersamentoEntiSecondari><codiceFiscaleBeneficiario>01234567897</codiceFiscaleBeneficiario><denominazioneBeneficiario>Provincia Demo</denominazioneBeneficiario><ibanAccreditoBeneficiario>IT60X0542811101000000123456</ibanAccreditoBeneficiario><causaleVersamento>Tributo provinciale</causaleVersamento><datiSpecificiRiscossione>9/0101101IM/</datiSpecificiRiscossione><importoSingoloVersamento>{amount}</importoSingoloVersamento></datiVersamentoEntiSecondari></DovutiEntiSecondari>"#
+    ));
+    let el = format!("<elementoListaDovutiEntiSecondari><dovutiEntiSecondari>{one}</dovutiEntiSecondari></elementoListaDovutiEntiSecondari>");
+    format!(
+        "<listaDovutiEntiSecondari>{}</listaDovutiEntiSecondari>",
+        el.repeat(n)
+    )
+}
+
+#[tokio::test]
+async fn a_secondary_entity_shares_the_position() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let pw = &creds["c_demo"];
+    let body = |iud: &str, list: &str| {
+        format!(
+            "<password>{pw}</password><dovuto>{}</dovuto><flagGeneraIuv>true</flagGeneraIuv>{list}",
+            versamento(iud, "100.00", "TARI", "I", "")
+        )
+    };
+    let ok = call_ente(
+        &s,
+        "paaSILImportaDovuto",
+        Some("c_demo"),
+        &body("SEC-1", &secondary_list(1, "30.00")),
+    )
+    .await;
+    assert_eq!(ok.get("esito").as_deref(), Some("OK"), "{}", ok.body);
+    let iuv = ok.get("identificativoUnivocoVersamento").unwrap();
+    // The node sees two transfers: 70.00 to the Comune, 30.00 to the Provincia.
+    let st = crate::node::station(&s, "c_demo");
+    let xml = mypay::sim::messages::get_payment(&st, &format!("3{iuv}"), true, false);
+    let a = crate::node::call(&s, "paGetPaymentV2", &xml).await;
+    assert!(a.fault().is_none(), "{}", a.body);
+    assert_eq!(a.body.matches("<transfer>").count(), 2, "{}", a.body);
+    assert!(
+        a.body.contains("<transferAmount>70.00</transferAmount>")
+            && a.body.contains("<transferAmount>30.00</transferAmount>")
+    );
+    assert!(a.body.contains("<fiscalCodePA>01234567897</fiscalCodePA>"));
+    // Two secondary entities, or a share as large as the whole: refused, nothing stored.
+    let two = call_ente(
+        &s,
+        "paaSILImportaDovuto",
+        Some("c_demo"),
+        &body("SEC-2", &secondary_list(2, "30.00")),
+    )
+    .await;
+    assert_eq!(
+        two.fault().as_deref(),
+        Some("PAA_LIMITAZIONE_ENTI_SECONDARI_ERROR")
+    );
+    let all = call_ente(
+        &s,
+        "paaSILImportaDovuto",
+        Some("c_demo"),
+        &body("SEC-3", &secondary_list(1, "100.00")),
+    )
+    .await;
+    assert_eq!(
+        all.fault().as_deref(),
+        Some("PAA_IMPORTO_SINGOLO_VERSAMENTO_NON_VALIDO")
+    );
+    let mut c = s.state.db.get().unwrap();
+    let n: i64 = dovuti::table
+        .filter(dovuti::iud.eq_any(["SEC-2", "SEC-3"]))
+        .count()
+        .get_result(&mut *c)
+        .unwrap();
+    assert_eq!(n, 0);
+}

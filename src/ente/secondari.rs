@@ -1,0 +1,173 @@
+//! Multi-beneficiary positions: `listaDovutiEntiSecondari` names one secondary entity
+//! (`DovutiEntiSecondari`: its fiscal code, name, IBAN, share and taxonomy). The position
+//! then has two transfers: the entity's share to its due type's account, the rest to the
+//! secondary entity — what paGetPayment tells the node.
+
+use super::fault::{EnteCode, EnteFault};
+use super::ops::PAYLOAD_NS;
+use super::payload;
+use crate::db::schema::{dovuto_transfers, due_types, entities};
+use crate::db::{AnyConnection, DbError};
+use crate::domain::{AmountCents, CollectionData, Iban, PartitaIva};
+use crate::soap::seq::Seq;
+use crate::soap::xml::Node;
+use diesel::prelude::*;
+
+/// The secondary beneficiary of a position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Secondary {
+    /// Fiscal code.
+    pub fiscal_code: String,
+    /// Name.
+    pub name: String,
+    /// Account credited.
+    pub iban: Iban,
+    /// Its share.
+    pub amount: AmountCents,
+    /// Causale of its transfer.
+    pub causale: Option<String>,
+    /// Taxonomy of its transfer.
+    pub collection_data: CollectionData,
+    /// Address lines (street, civic, postal code, city, province, country).
+    pub address: [Option<String>; 6],
+}
+
+/// Reads the optional `listaDovutiEntiSecondari` of a request: at most one secondary
+/// entity (`PAA_LIMITAZIONE_ENTI_SECONDARI_ERROR` otherwise).
+pub fn read_list(list: Option<&Node>) -> Result<Option<Secondary>, EnteFault> {
+    let Some(list) = list else { return Ok(None) };
+    let mut l = Seq::new(list, "listaDovutiEntiSecondari")?;
+    let elements = l.many("elementoListaDovutiEntiSecondari", 1, usize::MAX)?;
+    l.end()?;
+    if elements.len() > 1 {
+        return Err(EnteFault::new(
+            EnteCode::LimitazioneEntiSecondari,
+            "è ammesso un solo ente secondario per dovuto",
+        ));
+    }
+    let mut e = Seq::new(elements[0], "elementoListaDovutiEntiSecondari")?;
+    let b64 = e.req("dovutiEntiSecondari")?.value().to_owned();
+    e.end()?;
+    let root = payload::decode("dovutiEntiSecondari", &b64, "DovutiEntiSecondari")?;
+    let mut s = Seq::qualified(&root, "DovutiEntiSecondari", PAYLOAD_NS)?;
+    s.text("versioneOggetto", 1, 16)?;
+    let dv = s.req("datiVersamentoEntiSecondari")?;
+    s.end()?;
+    let mut d = Seq::qualified(
+        dv,
+        "DovutiEntiSecondari/datiVersamentoEntiSecondari",
+        PAYLOAD_NS,
+    )?;
+    let cf = d.text("codiceFiscaleBeneficiario", 1, 35)?;
+    let fiscal_code = PartitaIva::parse(&cf)
+        .map_err(|e| EnteFault::new(EnteCode::PIvaNonValido, format!("ente secondario: {e}")))?
+        .as_str()
+        .to_owned();
+    let name = d.text("denominazioneBeneficiario", 1, 35)?;
+    let iban = Iban::parse(&d.text("ibanAccreditoBeneficiario", 1, 35)?)
+        .map_err(|e| EnteFault::new(EnteCode::XmlNonValido, format!("ente secondario: {e}")))?;
+    let address = [
+        d.text_opt("indirizzoBeneficiario", 1, 70)?,
+        d.text_opt("civicoBeneficiario", 1, 35)?,
+        d.text_opt("capBeneficiario", 1, 35)?,
+        d.text_opt("localitaBeneficiario", 1, 35)?,
+        d.text_opt("provinciaBeneficiario", 1, 35)?,
+        d.text_opt("nazioneBeneficiario", 1, 35)?,
+    ];
+    let causale = d.text_opt("causaleVersamento", 1, 1024)?;
+    let collection_data = CollectionData::parse(&d.text("datiSpecificiRiscossione", 1, 140)?)
+        .map_err(|e| EnteFault::new(EnteCode::DatiSpecificiRiscossioneNonValido, e.to_string()))?;
+    let amount = d
+        .amount("importoSingoloVersamento", true)
+        .map_err(|e| EnteFault::new(EnteCode::ImportoNonValido, e.to_string()))?;
+    d.end()?;
+    Ok(Some(Secondary {
+        fiscal_code,
+        name,
+        iban,
+        amount,
+        causale,
+        collection_data,
+        address,
+    }))
+}
+
+/// Why a secondary entity cannot share a position of `total` cents whose due type has
+/// `account` (checked before anything is written).
+pub fn refusal(sec: &Secondary, total: i64, account: bool) -> Option<EnteFault> {
+    if sec.amount.cents() >= total {
+        return Some(EnteFault::new(
+            EnteCode::ImportoNonValido,
+            "la quota dell'ente secondario deve essere minore dell'importo del dovuto",
+        ));
+    }
+    (!account).then(|| {
+        EnteFault::new(
+            EnteCode::TipoDovutoNonValido,
+            "il tipo dovuto non ha un conto di accredito per la quota dell'ente",
+        )
+    })
+}
+
+/// Replaces the transfers of dovuto `id` (of `entity_id`, due type `due_type_id`, `total`
+/// cents, taxonomy `collection`): none without a secondary entity, otherwise the entity's
+/// share and the secondary one (already checked with [`refusal`]).
+pub fn store(
+    c: &mut AnyConnection,
+    id: i64,
+    entity_id: i64,
+    due_type_id: i64,
+    total: i64,
+    collection: &str,
+    secondary: Option<&Secondary>,
+) -> Result<(), DbError> {
+    diesel::delete(dovuto_transfers::table.filter(dovuto_transfers::dovuto_id.eq(id)))
+        .execute(c)?;
+    let Some(sec) = secondary else { return Ok(()) };
+    let own = total - sec.amount.cents();
+    let (cf, name): (String, String) = entities::table
+        .find(entity_id)
+        .select((entities::fiscal_code, entities::name))
+        .first(c)?;
+    let (bank, postal): (Option<String>, Option<String>) = due_types::table
+        .find(due_type_id)
+        .select((due_types::bank_iban, due_types::postal_iban))
+        .first(c)?;
+    let own_iban = bank
+        .or(postal)
+        .ok_or_else(|| DbError::Rule("due type without an account".into()))?;
+    let own_postal = Iban::parse(&own_iban).is_ok_and(|i| i.is_postal());
+    diesel::insert_into(dovuto_transfers::table)
+        .values((
+            dovuto_transfers::dovuto_id.eq(id),
+            dovuto_transfers::position.eq(1),
+            dovuto_transfers::beneficiary_fiscal_code.eq(&cf),
+            dovuto_transfers::beneficiary_name.eq(Some(&name)),
+            dovuto_transfers::iban.eq(Some(&own_iban)),
+            dovuto_transfers::postal.eq(own_postal),
+            dovuto_transfers::amount_cents.eq(own),
+            dovuto_transfers::collection_data.eq(collection),
+        ))
+        .execute(c)?;
+    let [street, civic, cap, city, province, country] = &sec.address;
+    diesel::insert_into(dovuto_transfers::table)
+        .values((
+            dovuto_transfers::dovuto_id.eq(id),
+            dovuto_transfers::position.eq(2),
+            dovuto_transfers::beneficiary_fiscal_code.eq(&sec.fiscal_code),
+            dovuto_transfers::beneficiary_name.eq(Some(&sec.name)),
+            dovuto_transfers::iban.eq(Some(sec.iban.as_str())),
+            dovuto_transfers::postal.eq(sec.iban.is_postal()),
+            dovuto_transfers::amount_cents.eq(sec.amount.cents()),
+            dovuto_transfers::remittance.eq(&sec.causale),
+            dovuto_transfers::collection_data.eq(sec.collection_data.to_string()),
+            dovuto_transfers::address.eq(street),
+            dovuto_transfers::civic_number.eq(civic),
+            dovuto_transfers::postal_code.eq(cap),
+            dovuto_transfers::city.eq(city),
+            dovuto_transfers::province.eq(province),
+            dovuto_transfers::country.eq(country),
+        ))
+        .execute(c)?;
+    Ok(())
+}
