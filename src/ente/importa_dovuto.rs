@@ -286,17 +286,8 @@ fn details(
             dovuti::version.eq(dovuti::version + 1),
         ))
         .execute(c)?;
-    let collection = v.collection_data.to_string();
     let entity_id: i64 = dovuti::table.find(id).select(dovuti::entity_id).first(c)?;
-    super::secondari::store(
-        c,
-        id,
-        entity_id,
-        due_type_id,
-        v.amount.cents(),
-        &collection,
-        v.secondary.as_ref(),
-    )?;
+    super::secondari::store(c, id, entity_id, due_type_id, v)?;
     // A modification without soggettoPagatore keeps the debtor as it was.
     if let Some(s) = &v.subject {
         diesel::update(dovuti::table.find(id))

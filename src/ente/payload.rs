@@ -135,6 +135,8 @@ pub struct Versamento {
     pub action: char,
     /// A secondary entity sharing the amount (from `listaDovutiEntiSecondari`).
     pub secondary: Option<super::secondari::Secondary>,
+    /// The position buys a marca da bollo digitale (`datiMarcaBolloDigitale`).
+    pub stamp: Option<super::secondari::Stamp>,
 }
 
 /// Reads a `Versamento` payload.
@@ -203,6 +205,7 @@ pub fn versamento(root: &Node) -> Result<Versamento, EnteFault> {
         bilancio,
         action,
         secondary: None,
+        stamp: None,
     })
 }
 
@@ -285,12 +288,13 @@ pub fn dovuti(root: &Node) -> Result<Vec<Versamento>, EnteFault> {
         let collection_data = CollectionData::parse(&collection).map_err(|e| {
             EnteFault::new(EnteCode::DatiSpecificiRiscossioneNonValido, e.to_string())
         })?;
-        if i.opt("datiMarcaBolloDigitale").is_some() {
-            return Err(EnteFault::new(
-                EnteCode::ServizioNonImplementato,
-                "datiMarcaBolloDigitale non ancora gestito nei dovuti inviati dal portale",
-            ));
-        }
+        let stamp = match i.opt("datiMarcaBolloDigitale") {
+            Some(n) => Some(super::secondari::stamp(
+                n,
+                &format!("{ipath}/datiMarcaBolloDigitale"),
+            )?),
+            None => None,
+        };
         let bilancio = match i.opt("bilancio") {
             Some(b) => Some(bilancio(b, amount, &format!("{ipath}/bilancio"))?),
             None => None,
@@ -309,6 +313,7 @@ pub fn dovuti(root: &Node) -> Result<Vec<Versamento>, EnteFault> {
             bilancio,
             action: 'I',
             secondary: None,
+            stamp,
         });
     }
     Ok(out)

@@ -1,7 +1,9 @@
-//! Multi-beneficiary positions: `listaDovutiEntiSecondari` names one secondary entity
-//! (`DovutiEntiSecondari`: its fiscal code, name, IBAN, share and taxonomy). The position
-//! then has two transfers: the entity's share to its due type's account, the rest to the
-//! secondary entity — what paGetPayment tells the node.
+//! Where a position's money goes when it is not simply the due type's account:
+//! multi-beneficiary positions — `listaDovutiEntiSecondari` names one secondary entity
+//! (`DovutiEntiSecondari`: its fiscal code, name, IBAN, share and taxonomy), giving two
+//! transfers, the entity's share to its due type's account and the secondary share — and
+//! positions that buy a marca da bollo digitale (`datiMarcaBolloDigitale`), one stamp
+//! transfer. This is what paGetPayment(V2) tells the node.
 
 use super::fault::{EnteCode, EnteFault};
 use super::ops::PAYLOAD_NS;
@@ -30,6 +32,45 @@ pub struct Secondary {
     pub collection_data: CollectionData,
     /// Address lines (street, civic, postal code, city, province, country).
     pub address: [Option<String>; 6],
+}
+
+/// A marca da bollo digitale bought with the position.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Stamp {
+    /// `01` (imposta di bollo).
+    pub kind: String,
+    /// base64 SHA-256 of the document the stamp is for.
+    pub hash: String,
+    /// Province of residence of the payer.
+    pub province: String,
+}
+
+/// Reads `datiMarcaBolloDigitale`.
+pub fn stamp(node: &Node, path: &str) -> Result<Stamp, EnteFault> {
+    use base64::Engine;
+    let mut s = Seq::qualified(node, path, PAYLOAD_NS)?;
+    let kind = s.one_of("tipoBollo", &["01"])?;
+    let hash = s.text("hashDocumento", 1, 70)?;
+    let province = s.text("provinciaResidenza", 2, 2)?.to_uppercase();
+    s.end()?;
+    let digest = base64::engine::general_purpose::STANDARD.decode(hash.as_bytes());
+    if digest.map(|d| d.len()) != Ok(32) {
+        return Err(EnteFault::new(
+            EnteCode::XmlNonValido,
+            format!("{path}/hashDocumento: deve essere l'impronta SHA-256 del documento in base64"),
+        ));
+    }
+    if !province.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(EnteFault::new(
+            EnteCode::XmlNonValido,
+            format!("{path}/provinciaResidenza: due lettere"),
+        ));
+    }
+    Ok(Stamp {
+        kind,
+        hash,
+        province,
+    })
 }
 
 /// Reads the optional `listaDovutiEntiSecondari` of a request: at most one secondary
@@ -110,20 +151,41 @@ pub fn refusal(sec: &Secondary, total: i64, account: bool) -> Option<EnteFault> 
 }
 
 /// Replaces the transfers of dovuto `id` (of `entity_id`, due type `due_type_id`, `total`
-/// cents, taxonomy `collection`): none without a secondary entity, otherwise the entity's
-/// share and the secondary one (already checked with [`refusal`]).
+/// cents, taxonomy `collection`): none for a plain position, the entity's share and the
+/// secondary one (already checked with [`refusal`]), or the stamp.
 pub fn store(
     c: &mut AnyConnection,
     id: i64,
     entity_id: i64,
     due_type_id: i64,
-    total: i64,
-    collection: &str,
-    secondary: Option<&Secondary>,
+    v: &super::payload::Versamento,
 ) -> Result<(), DbError> {
     diesel::delete(dovuto_transfers::table.filter(dovuto_transfers::dovuto_id.eq(id)))
         .execute(c)?;
-    let Some(sec) = secondary else { return Ok(()) };
+    let (total, collection) = (v.amount.cents(), v.collection_data.to_string());
+    let sec = match (&v.secondary, &v.stamp) {
+        (Some(sec), _) => sec,
+        (None, Some(st)) => {
+            let cf: String = entities::table
+                .find(entity_id)
+                .select(entities::fiscal_code)
+                .first(c)?;
+            diesel::insert_into(dovuto_transfers::table)
+                .values((
+                    dovuto_transfers::dovuto_id.eq(id),
+                    dovuto_transfers::position.eq(1),
+                    dovuto_transfers::beneficiary_fiscal_code.eq(&cf),
+                    dovuto_transfers::amount_cents.eq(total),
+                    dovuto_transfers::collection_data.eq(&collection),
+                    dovuto_transfers::stamp_hash.eq(Some(&st.hash)),
+                    dovuto_transfers::stamp_type.eq(Some(&st.kind)),
+                    dovuto_transfers::stamp_province.eq(Some(&st.province)),
+                ))
+                .execute(c)?;
+            return Ok(());
+        }
+        (None, None) => return Ok(()),
+    };
     let own = total - sec.amount.cents();
     let (cf, name): (String, String) = entities::table
         .find(entity_id)
@@ -146,7 +208,7 @@ pub fn store(
             dovuto_transfers::iban.eq(Some(&own_iban)),
             dovuto_transfers::postal.eq(own_postal),
             dovuto_transfers::amount_cents.eq(own),
-            dovuto_transfers::collection_data.eq(collection),
+            dovuto_transfers::collection_data.eq(&collection),
         ))
         .execute(c)?;
     let [street, civic, cap, city, province, country] = &sec.address;

@@ -249,3 +249,54 @@ async fn a_cart_of_two_entities_and_a_notice_paid_from_the_portal() {
     let unknown = call_ente(&s, "paaSILVerificaAvviso", Some("c_demo"), &format!("<password>{pw}</password><identificativoUnivocoVersamento>01999999999999999</identificativoUnivocoVersamento>")).await;
     assert_eq!(unknown.fault().as_deref(), Some("PAA_IUV_NON_VALIDO"));
 }
+
+#[tokio::test]
+async fn a_portal_position_can_buy_a_marca_da_bollo() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let pw = creds["c_demo"].clone();
+    let hash = B64.encode([7u8; 32]);
+    let payload = |hash: &str| {
+        B64.encode(format!(r#"<Dovuti xmlns="http://www.regione.veneto.it/schemas/2012/Pagamenti/Ente/"><versioneOggetto>6.2</versioneOggetto><soggettoPagatore><identificativoUnivocoPagatore><tipoIdentificativoUnivoco>F</tipoIdentificativoUnivoco><codiceIdentificativoUnivoco>RSSMRA85T10A562S</codiceIdentificativoUnivoco></identificativoUnivocoPagatore><anagraficaPagatore>Mario Rossi</anagraficaPagatore></soggettoPagatore><datiVersamento><tipoVersamento>ALL</tipoVersamento><datiSingoloVersamento><identificativoUnivocoDovuto>MBD-1</identificativoUnivocoDovuto><importoSingoloVersamento>16.00</importoSingoloVersamento><identificativoTipoDovuto>MENSA</identificativoTipoDovuto><causaleVersamento>Marca da bollo certificato</causaleVersamento><datiSpecificiRiscossione>9/0201133IM/</datiSpecificiRiscossione><datiMarcaBolloDigitale><tipoBollo>01</tipoBollo><hashDocumento>{hash}</hashDocumento><provinciaResidenza>VE</provinciaResidenza></datiMarcaBolloDigitale></datiSingoloVersamento></datiVersamento></Dovuti>"#))
+    };
+    let bad = call_ente(
+        &s,
+        "paaSILInviaDovuti",
+        Some("c_demo"),
+        &format!(
+            "<password>{pw}</password><dovuti>{}</dovuti>",
+            payload("not-a-digest")
+        ),
+    )
+    .await;
+    assert_eq!(bad.fault().as_deref(), Some("PAA_XML_NON_VALIDO"));
+    let a = call_ente(
+        &s,
+        "paaSILInviaDovuti",
+        Some("c_demo"),
+        &format!(
+            "<password>{pw}</password><dovuti>{}</dovuti>",
+            payload(&hash)
+        ),
+    )
+    .await;
+    assert_eq!(a.get("esito").as_deref(), Some("OK"), "{}", a.body);
+    let notice: String = {
+        let mut c = s.state.db.get().unwrap();
+        mypay::db::schema::dovuti::table
+            .filter(mypay::db::schema::dovuti::iud.eq("MBD-1"))
+            .select(mypay::db::schema::dovuti::notice_number.assume_not_null())
+            .first(&mut *c)
+            .unwrap()
+    };
+    let xml = mypay::sim::messages::get_payment(&station(&s, "c_demo"), &notice, true, false);
+    let g = crate::node::call(&s, "paGetPaymentV2", &xml).await;
+    assert!(g.fault().is_none(), "{}", g.body);
+    assert!(
+        g.body.contains(&hash)
+            && g.body
+                .contains("<provinciaResidenza>VE</provinciaResidenza>"),
+        "{}",
+        g.body
+    );
+}
