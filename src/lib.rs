@@ -13,6 +13,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod ente;
+pub mod flussi;
 pub mod jobs;
 pub mod journal;
 pub mod net;

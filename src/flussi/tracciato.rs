@@ -1,0 +1,562 @@
+//! MyPay's CSV "tracciati" of dovuti (versions 1_0 to 1_4): the columns of each version
+//! and every row-level rule, with MyPay's rejection codes (`PAA_IMPORT_SINTASSI_CSV_*`).
+//! A row either becomes a [`Row`] or a [`Reject`] naming the first broken rule's code and
+//! every problem found, joined with `|` as MyPay writes them.
+
+use crate::domain::{AmountCents, CollectionData, FiscalCode, Iban, Iuv, PartitaIva};
+use chrono::NaiveDate;
+
+/// A tracciato version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+pub enum Version {
+    /// 1_0: 20 columns, causale up to 140 characters.
+    V1_0,
+    /// 1_1: causale up to 1024.
+    V1_1,
+    /// 1_2: + bilancio.
+    V1_2,
+    /// 1_3: + flgGeneraIuv.
+    V1_3,
+    /// 1_4: + multi-beneficiary columns (35 in all).
+    V1_4,
+}
+
+impl Version {
+    /// From the file name's version part (`1_0` … `1_4`).
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "1_0" => Self::V1_0,
+            "1_1" => Self::V1_1,
+            "1_2" => Self::V1_2,
+            "1_3" => Self::V1_3,
+            "1_4" => Self::V1_4,
+            _ => return None,
+        })
+    }
+
+    /// As written in file names.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::V1_0 => "1_0",
+            Self::V1_1 => "1_1",
+            Self::V1_2 => "1_2",
+            Self::V1_3 => "1_3",
+            Self::V1_4 => "1_4",
+        }
+    }
+
+    /// Columns of a row (`azione` is always the last one).
+    pub fn columns(self) -> usize {
+        match self {
+            Self::V1_0 | Self::V1_1 => 20,
+            Self::V1_2 => 21,
+            Self::V1_3 => 22,
+            Self::V1_4 => 35,
+        }
+    }
+}
+
+/// The secondary beneficiary of a 1_4 multi-beneficiary row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondaryRow {
+    /// Fiscal code.
+    pub fiscal_code: String,
+    /// Name.
+    pub name: String,
+    /// IBAN credited.
+    pub iban: String,
+    /// Street, civic, postal code, city, province, country.
+    pub address: [Option<String>; 6],
+    /// Taxonomy.
+    pub collection_data: String,
+    /// Causale.
+    pub causale: Option<String>,
+    /// Its share.
+    pub amount: AmountCents,
+}
+
+/// A valid row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Row {
+    /// IUD.
+    pub iud: String,
+    /// IUV chosen by the entity.
+    pub iuv: Option<String>,
+    /// `F` / `G`.
+    pub debtor_kind: String,
+    /// Fiscal code (or `ANONIMO`).
+    pub debtor_id: String,
+    /// Name.
+    pub debtor_name: String,
+    /// Street, civic, postal code, city, province, country, e-mail.
+    pub debtor_contact: [Option<String>; 7],
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Amount.
+    pub amount: AmountCents,
+    /// Fee borne by the entity.
+    pub pa_fee: Option<AmountCents>,
+    /// Due type code.
+    pub due_type: String,
+    /// Causale.
+    pub causale: String,
+    /// datiSpecificiRiscossione.
+    pub collection_data: String,
+    /// Bilancio XML (1_2+).
+    pub bilancio: Option<String>,
+    /// flgGeneraIuv (1_3+).
+    pub generate_iuv: Option<bool>,
+    /// Secondary beneficiary (1_4).
+    pub secondary: Option<SecondaryRow>,
+    /// `I`, `M` or `A`.
+    pub action: char,
+}
+
+/// Why a row was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// `cod_rifiuto`.
+    pub code: String,
+    /// `de_rifiuto`.
+    pub message: String,
+}
+
+/// Collects problems; the first one's code names the rejection.
+#[derive(Default)]
+struct Problems {
+    code: Option<&'static str>,
+    messages: Vec<String>,
+}
+
+impl Problems {
+    fn add(&mut self, code: &'static str, message: impl Into<String>) {
+        self.code.get_or_insert(code);
+        self.messages.push(message.into());
+    }
+
+    fn finish<T>(self, ok: impl FnOnce() -> T) -> Result<T, Reject> {
+        match self.code {
+            None => Ok(ok()),
+            Some(code) => Err(Reject {
+                code: code.to_owned(),
+                message: self.messages.join("|"),
+            }),
+        }
+    }
+}
+
+const SYNTAX: &str = "PAA_IMPORT_SINTASSI_CSV";
+
+fn opt(s: &str) -> Option<String> {
+    let t = s.trim();
+    (!t.is_empty()).then(|| t.to_owned())
+}
+
+/// `Some(value)` within `max` characters; records `code` otherwise.
+fn limited(
+    p: &mut Problems,
+    value: &str,
+    max: usize,
+    code: &'static str,
+    what: &str,
+) -> Option<String> {
+    let v = opt(value);
+    if v.as_ref().is_some_and(|v| v.chars().count() > max) {
+        p.add(code, format!("{what} TROPPO LUNGO (MAX {max})"));
+        return None;
+    }
+    v
+}
+
+fn required(p: &mut Problems, value: &str, max: usize, code: &'static str, what: &str) -> String {
+    match limited(p, value, max, code, what) {
+        Some(v) => v,
+        None if value.trim().is_empty() => {
+            p.add(code, format!("{what} NON PRESENTE"));
+            String::new()
+        }
+        None => String::new(),
+    }
+}
+
+fn email_ok(e: &str) -> bool {
+    let Some((user, domain)) = e.split_once('@') else {
+        return false;
+    };
+    !user.is_empty()
+        && domain.contains('.')
+        && !domain.starts_with('.')
+        && !domain.ends_with('.')
+        && !e.chars().any(char::is_whitespace)
+}
+
+fn amount(
+    p: &mut Problems,
+    value: &str,
+    code: &'static str,
+    what: &str,
+    required: bool,
+) -> Option<AmountCents> {
+    let v = value.trim();
+    if v.is_empty() {
+        if required {
+            p.add(code, format!("{what} NON PRESENTE"));
+        }
+        return None;
+    }
+    match AmountCents::parse(v) {
+        Ok(a) if v.len() <= 15 && (!required || a.cents() > 0) => Some(a),
+        _ => {
+            p.add(code, format!("{what} NON VALIDO"));
+            None
+        }
+    }
+}
+
+fn flag(p: &mut Problems, value: &str, what: &str) -> Option<bool> {
+    match value.trim().to_ascii_lowercase().as_str() {
+        "" => None,
+        "true" => Some(true),
+        "false" => Some(false),
+        _ => {
+            p.add(SYNTAX, format!("{what} DEVE ESSERE true O false"));
+            None
+        }
+    }
+}
+
+/// Checks one row of `version` (fields already split).
+pub fn parse_row(version: Version, f: &[&str]) -> Result<Row, Reject> {
+    if f.len() != version.columns() {
+        return Err(Reject {
+            code: SYNTAX.into(),
+            message: format!(
+                "NUMERO DI COLONNE ERRATO: {} INVECE DI {}",
+                f.len(),
+                version.columns()
+            ),
+        });
+    }
+    let mut p = Problems::default();
+    let iud = required(&mut p, f[0], 35, "PAA_IMPORT_SINTASSI_CSV_IUD", "IUD");
+    let iuv = limited(&mut p, f[1], 35, "PAA_IMPORT_SINTASSI_CSV_IUV", "COD_IUV");
+    if iuv.as_deref().is_some_and(|i| Iuv::parse(i).is_err()) {
+        p.add("PAA_IMPORT_SINTASSI_CSV_IUV", "COD_IUV NON VALIDO");
+    }
+    let kind = f[2].trim().to_ascii_uppercase();
+    if kind != "F" && kind != "G" {
+        p.add(
+            "PAA_IMPORT_SINTASSI_CSV_ID_UNIV_FG",
+            "TIPO IDENTIFICATIVO UNIVOCO DEVE ESSERE F O G",
+        );
+    }
+    let code = f[3].trim().to_ascii_uppercase();
+    let debtor_id = if code == "ANONIMO" {
+        code
+    } else if kind == "F" {
+        match FiscalCode::parse(&code) {
+            Ok(cf) => cf.as_str().to_owned(),
+            Err(_) => {
+                p.add(
+                    "PAA_IMPORT_SINTASSI_CSV_COD_FISC",
+                    "CODICE FISCALE NON VALIDO",
+                );
+                code
+            }
+        }
+    } else {
+        match (PartitaIva::parse(&code), FiscalCode::parse(&code)) {
+            (Ok(pi), _) => pi.as_str().to_owned(),
+            (_, Ok(cf)) => cf.as_str().to_owned(),
+            _ => {
+                p.add("PAA_IMPORT_SINTASSI_CSV_P_IVA", "PARTITA IVA NON VALIDA");
+                code
+            }
+        }
+    };
+    let debtor_name = required(&mut p, f[4], 70, SYNTAX, "ANAGRAFICA PAGATORE");
+    let contact = [
+        limited(
+            &mut p,
+            f[5],
+            70,
+            "PAA_IMPORT_SINTASSI_CSV_INDIRIZZO",
+            "INDIRIZZO",
+        ),
+        limited(&mut p, f[6], 16, "PAA_IMPORT_SINTASSI_CSV_CIVICO", "CIVICO"),
+        limited(&mut p, f[7], 16, "PAA_IMPORT_SINTASSI_CSV_CAP", "CAP"),
+        limited(&mut p, f[8], 35, SYNTAX, "LOCALITA"),
+        limited(&mut p, f[9], 2, "PAA_IMPORT_SINTASSI_CSV_PROV", "PROVINCIA"),
+        limited(&mut p, f[10], 2, "PAA_IMPORT_SINTASSI_CSV_NAZ", "NAZIONE"),
+        limited(&mut p, f[11], 256, "PAA_IMPORT_SINTASSI_CSV_EMAIL", "EMAIL"),
+    ];
+    if contact[6].as_deref().is_some_and(|e| !email_ok(e)) {
+        p.add("PAA_IMPORT_SINTASSI_CSV_EMAIL", "EMAIL NON VALIDA");
+    }
+    let due_date = match f[12].trim() {
+        "" => None,
+        d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+            Ok(d) => Some(d),
+            Err(_) => {
+                p.add(
+                    "PAA_IMPORT_SINTASSI_CSV_DATA_SCADENZA_PAGAMENTO",
+                    "DATA SCADENZA NON VALIDA (yyyy-MM-dd)",
+                );
+                None
+            }
+        },
+    };
+    let amount_v = amount(
+        &mut p,
+        f[13],
+        "PAA_IMPORT_SINTASSI_CSV_IMPORTO",
+        "IMPORTO",
+        true,
+    );
+    let pa_fee = amount(
+        &mut p,
+        f[14],
+        "PAA_IMPORT_SINTASSI_CSV_COMMISSIONI_PA",
+        "COMMISSIONE CARICO PA",
+        false,
+    );
+    let due_type = required(
+        &mut p,
+        f[15],
+        64,
+        "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO",
+        "TIPO DOVUTO",
+    );
+    limited(
+        &mut p,
+        f[16],
+        32,
+        "PAA_IMPORT_SINTASSI_CSV_TIPO_VERS",
+        "TIPO VERSAMENTO",
+    );
+    let causale_max = if version == Version::V1_0 { 140 } else { 1024 };
+    let causale = required(&mut p, f[17], causale_max, SYNTAX, "CAUSALE");
+    let collection_data = required(
+        &mut p,
+        f[18],
+        140,
+        "PAA_IMPORT_SINTASSI_CSV_DATI_RISCOSS",
+        "DATI SPECIFICI RISCOSSIONE",
+    );
+    if !collection_data.is_empty() && CollectionData::parse(&collection_data).is_err() {
+        p.add(
+            "PAA_IMPORT_SINTASSI_CSV_DATI_RISCOSS",
+            "DATI SPECIFICI RISCOSSIONE NON VALIDI",
+        );
+    }
+    let bilancio = if version >= Version::V1_2 {
+        limited(
+            &mut p,
+            f[19],
+            4096,
+            "PAA_IMPORT_SINTASSI_CSV_BILANCIO",
+            "BILANCIO",
+        )
+    } else {
+        None
+    };
+    let generate_iuv = if version >= Version::V1_3 {
+        flag(&mut p, f[20], "FLG GENERA IUV")
+    } else {
+        None
+    };
+    let secondary = if version == Version::V1_4
+        && flag(&mut p, f[21], "FLAG MULTIBENEFICIARIO") == Some(true)
+    {
+        secondary(&mut p, &f[22..34], amount_v)
+    } else {
+        None
+    };
+    let action = match f[f.len() - 1].trim() {
+        "I" => 'I',
+        "M" => 'M',
+        "A" => 'A',
+        _ => {
+            p.add(
+                "PAA_IMPORT_SINTASSI_CSV_AZIONE",
+                "AZIONE DEVE ESSERE I, M O A",
+            );
+            'I'
+        }
+    };
+    p.finish(|| Row {
+        iud,
+        iuv,
+        debtor_kind: kind,
+        debtor_id,
+        debtor_name,
+        debtor_contact: contact,
+        due_date,
+        amount: amount_v.unwrap_or_default(),
+        pa_fee,
+        due_type,
+        causale,
+        collection_data,
+        bilancio,
+        generate_iuv,
+        secondary,
+        action,
+    })
+}
+
+fn secondary(p: &mut Problems, f: &[&str], total: Option<AmountCents>) -> Option<SecondaryRow> {
+    const CODE: &str = "PAA_IMPORT_SINTASSI_CSV_ENTE_SECONDARIO";
+    let cf = f[0].trim();
+    if PartitaIva::parse(cf).is_err() {
+        p.add(
+            "PAA_IMPORT_SINTASSI_CSV_COD_FISC_ENTE_SECONDARIO",
+            "CODICE FISCALE ENTE SECONDARIO NON VALIDO",
+        );
+    }
+    let name = required(p, f[1], 70, CODE, "DENOMINAZIONE ENTE SECONDARIO");
+    let iban = f[2].trim().to_uppercase();
+    if Iban::parse(&iban).is_err() {
+        p.add(
+            "PAA_IMPORT_SINTASSI_CSV_IBAN_ENTE_SECONDARIO",
+            "IBAN ENTE SECONDARIO NON VALIDO",
+        );
+    }
+    let address = [
+        limited(p, f[3], 70, CODE, "INDIRIZZO ENTE SECONDARIO"),
+        limited(p, f[4], 16, CODE, "CIVICO ENTE SECONDARIO"),
+        limited(p, f[5], 16, CODE, "CAP ENTE SECONDARIO"),
+        limited(p, f[6], 35, CODE, "LOCALITA ENTE SECONDARIO"),
+        limited(p, f[7], 35, CODE, "PROVINCIA ENTE SECONDARIO"),
+        limited(p, f[8], 2, CODE, "NAZIONE ENTE SECONDARIO"),
+    ];
+    let collection_data = required(
+        p,
+        f[9],
+        140,
+        "PAA_IMPORT_SINTASSI_CSV_DATI_RISCOSS_ENTE_SECONDARIO",
+        "DATI SPECIFICI RISCOSSIONE ENTE SECONDARIO",
+    );
+    if !collection_data.is_empty() && !collection_data.starts_with("9/") {
+        p.add(
+            "PAA_IMPORT_SINTASSI_CSV_DATI_RISCOSS_ENTE_SECONDARIO",
+            "DATI SPECIFICI RISCOSSIONE ENTE SECONDARIO: 9/<tassonomia>/...",
+        );
+    }
+    let causale = limited(p, f[10], 1024, CODE, "CAUSALE ENTE SECONDARIO");
+    let share = amount(
+        p,
+        f[11],
+        "PAA_IMPORT_SINTASSI_CSV_IMPORTO_ENTE_SECONDARIO",
+        "IMPORTO ENTE SECONDARIO",
+        true,
+    )?;
+    if total.is_some_and(|t| share.cents() >= t.cents()) {
+        p.add(
+            "PAA_IMPORT_SINTASSI_CSV_IMPORTO_ENTE_SECONDARIO",
+            "IMPORTO ENTE SECONDARIO NON INFERIORE ALL'IMPORTO DEL DOVUTO",
+        );
+    }
+    Some(SecondaryRow {
+        fiscal_code: cf.to_owned(),
+        name,
+        iban,
+        address,
+        collection_data,
+        causale,
+        amount: share,
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use proptest::prelude::*;
+
+    fn base() -> Vec<&'static str> {
+        vec![
+            "IUD-1",
+            "",
+            "F",
+            "RSSMRA85T10A562S",
+            "Mario Rossi",
+            "Via Roma",
+            "1",
+            "30100",
+            "Venezia",
+            "VE",
+            "IT",
+            "mario@example.org",
+            "2027-01-31",
+            "12.50",
+            "",
+            "TARI",
+            "ALL",
+            "TARI 2026",
+            "9/0101101IM/",
+        ]
+    }
+
+    fn row(version: Version, extra: &[&'static str]) -> Vec<&'static str> {
+        let mut r = base();
+        r.extend_from_slice(extra);
+        r.push("I");
+        assert_eq!(r.len(), version.columns());
+        r
+    }
+
+    #[test]
+    fn a_good_row_of_every_version() {
+        let r = parse_row(Version::V1_0, &row(Version::V1_0, &[])).unwrap();
+        assert_eq!(
+            (r.amount.cents(), r.action, r.debtor_kind.as_str()),
+            (1250, 'I', "F")
+        );
+        parse_row(Version::V1_2, &row(Version::V1_2, &[""])).unwrap();
+        let r = parse_row(Version::V1_3, &row(Version::V1_3, &["", "true"])).unwrap();
+        assert_eq!(r.generate_iuv, Some(true));
+        let mut multi = vec![
+            "",
+            "true",
+            "true",
+            "01234567897",
+            "Provincia",
+            "IT60X0542811101000000123456",
+        ];
+        multi.extend_from_slice(&["", "", "", "", "", "", "9/0101101IM/", "", "2.50"]);
+        let r = parse_row(Version::V1_4, &row(Version::V1_4, &multi)).unwrap();
+        assert_eq!(r.secondary.unwrap().amount.cents(), 250);
+    }
+
+    #[test]
+    fn every_problem_is_reported_under_the_first_code() {
+        let mut r = row(Version::V1_0, &[]);
+        r[0] = "";
+        r[3] = "NOTACODE";
+        r[13] = "12,50";
+        let e = parse_row(Version::V1_0, &r).unwrap_err();
+        assert_eq!(e.code, "PAA_IMPORT_SINTASSI_CSV_IUD");
+        assert_eq!(
+            e.message,
+            "IUD NON PRESENTE|CODICE FISCALE NON VALIDO|IMPORTO NON VALIDO"
+        );
+        let mut r = row(Version::V1_0, &[]);
+        *r.last_mut().unwrap() = "X";
+        assert_eq!(
+            parse_row(Version::V1_0, &r).unwrap_err().code,
+            "PAA_IMPORT_SINTASSI_CSV_AZIONE"
+        );
+        assert_eq!(
+            parse_row(Version::V1_1, &base()).unwrap_err().code,
+            "PAA_IMPORT_SINTASSI_CSV"
+        );
+    }
+
+    proptest! {
+        #[test]
+        fn never_panics(fields in proptest::collection::vec("\\PC{0,40}", 0..40), v in 0usize..5) {
+            let version = [Version::V1_0, Version::V1_1, Version::V1_2, Version::V1_3, Version::V1_4][v];
+            let refs: Vec<&str> = fields.iter().map(String::as_str).collect();
+            let _ = parse_row(version, &refs);
+        }
+    }
+}
