@@ -58,6 +58,12 @@ pub enum Command {
         #[command(flatten)]
         args: crate::avviso::command::AvvisiArgs,
     },
+    /// Import flussi of dovuti.
+    Flusso {
+        /// What to do.
+        #[command(subcommand)]
+        action: crate::flussi::command::FlussoAction,
+    },
     /// Play the pagoPA node and a PSP against a running gateway.
     NodeSim {
         /// What to simulate.
@@ -140,6 +146,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(cfg.log_format);
             let db = server::open_database(&cfg)?;
             crate::avviso::command::run(&db, args)
+        }
+        Command::Flusso { action } => {
+            let cfg = load_config(cli.config.as_ref(), action.overrides())?;
+            init_logging(cfg.log_format);
+            let db = server::open_database(&cfg)?;
+            crate::flussi::command::run_command(&db, &cfg.files_dir, action)
         }
         Command::NodeSim { action } => {
             init_logging(LogFormat::Text);

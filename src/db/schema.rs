@@ -78,6 +78,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    flusso_rejects (id) {
+        id -> BigInt,
+        flusso_id -> BigInt,
+        row_number -> BigInt,
+        code -> Text,
+        message -> Text,
+        line -> Text,
+    }
+}
+
+diesel::table! {
     notice_batches (id) {
         id -> BigInt,
         entity_id -> BigInt,
@@ -366,6 +377,7 @@ diesel::joinable!(dovuti -> due_types (due_type_id));
 diesel::joinable!(dovuti -> flussi (flusso_id));
 diesel::joinable!(dovuti -> carts (cart_id));
 diesel::joinable!(notice_batches -> entities (entity_id));
+diesel::joinable!(flusso_rejects -> flussi (flusso_id));
 diesel::joinable!(notice_batches -> flussi (flusso_id));
 diesel::joinable!(dovuto_transfers -> dovuti (dovuto_id));
 diesel::joinable!(receipts -> entities (entity_id));
@@ -395,5 +407,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     iuv_counters,
     web_sessions,
     login_throttle,
-    notice_batches
+    notice_batches,
+    flusso_rejects
 );

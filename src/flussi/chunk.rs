@@ -1,0 +1,400 @@
+//! One chunk of a flusso's rows, applied in one transaction: valid `I` rows become dovuti
+//! (IUVs generated where needed, secondary beneficiaries as transfers), `M` / `A` rows
+//! change or annul open dovuti of the entity, every other row is a reject with its code;
+//! the flusso's counters move in the same transaction, so a crash loses nothing and a
+//! resumed import doubles nothing.
+
+use super::tracciato::{parse_row, Row, Version};
+use crate::db::iuv::reserve_progressives;
+use crate::db::schema::{dovuti, dovuto_transfers, flussi, flusso_rejects};
+use crate::db::{AnyConnection, DbError};
+use crate::domain::{AuxDigit, DovutoState, Iuv, NoticeNumber, SegregationCode};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use std::collections::{HashMap, HashSet};
+
+/// A row as read: its number (1 = first after the header), text and fields.
+#[derive(Debug, Clone)]
+pub struct RawRow {
+    /// Row number.
+    pub number: i64,
+    /// The row as sent (for the rejects file).
+    pub line: String,
+    /// Its fields.
+    pub fields: Vec<String>,
+}
+
+/// What the import knows about the entity.
+#[derive(Debug, Clone)]
+pub struct Context {
+    /// The flusso.
+    pub flusso_id: i64,
+    /// The entity.
+    pub entity_id: i64,
+    /// Its fiscal code (transfers).
+    pub entity_cf: String,
+    /// Its segregation code (IUVs).
+    pub segregation: SegregationCode,
+    /// Tracciato version.
+    pub version: Version,
+    /// Due types by code: (id, active, due date required, bank IBAN).
+    pub due_types: HashMap<String, (i64, bool, bool, Option<String>)>,
+}
+
+/// Counts of one chunk.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct Counts {
+    /// Rows accepted.
+    pub accepted: i64,
+    /// Rows rejected.
+    pub rejected: i64,
+}
+
+#[derive(Insertable)]
+#[diesel(table_name = dovuti)]
+#[diesel(treat_none_as_default_value = false)]
+struct NewRow<'a> {
+    entity_id: i64,
+    due_type_id: i64,
+    iud: &'a str,
+    iuv: Option<String>,
+    notice_number: Option<String>,
+    state: &'static str,
+    debtor_kind: &'a str,
+    debtor_id: &'a str,
+    debtor_name: &'a str,
+    debtor_address: Option<&'a str>,
+    debtor_civic_number: Option<&'a str>,
+    debtor_postal_code: Option<&'a str>,
+    debtor_city: Option<&'a str>,
+    debtor_province: Option<&'a str>,
+    debtor_country: Option<&'a str>,
+    debtor_email: Option<&'a str>,
+    amount_cents: i64,
+    pa_fee_cents: Option<i64>,
+    due_date: Option<chrono::NaiveDate>,
+    causale: &'a str,
+    collection_data: &'a str,
+    bilancio: Option<&'a str>,
+    generate_iuv: bool,
+    flusso_id: Option<i64>,
+    flusso_row: Option<i64>,
+    version: i32,
+    created_at: NaiveDateTime,
+    updated_at: NaiveDateTime,
+    iuv_assigned_at: Option<NaiveDateTime>,
+}
+
+/// Applies `rows` (inside the caller's transaction).
+pub fn apply(
+    c: &mut AnyConnection,
+    ctx: &Context,
+    rows: &[RawRow],
+    seen: &mut HashSet<String>,
+    now: NaiveDateTime,
+) -> Result<Counts, DbError> {
+    let mut rejects: Vec<(i64, String, String, &str)> = Vec::new();
+    let mut good: Vec<(&RawRow, Row, i64)> = Vec::new();
+    for raw in rows {
+        let fields: Vec<&str> = raw.fields.iter().map(String::as_str).collect();
+        let row = match parse_row(ctx.version, &fields) {
+            Ok(r) => r,
+            Err(e) => {
+                rejects.push((raw.number, e.code, e.message, &raw.line));
+                continue;
+            }
+        };
+        let reject = |code: &str, msg: &str| {
+            (
+                raw.number,
+                code.to_owned(),
+                msg.to_owned(),
+                raw.line.as_str(),
+            )
+        };
+        match ctx.due_types.get(&row.due_type) {
+            None => rejects.push(reject(
+                "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO_INESISTENTE",
+                "TIPO DOVUTO INESISTENTE",
+            )),
+            Some((_, false, _, _)) => rejects.push(reject(
+                "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO_NON_ATTIVO_PER_ENTE",
+                "TIPO DOVUTO NON ATTIVO PER L'ENTE",
+            )),
+            Some((_, _, true, _)) if row.due_date.is_none() => rejects.push(reject(
+                "PAA_IMPORT_SINTASSI_CSV_DATA_SCADENZA_PAGAMENTO_NON_PRESENTE",
+                "DATA SCADENZA OBBLIGATORIA PER IL TIPO DOVUTO",
+            )),
+            Some((_, _, _, None)) if row.secondary.is_some() => rejects.push(reject(
+                "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO",
+                "TIPO DOVUTO SENZA CONTO PER LA QUOTA DELL'ENTE",
+            )),
+            Some(_) if !seen.insert(row.iud.clone()) => rejects.push(reject(
+                "PAA_IMPORT_IUD_DUPLICATO",
+                "IUD DUPLICATO NEL FLUSSO",
+            )),
+            Some((id, ..)) => good.push((raw, row, *id)),
+        }
+    }
+    // What the entity already holds under these IUDs.
+    let iuds: Vec<&str> = good.iter().map(|(_, r, _)| r.iud.as_str()).collect();
+    let existing: HashMap<String, (i64, String)> = dovuti::table
+        .filter(dovuti::entity_id.eq(ctx.entity_id))
+        .filter(dovuti::iud.eq_any(&iuds))
+        .select((dovuti::iud, dovuti::id, dovuti::state))
+        .load::<(String, i64, String)>(c)?
+        .into_iter()
+        .map(|(iud, id, state)| (iud, (id, state)))
+        .collect();
+    let own_iuvs: Vec<&str> = good
+        .iter()
+        .filter_map(|(_, r, _)| r.iuv.as_deref())
+        .collect();
+    let taken: HashSet<String> = dovuti::table
+        .filter(dovuti::entity_id.eq(ctx.entity_id))
+        .filter(dovuti::iuv.eq_any(&own_iuvs))
+        .select(dovuti::iuv.assume_not_null())
+        .load::<String>(c)?
+        .into_iter()
+        .collect();
+    let mut inserts: Vec<(&RawRow, &Row, i64)> = Vec::new();
+    let mut counts = Counts::default();
+    for (raw, row, due_type_id) in &good {
+        let reject = |code: &str, msg: &str| {
+            (
+                raw.number,
+                code.to_owned(),
+                msg.to_owned(),
+                raw.line.as_str(),
+            )
+        };
+        let closed = |s: &str| {
+            matches!(
+                DovutoState::from_code(s),
+                Some(DovutoState::Paid | DovutoState::Cancelled)
+            )
+        };
+        match (row.action, existing.get(&row.iud)) {
+            ('I', Some(_)) => rejects.push(reject("PAA_IMPORT_IUD_DUPLICATO", "IUD GIA' PRESENTE")),
+            ('I', None) if row.iuv.as_ref().is_some_and(|i| taken.contains(i)) => {
+                rejects.push(reject("PAA_IMPORT_SINTASSI_CSV_IUV", "COD_IUV GIA' USATO"))
+            }
+            ('I', None) => inserts.push((raw, row, *due_type_id)),
+            (_, None) => rejects.push(reject("PAA_IMPORT_ERROR", "NESSUN DOVUTO CON QUESTO IUD")),
+            (_, Some((_, state))) if closed(state) => {
+                rejects.push(reject("PAA_IMPORT_ERROR", "DOVUTO GIA' PAGATO O ANNULLATO"))
+            }
+            ('A', Some((id, _))) => {
+                diesel::update(dovuti::table.find(id))
+                    .set((
+                        dovuti::state.eq(DovutoState::Cancelled.code()),
+                        dovuti::updated_at.eq(now),
+                        dovuti::flusso_id.eq(ctx.flusso_id),
+                        dovuti::flusso_row.eq(raw.number),
+                    ))
+                    .execute(c)?;
+                counts.accepted += 1;
+            }
+            (_, Some((id, _))) => {
+                let [addr, civic, cap, city, prov, country, email] = &row.debtor_contact;
+                diesel::update(dovuti::table.find(id))
+                    .set((
+                        dovuti::due_type_id.eq(due_type_id),
+                        (
+                            dovuti::debtor_kind.eq(&row.debtor_kind),
+                            dovuti::debtor_id.eq(&row.debtor_id),
+                            dovuti::debtor_name.eq(&row.debtor_name),
+                        ),
+                        (
+                            dovuti::debtor_address.eq(addr),
+                            dovuti::debtor_civic_number.eq(civic),
+                            dovuti::debtor_postal_code.eq(cap),
+                            dovuti::debtor_city.eq(city),
+                            dovuti::debtor_province.eq(prov),
+                            dovuti::debtor_country.eq(country),
+                            dovuti::debtor_email.eq(email),
+                        ),
+                        dovuti::amount_cents.eq(row.amount.cents()),
+                        dovuti::pa_fee_cents.eq(row.pa_fee.map(|a| a.cents())),
+                        dovuti::due_date.eq(row.due_date),
+                        dovuti::causale.eq(&row.causale),
+                        dovuti::collection_data.eq(&row.collection_data),
+                        dovuti::bilancio.eq(&row.bilancio),
+                        (
+                            dovuti::flusso_id.eq(ctx.flusso_id),
+                            dovuti::flusso_row.eq(raw.number),
+                            dovuti::updated_at.eq(now),
+                            dovuti::version.eq(dovuti::version + 1),
+                        ),
+                    ))
+                    .execute(c)?;
+                transfers(c, ctx, *id, row)?;
+                counts.accepted += 1;
+            }
+        }
+    }
+    insert(c, ctx, &inserts, now)?;
+    counts.accepted += inserts.len() as i64;
+    counts.rejected = rejects.len() as i64;
+    if !rejects.is_empty() {
+        let values: Vec<_> = rejects
+            .iter()
+            .map(|(n, code, msg, line)| {
+                (
+                    flusso_rejects::flusso_id.eq(ctx.flusso_id),
+                    flusso_rejects::row_number.eq(*n),
+                    flusso_rejects::code.eq(code),
+                    flusso_rejects::message.eq(msg),
+                    flusso_rejects::line.eq(*line),
+                )
+            })
+            .collect();
+        for part in values.chunks(500) {
+            crate::with_backend!(&mut *c, c => diesel::insert_into(flusso_rejects::table).values(part).execute(c))?;
+        }
+    }
+    diesel::update(flussi::table.find(ctx.flusso_id))
+        .set((
+            flussi::rows_done.eq(flussi::rows_done + rows.len() as i64),
+            flussi::rows_accepted.eq(flussi::rows_accepted + counts.accepted),
+            flussi::rows_rejected.eq(flussi::rows_rejected + counts.rejected),
+            flussi::updated_at.eq(now),
+        ))
+        .execute(c)?;
+    Ok(counts)
+}
+
+fn insert(
+    c: &mut AnyConnection,
+    ctx: &Context,
+    rows: &[(&RawRow, &Row, i64)],
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    let generate: Vec<bool> = rows
+        .iter()
+        .map(|(_, r, _)| r.iuv.is_none() && r.generate_iuv != Some(false))
+        .collect();
+    let wanted = generate.iter().filter(|g| **g).count() as i64;
+    let mut next = if wanted > 0 {
+        reserve_progressives(c, ctx.entity_id, wanted)?
+    } else {
+        0
+    };
+    let mut values = Vec::with_capacity(rows.len());
+    for ((raw, row, due_type_id), gen) in rows.iter().zip(&generate) {
+        let iuv = if *gen {
+            let i = Iuv::aux3(ctx.segregation, next).map_err(|e| DbError::Rule(e.to_string()))?;
+            next += 1;
+            Some(i)
+        } else {
+            row.iuv.as_deref().and_then(|i| Iuv::parse(i).ok())
+        };
+        let notice = iuv
+            .as_ref()
+            .and_then(|i| NoticeNumber::from_iuv(AuxDigit::Three, None, i).ok());
+        let [addr, civic, cap, city, prov, country, email] = &row.debtor_contact;
+        values.push(NewRow {
+            entity_id: ctx.entity_id,
+            due_type_id: *due_type_id,
+            iud: &row.iud,
+            notice_number: notice.map(|n| n.as_str().to_owned()),
+            iuv_assigned_at: iuv.as_ref().map(|_| now),
+            iuv: iuv.map(|i| i.as_str().to_owned()),
+            state: DovutoState::Payable.code(),
+            debtor_kind: &row.debtor_kind,
+            debtor_id: &row.debtor_id,
+            debtor_name: &row.debtor_name,
+            debtor_address: addr.as_deref(),
+            debtor_civic_number: civic.as_deref(),
+            debtor_postal_code: cap.as_deref(),
+            debtor_city: city.as_deref(),
+            debtor_province: prov.as_deref(),
+            debtor_country: country.as_deref(),
+            debtor_email: email.as_deref(),
+            amount_cents: row.amount.cents(),
+            pa_fee_cents: row.pa_fee.map(|a| a.cents()),
+            due_date: row.due_date,
+            causale: &row.causale,
+            collection_data: &row.collection_data,
+            bilancio: row.bilancio.as_deref(),
+            generate_iuv: *gen,
+            flusso_id: Some(ctx.flusso_id),
+            flusso_row: Some(raw.number),
+            version: 0,
+            created_at: now,
+            updated_at: now,
+        });
+    }
+    // SQLite binds at most 32,766 parameters per statement: 29 columns × 500 rows fit.
+    for part in values.chunks(500) {
+        crate::with_backend!(&mut *c, c => diesel::insert_into(dovuti::table).values(part).execute(c))?;
+    }
+    let multi: Vec<&Row> = rows
+        .iter()
+        .filter(|(_, r, _)| r.secondary.is_some())
+        .map(|(_, r, _)| *r)
+        .collect();
+    for row in multi {
+        let id: i64 = dovuti::table
+            .filter(dovuti::entity_id.eq(ctx.entity_id))
+            .filter(dovuti::iud.eq(&row.iud))
+            .select(dovuti::id)
+            .first(c)?;
+        transfers(c, ctx, id, row)?;
+    }
+    Ok(())
+}
+
+/// The two transfers of a multi-beneficiary row (none otherwise).
+fn transfers(c: &mut AnyConnection, ctx: &Context, id: i64, row: &Row) -> Result<(), DbError> {
+    diesel::delete(dovuto_transfers::table.filter(dovuto_transfers::dovuto_id.eq(id)))
+        .execute(c)?;
+    let Some(sec) = &row.secondary else {
+        return Ok(());
+    };
+    let iban = ctx
+        .due_types
+        .get(&row.due_type)
+        .and_then(|d| d.3.clone())
+        .unwrap_or_default();
+    let [addr, civic, cap, city, prov, country] = &sec.address;
+    let values = vec![
+        (
+            dovuto_transfers::dovuto_id.eq(id),
+            dovuto_transfers::position.eq(1),
+            dovuto_transfers::beneficiary_fiscal_code.eq(ctx.entity_cf.clone()),
+            dovuto_transfers::iban.eq(Some(iban)),
+            dovuto_transfers::amount_cents.eq(row.amount.cents() - sec.amount.cents()),
+            dovuto_transfers::collection_data.eq(row.collection_data.clone()),
+            dovuto_transfers::remittance.eq(None::<String>),
+        ),
+        (
+            dovuto_transfers::dovuto_id.eq(id),
+            dovuto_transfers::position.eq(2),
+            dovuto_transfers::beneficiary_fiscal_code.eq(sec.fiscal_code.clone()),
+            dovuto_transfers::iban.eq(Some(sec.iban.clone())),
+            dovuto_transfers::amount_cents.eq(sec.amount.cents()),
+            dovuto_transfers::collection_data.eq(sec.collection_data.clone()),
+            dovuto_transfers::remittance.eq(sec.causale.clone()),
+        ),
+    ];
+    crate::with_backend!(&mut *c, c => diesel::insert_into(dovuto_transfers::table)
+        .values(&values)
+        .execute(c))?;
+    diesel::update(
+        dovuto_transfers::table
+            .filter(dovuto_transfers::dovuto_id.eq(id))
+            .filter(dovuto_transfers::position.eq(2)),
+    )
+    .set((
+        dovuto_transfers::beneficiary_name.eq(Some(&sec.name)),
+        dovuto_transfers::address.eq(addr),
+        dovuto_transfers::civic_number.eq(civic),
+        dovuto_transfers::postal_code.eq(cap),
+        dovuto_transfers::city.eq(city),
+        dovuto_transfers::province.eq(prov),
+        dovuto_transfers::country.eq(country),
+    ))
+    .execute(c)?;
+    Ok(())
+}

@@ -1,0 +1,93 @@
+//! `mypay flusso import FILE.zip --ente COD_IPA`: imports a flusso from the command line
+//! with a progress bar; running it again on a flusso that did not finish resumes it.
+
+use super::import::{dir, register, run};
+use crate::db::models::registry::entity_by_cod_ipa;
+use crate::db::schema::flussi;
+use anyhow::Context;
+use diesel::prelude::*;
+use indicatif::{ProgressBar, ProgressStyle};
+use std::path::PathBuf;
+
+/// What to do with flussi.
+#[derive(Debug, clap::Subcommand)]
+pub enum FlussoAction {
+    /// Import a zip of dovuti (`<name>-<IUF>-<version>.zip`).
+    Import {
+        /// The zip.
+        file: PathBuf,
+        /// The entity's IPA code.
+        #[arg(long)]
+        ente: String,
+        /// Database.
+        #[command(flatten)]
+        overrides: crate::cli::Overrides,
+    },
+}
+
+impl FlussoAction {
+    /// The database settings given with the action.
+    pub fn overrides(&self) -> &crate::cli::Overrides {
+        let FlussoAction::Import { overrides, .. } = self;
+        overrides
+    }
+}
+
+/// Runs the command.
+pub fn run_command(
+    db: &crate::db::Db,
+    files_dir: &std::path::Path,
+    action: &FlussoAction,
+) -> anyhow::Result<()> {
+    let FlussoAction::Import { file, ente, .. } = action;
+    let mut conn = db.get()?;
+    let entity = entity_by_cod_ipa(&mut conn, ente)?
+        .with_context(|| format!("no entity with IPA code {ente:?}"))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .context("the file has no name")?;
+    let id = register(&mut conn, entity.id, &name, None)?.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let target = dir(files_dir, id);
+    std::fs::create_dir_all(&target)
+        .with_context(|| format!("cannot create {}", target.display()))?;
+    let upload = target.join("upload.zip");
+    if !upload.exists() {
+        std::fs::copy(file, &upload).with_context(|| format!("cannot read {}", file.display()))?;
+    }
+    drop(conn);
+    let bar = ProgressBar::new(0).with_style(
+        ProgressStyle::with_template("{bar:40} {pos}/{len} righe  {per_sec}  eta {eta}")
+            .unwrap_or_else(|_| ProgressStyle::default_bar()),
+    );
+    let started = std::time::Instant::now();
+    run(db, files_dir, id, &mut |done, total| {
+        bar.set_length(total);
+        bar.set_position(done);
+    })
+    .map_err(|e| anyhow::anyhow!("import interrupted (run the command again to resume): {e}"))?;
+    bar.finish_and_clear();
+    let mut conn = db.get()?;
+    let (state, total, accepted, rejected, message): (String, i64, i64, i64, Option<String>) =
+        flussi::table
+            .find(id)
+            .select((
+                flussi::state,
+                flussi::rows_total,
+                flussi::rows_accepted,
+                flussi::rows_rejected,
+                flussi::error_message,
+            ))
+            .first(&mut *conn)?;
+    let secs = started.elapsed().as_secs_f64();
+    println!("flusso {id} ({name}): {state}");
+    if let Some(m) = message {
+        anyhow::bail!("{state}: {m}");
+    }
+    println!(
+        "{total} rows: {accepted} accepted, {rejected} rejected, in {secs:.1} s ({:.0} rows/s)",
+        total as f64 / secs.max(1e-3)
+    );
+    println!("result files in {}", target.display());
+    Ok(())
+}

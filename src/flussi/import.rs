@@ -1,0 +1,334 @@
+//! Importing a flusso: registered (`LOAD_IMPORT`, duplicate IUF refused), checked whole
+//! (`archive::prescan`), then applied in chunks of [`CHUNK`] rows (`IMPORT_IN_ELAB`, rows
+//! done / total kept current), and finished with its result files (`IMPORT_ESEGUITO`):
+//! `<name>_SCARTI.csv` (rejected rows + `cod_rifiuto;de_rifiuto`), `<name>_IUV.csv` (row,
+//! IUD and IUV of the accepted rows) and a notice batch that builds the notices' zip. A
+//! file-level failure ends the flusso in a state named by its code, with nothing imported.
+//! Interrupted, it resumes after the last committed chunk.
+
+use super::archive::{csv_reader, parse_name, prescan, with_csv, FileError};
+use super::chunk::{apply, Context, RawRow};
+use super::tracciato::Version;
+use crate::avviso::bulk::Selection;
+use crate::db::schema::{dovuti, due_types, entities, flussi, flusso_rejects};
+use crate::db::{write_tx, AnyConnection, Db, DbError};
+use crate::domain::SegregationCode;
+use chrono::Utc;
+use diesel::prelude::*;
+use std::collections::HashSet;
+use std::io::Write;
+use std::path::{Path, PathBuf};
+
+/// Rows per transaction.
+pub const CHUNK: usize = 2000;
+/// Registered, waiting.
+pub const LOADED: &str = "LOAD_IMPORT";
+/// Being imported.
+pub const RUNNING: &str = "IMPORT_IN_ELAB";
+/// Done.
+pub const DONE: &str = "IMPORT_ESEGUITO";
+
+/// Where flusso `id`'s zip (`upload.zip`) and result files live.
+pub fn dir(files_dir: &Path, id: i64) -> PathBuf {
+    files_dir.join("flussi").join(id.to_string())
+}
+
+/// Registers an import of `file_name` for the entity; the caller then puts the zip at
+/// `dir(..)/upload.zip`. A flusso of the same IUF that never finished is returned again
+/// (to resume it); a finished one makes this a duplicate.
+pub fn register(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    file_name: &str,
+    operator_id: Option<i64>,
+) -> Result<Result<i64, FileError>, DbError> {
+    let name = match parse_name(file_name) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e)),
+    };
+    let now = Utc::now().naive_utc();
+    write_tx(conn, |c| {
+        let existing: Option<(i64, String)> = flussi::table
+            .filter(flussi::entity_id.eq(entity_id))
+            .filter(flussi::direction.eq("IMPORT"))
+            .filter(flussi::iuf.eq(&name.iuf))
+            .select((flussi::id, flussi::state))
+            .first(c)
+            .optional()?;
+        match existing {
+            Some((id, state)) if state == LOADED || state == RUNNING => return Ok(Ok(id)),
+            Some(_) => {
+                return Ok(Err(FileError {
+                    code: "PAA_IMPORT_FLUSSO_DUPLICATO".into(),
+                    message: format!("il flusso {} è già stato caricato", name.iuf),
+                }))
+            }
+            None => {}
+        }
+        let id: i64 = crate::with_backend!(c, c => diesel::insert_into(flussi::table)
+            .values((
+                flussi::entity_id.eq(entity_id),
+                flussi::direction.eq("IMPORT"),
+                flussi::kind.eq("DOVUTI"),
+                flussi::iuf.eq(&name.iuf),
+                flussi::file_name.eq(file_name),
+                flussi::tracciato_version.eq(name.version.code()),
+                flussi::state.eq(LOADED),
+                flussi::operator_id.eq(operator_id),
+                flussi::created_at.eq(now),
+                flussi::updated_at.eq(now),
+            ))
+            .returning(flussi::id)
+            .get_result(c))?;
+        Ok(Ok(id))
+    })
+}
+
+fn set_state(
+    c: &mut AnyConnection,
+    id: i64,
+    state: &str,
+    error: Option<&FileError>,
+) -> Result<(), DbError> {
+    let now = Utc::now().naive_utc();
+    let done = (state != RUNNING && state != LOADED).then_some(now);
+    diesel::update(flussi::table.find(id))
+        .set((
+            flussi::state.eq(state),
+            flussi::error_code.eq(error.map(|e| e.code.clone())),
+            flussi::error_message.eq(error.map(|e| e.message.clone())),
+            flussi::updated_at.eq(now),
+            flussi::completed_at.eq(done),
+        ))
+        .execute(c)?;
+    Ok(())
+}
+
+type FlussoRow = (i64, Option<String>, Option<String>, i64, String);
+type DueTypeRow = (String, i64, bool, bool, Option<String>, Option<String>);
+
+fn context(c: &mut AnyConnection, id: i64) -> Result<(Context, String, i64, String), DbError> {
+    let (entity_id, version, file, done, state): FlussoRow = flussi::table
+        .find(id)
+        .select((
+            flussi::entity_id,
+            flussi::tracciato_version,
+            flussi::file_name,
+            flussi::rows_done,
+            flussi::state,
+        ))
+        .first(c)?;
+    let (cf, seg): (String, String) = entities::table
+        .find(entity_id)
+        .select((entities::fiscal_code, entities::segregation_code))
+        .first(c)?;
+    let types: Vec<DueTypeRow> = due_types::table
+        .filter(due_types::entity_id.eq(entity_id))
+        .select((
+            due_types::code,
+            due_types::id,
+            due_types::active,
+            due_types::due_date_required,
+            due_types::bank_iban,
+            due_types::postal_iban,
+        ))
+        .load(c)?;
+    let ctx = Context {
+        flusso_id: id,
+        entity_id,
+        entity_cf: cf,
+        segregation: SegregationCode::parse(&seg).map_err(|e| DbError::Rule(e.to_string()))?,
+        version: version
+            .as_deref()
+            .and_then(Version::parse)
+            .unwrap_or(Version::V1_0),
+        due_types: types
+            .into_iter()
+            .map(|(code, id, active, req, bank, postal)| (code, (id, active, req, bank.or(postal))))
+            .collect(),
+    };
+    let base = file
+        .as_deref()
+        .and_then(|f| parse_name(f).ok())
+        .map_or_else(|| format!("flusso-{id}"), |n| n.base);
+    Ok((ctx, base, done, state))
+}
+
+fn generic(message: String) -> FileError {
+    FileError {
+        code: "PAA_IMPORT_FLUSSO_ERRORE_GENERICO".into(),
+        message,
+    }
+}
+
+/// Imports flusso `id` from `dir(files_dir, id)/upload.zip`, resuming after its last
+/// committed chunk; `progress(done, total)` after each chunk. A file-level failure is a
+/// final state, not an error; `Err` only when the database or disk fail (retry).
+pub fn run(
+    db: &Db,
+    files_dir: &Path,
+    id: i64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let mut conn = db.get().map_err(|e| err(&e))?;
+    let (ctx, base, done, state) = context(&mut conn, id).map_err(|e| err(&e))?;
+    if state != LOADED && state != RUNNING {
+        return Ok(());
+    }
+    let zip = dir(files_dir, id).join("upload.zip");
+    let total = match prescan(&zip) {
+        Ok(n) => n,
+        Err(e) => return set_state(&mut conn, id, &e.code.clone(), Some(&e)).map_err(|e| err(&e)),
+    };
+    set_state(&mut conn, id, RUNNING, None).map_err(|e| err(&e))?;
+    diesel::update(flussi::table.find(id))
+        .set(flussi::rows_total.eq(total as i64))
+        .execute(&mut *conn)
+        .map_err(|e| err(&e))?;
+    progress(done as u64, total);
+    let mut seen: HashSet<String> = HashSet::new();
+    let applied = with_csv(&zip, |r| {
+        let mut reader = csv_reader(r);
+        let mut record = csv::StringRecord::new();
+        let (mut number, mut chunk) = (0i64, Vec::with_capacity(CHUNK));
+        let mut flush = |chunk: &mut Vec<RawRow>, seen: &mut HashSet<String>| {
+            if chunk.is_empty() {
+                return Ok(());
+            }
+            let now = Utc::now().naive_utc();
+            write_tx(&mut conn, |c| apply(c, &ctx, chunk, seen, now))
+                .map_err(|e| generic(e.to_string()))?;
+            let last = chunk.last().map_or(0, |r| r.number);
+            chunk.clear();
+            progress(last as u64, total);
+            Ok::<(), FileError>(())
+        };
+        let mut header = true;
+        while reader
+            .read_record(&mut record)
+            .map_err(|e| generic(e.to_string()))?
+        {
+            if std::mem::take(&mut header) {
+                continue;
+            }
+            number += 1;
+            if number <= done {
+                continue;
+            }
+            let fields: Vec<String> = record.iter().map(str::to_owned).collect();
+            chunk.push(RawRow {
+                number,
+                line: line_of(&fields),
+                fields,
+            });
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, &mut seen)?;
+            }
+        }
+        flush(&mut chunk, &mut seen)
+    });
+    applied.map_err(|e| e.to_string())?;
+    let mut conn = db.get().map_err(|e| err(&e))?;
+    outputs(&mut conn, files_dir, id, &ctx, &base)?;
+    set_state(&mut conn, id, DONE, None).map_err(|e| err(&e))
+}
+
+/// A row written back as CSV (`;`, quoted where needed).
+fn line_of<S: AsRef<[u8]>>(fields: &[S]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = w.write_record(fields);
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes)
+        .trim_end_matches('\n')
+        .to_owned()
+}
+
+/// Neutralises a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first).
+pub fn safe_cell(v: &str) -> String {
+    if v.starts_with(['=', '+', '-', '@']) {
+        format!("'{v}")
+    } else {
+        v.to_owned()
+    }
+}
+
+fn outputs(
+    c: &mut AnyConnection,
+    files_dir: &Path,
+    id: i64,
+    ctx: &Context,
+    base: &str,
+) -> Result<(), String> {
+    let d = dir(files_dir, id);
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    let header = with_csv(&d.join("upload.zip"), |r| {
+        let mut reader = csv_reader(r);
+        let mut first = csv::StringRecord::new();
+        reader
+            .read_record(&mut first)
+            .map_err(|x| generic(x.to_string()))?;
+        Ok(first.iter().map(safe_cell).collect::<Vec<_>>())
+    })
+    .map_err(|x| e(&x))?;
+    let rejects: Vec<(String, String, String)> = flusso_rejects::table
+        .filter(flusso_rejects::flusso_id.eq(id))
+        .order(flusso_rejects::row_number)
+        .select((
+            flusso_rejects::line,
+            flusso_rejects::code,
+            flusso_rejects::message,
+        ))
+        .load(c)
+        .map_err(|x| e(&x))?;
+    let file = std::fs::File::create(d.join(format!("{base}_SCARTI.csv"))).map_err(|x| e(&x))?;
+    let mut scarti = std::io::BufWriter::new(file);
+    // The rows as sent with MyPay's two extra columns; cells a spreadsheet would run as
+    // formulas are neutralised.
+    let mut head = header;
+    head.extend(["cod_rifiuto".to_owned(), "de_rifiuto".to_owned()]);
+    writeln!(scarti, "{}", line_of(&head)).map_err(|x| e(&x))?;
+    for (line, code, msg) in &rejects {
+        let mut reader = csv_reader(line.as_bytes());
+        let mut rec = csv::StringRecord::new();
+        let mut cells: Vec<String> = match reader.read_record(&mut rec) {
+            Ok(true) => rec.iter().map(safe_cell).collect(),
+            _ => vec![safe_cell(line)],
+        };
+        cells.extend([code.clone(), safe_cell(msg)]);
+        writeln!(scarti, "{}", line_of(&cells)).map_err(|x| e(&x))?;
+    }
+    scarti.flush().map_err(|x| e(&x))?;
+    let accepted: Vec<(i64, String, Option<String>)> = dovuti::table
+        .filter(dovuti::flusso_id.eq(id))
+        .order(dovuti::flusso_row)
+        .select((
+            dovuti::flusso_row.assume_not_null(),
+            dovuti::iud,
+            dovuti::iuv,
+        ))
+        .load(c)
+        .map_err(|x| e(&x))?;
+    let file = std::fs::File::create(d.join(format!("{base}_IUV.csv"))).map_err(|x| e(&x))?;
+    let mut iuv = std::io::BufWriter::new(file);
+    writeln!(iuv, "num_riga_flusso;IUD;codIuv").map_err(|x| e(&x))?;
+    for (n, iud, code) in &accepted {
+        let cells = [
+            n.to_string(),
+            safe_cell(iud),
+            code.clone().unwrap_or_default(),
+        ];
+        writeln!(iuv, "{}", line_of(&cells)).map_err(|x| e(&x))?;
+    }
+    iuv.flush().map_err(|x| e(&x))?;
+    // The notices of a large flusso take minutes: a notice batch builds their zip.
+    let sel = Selection {
+        entity_id: ctx.entity_id,
+        flusso_id: Some(id),
+    };
+    crate::avviso::batch::request(c, sel, None, Utc::now().naive_utc()).map_err(|x| e(&x))?;
+    Ok(())
+}

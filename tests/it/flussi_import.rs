@@ -1,0 +1,273 @@
+//! Importing flussi of dovuti: good and bad rows, result files, file-level failures that
+//! import nothing, duplicates, an import interrupted midway and resumed, the CLI.
+
+use crate::support::TestServer;
+use diesel::prelude::*;
+use mypay::db::schema::{dovuti, entities, flussi, notice_batches};
+use mypay::flussi::import::{dir, register, run, CHUNK};
+use std::io::Write;
+
+const HEADER: &str = "IUD;codIuv;tipoIdentificativoUnivoco;codiceIdentificativoUnivoco;anagraficaPagatore;indirizzoPagatore;civicoPagatore;capPagatore;localitaPagatore;provinciaPagatore;nazionePagatore;mailPagatore;dataEsecuzionePagamento;importoDovuto;commissioneCaricoPa;tipoDovuto;tipoVersamento;causaleVersamento;datiSpecificiRiscossione;bilancio;flgGeneraIuv;azione";
+
+fn good(i: usize) -> String {
+    format!("F-{i};;F;RSSMRA85T10A562S;Mario Rossi {i};Via Roma;1;30100;Venezia;VE;IT;;2027-01-31;{}.50;;MENSA;ALL;Mensa {i};9/0201133IM/;;true;I", 10 + i % 50)
+}
+
+/// A zip holding `files` (name, content), deflated.
+fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+    let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
+    for (name, content) in files {
+        z.start_file(*name, zip::write::SimpleFileOptions::default())
+            .unwrap();
+        z.write_all(content).unwrap();
+    }
+    z.finish().unwrap().into_inner()
+}
+
+fn entity(s: &TestServer) -> i64 {
+    let mut c = s.state.db.get().unwrap();
+    entities::table
+        .filter(entities::cod_ipa.eq("c_demo"))
+        .select(entities::id)
+        .first(&mut *c)
+        .unwrap()
+}
+
+/// Registers and stores `zip` as `name`; returns the flusso id or the file-level code.
+fn upload(s: &TestServer, name: &str, zip: &[u8]) -> Result<i64, String> {
+    let mut c = s.state.db.get().unwrap();
+    let id = register(&mut c, entity(s), name, None)
+        .unwrap()
+        .map_err(|e| e.code)?;
+    let d = dir(&s.state.config.files_dir, id);
+    std::fs::create_dir_all(&d).unwrap();
+    std::fs::write(d.join("upload.zip"), zip).unwrap();
+    Ok(id)
+}
+
+fn state(s: &TestServer, id: i64) -> (String, i64, i64, i64) {
+    let mut c = s.state.db.get().unwrap();
+    flussi::table
+        .find(id)
+        .select((
+            flussi::state,
+            flussi::rows_done,
+            flussi::rows_accepted,
+            flussi::rows_rejected,
+        ))
+        .first(&mut *c)
+        .unwrap()
+}
+
+fn imported(s: &TestServer, id: i64) -> i64 {
+    let mut c = s.state.db.get().unwrap();
+    dovuti::table
+        .filter(dovuti::flusso_id.eq(id))
+        .count()
+        .get_result(&mut *c)
+        .unwrap()
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn good_and_bad_rows_with_their_result_files() {
+    let s = TestServer::spawn().await;
+    s.seed_demo().await;
+    let mut csv = format!("{HEADER}\r\n");
+    for i in 0..30 {
+        csv += &good(i);
+        csv += if i % 2 == 0 { "\n" } else { "\r\n" };
+    }
+    csv += "=X;;F;NOTACF;=HYPERLINK(\"x\");;;;;;;;2027-01-31;1,00;;MENSA;ALL;x;9/0201133IM/;;;I\n";
+    csv += &good(3).replace("Mensa 3", "altra");
+    csv += "\n";
+    csv += &good(31).replace(";MENSA;", ";NOPE;");
+    csv += "\n";
+    let zip = zip_of(&[("C-IUF1-1_3.csv", csv.as_bytes())]);
+    let id = upload(&s, "C-IUF1-1_3.zip", &zip).unwrap();
+    let files = s.state.config.files_dir.clone();
+    let db = s.state.db.clone();
+    tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(state(&s, id), ("IMPORT_ESEGUITO".into(), 33, 30, 3));
+    assert_eq!(imported(&s, id), 30);
+    let d = dir(&s.state.config.files_dir, id);
+    let scarti = std::fs::read_to_string(d.join("C-IUF1-1_3_SCARTI.csv")).unwrap();
+    let lines: Vec<&str> = scarti.lines().collect();
+    assert_eq!(lines.len(), 4, "{scarti}");
+    assert!(lines[0].ends_with(";azione;cod_rifiuto;de_rifiuto"));
+    assert!(
+        lines[1].starts_with("'=X;")
+            && lines[1].contains("'=HYPERLINK")
+            && lines[1].contains(
+                "PAA_IMPORT_SINTASSI_CSV_COD_FISC;CODICE FISCALE NON VALIDO|IMPORTO NON VALIDO"
+            ),
+        "{}",
+        lines[1]
+    );
+    assert!(lines[2].contains("PAA_IMPORT_IUD_DUPLICATO"));
+    assert!(lines[3].contains("PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO_INESISTENTE"));
+    let iuv = std::fs::read_to_string(d.join("C-IUF1-1_3_IUV.csv")).unwrap();
+    assert_eq!(iuv.lines().count(), 31);
+    assert!(iuv.lines().nth(1).unwrap().starts_with("1;F-0;010"));
+    // The notices are built by a batch of this flusso.
+    let mut c = s.state.db.get().unwrap();
+    let batches: i64 = notice_batches::table
+        .filter(notice_batches::flusso_id.eq(id))
+        .count()
+        .get_result(&mut *c)
+        .unwrap();
+    assert_eq!(batches, 1);
+    drop(c);
+    // The same IUF again: a duplicate.
+    assert_eq!(
+        upload(&s, "C-IUF1-1_3.zip", &zip).unwrap_err(),
+        "PAA_IMPORT_FLUSSO_DUPLICATO"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn bad_files_import_nothing() {
+    let s = TestServer::spawn().await;
+    s.seed_demo().await;
+    let row = good(1);
+    let ok_csv = format!("{HEADER}\n{row}\n");
+    // 200,000 characters that do not compress much (the zip-bomb check is another case).
+    let mut seed = 7u32;
+    let noise: String = (0..200_000)
+        .map(|_| {
+            seed = seed.wrapping_mul(1_103_515_245).wrapping_add(12_345);
+            char::from(b'a' + (seed >> 16) as u8 % 26)
+        })
+        .collect();
+    let long = format!("{HEADER}\n{row}\n{noise}\n");
+    let mut latin1 = format!("{HEADER}\n").into_bytes();
+    latin1.extend_from_slice(
+        b"F-9;;F;RSSMRA85T10A562S;Nicol\xf2;;;;;;;;;1.00;;MENSA;ALL;x;9/0201133IM/;;;I\n",
+    );
+    let bomb = vec![b'a'; 40 * 1024 * 1024];
+    let cases: Vec<(&str, Vec<u8>, &str)> = vec![
+        ("B-IUF2-1_3.zip", zip_of(&[]), "PAA_IMPORT_NO_CSV"),
+        (
+            "B-IUF3-1_3.zip",
+            zip_of(&[("a.csv", ok_csv.as_bytes()), ("b.csv", ok_csv.as_bytes())]),
+            "PAA_IMPORT_NO_CSV",
+        ),
+        (
+            "B-IUF4-1_3.zip",
+            zip_of(&[("a.csv", format!("{HEADER}\n").as_bytes())]),
+            "PAA_IMPORT_FLUSSO_VUOTO",
+        ),
+        (
+            "B-IUF5-1_3.zip",
+            zip_of(&[("a.csv", long.as_bytes())]),
+            "PAA_IMPORT_FLUSSO_ERRORE_GENERICO",
+        ),
+        (
+            "B-IUF6-1_3.zip",
+            zip_of(&[("a.csv", &latin1)]),
+            "PAA_IMPORT_FLUSSO_ERRORE_GENERICO",
+        ),
+        (
+            "B-IUF7-1_3.zip",
+            zip_of(&[("a.csv", &bomb)]),
+            "PAA_IMPORT_FLUSSO_TROPPO_GRANDE",
+        ),
+        ("B-IUF8-1_3.zip", b"not a zip".to_vec(), "PAA_IMPORT_NO_CSV"),
+    ];
+    for (name, zip, code) in cases {
+        let id = upload(&s, name, &zip).unwrap();
+        let files = s.state.config.files_dir.clone();
+        let db = s.state.db.clone();
+        tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+            .await
+            .unwrap()
+            .unwrap();
+        assert_eq!(state(&s, id).0, code, "{name}");
+        assert_eq!(imported(&s, id), 0, "{name}: nothing imported");
+    }
+    assert_eq!(
+        upload(&s, "B-IUF9-2_0.zip", b"").unwrap_err(),
+        "PAA_IMPORT_FILE_VERSIONE_ERR"
+    );
+    assert_eq!(
+        upload(&s, "senza-iuf.zip", b"").unwrap_err(),
+        "PAA_IMPORT_NOME_FILE_NON_VALIDO"
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn an_interrupted_import_resumes_without_losing_or_doubling_rows() {
+    let s = TestServer::spawn().await;
+    s.seed_demo().await;
+    let rows = CHUNK * 2 + 500;
+    let csv: String = std::iter::once(HEADER.to_owned())
+        .chain((0..rows).map(good))
+        .collect::<Vec<_>>()
+        .join("\n");
+    let id = upload(&s, "R-IUF10-1_3.zip", &zip_of(&[("r.csv", csv.as_bytes())])).unwrap();
+    // The process dies after the first chunk was committed.
+    let (files, db) = (s.state.config.files_dir.clone(), s.state.db.clone());
+    let crashed = tokio::task::spawn_blocking(move || {
+        std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
+            run(&db, &files, id, &mut |done, _| {
+                assert!(done < CHUNK as u64, "killed")
+            })
+        }))
+    })
+    .await
+    .unwrap();
+    assert!(crashed.is_err());
+    assert_eq!(
+        state(&s, id),
+        ("IMPORT_IN_ELAB".into(), CHUNK as i64, CHUNK as i64, 0)
+    );
+    // Registering the same file again resumes it.
+    let again = upload(&s, "R-IUF10-1_3.zip", &zip_of(&[("r.csv", csv.as_bytes())])).unwrap();
+    assert_eq!(again, id);
+    let (files, db) = (s.state.config.files_dir.clone(), s.state.db.clone());
+    tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(
+        state(&s, id),
+        ("IMPORT_ESEGUITO".into(), rows as i64, rows as i64, 0)
+    );
+    assert_eq!(imported(&s, id), rows as i64);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_cli_imports_a_flusso() {
+    let s = TestServer::spawn().await;
+    s.seed_demo().await;
+    let tmp = tempfile::tempdir().unwrap();
+    let file = tmp.path().join("CLI-IUF11-1_3.zip");
+    let csv = format!("{HEADER}\n{}\n{}\n", good(1), good(2));
+    std::fs::write(&file, zip_of(&[("x.csv", csv.as_bytes())])).unwrap();
+    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_mypay"))
+        .args([
+            "flusso",
+            "import",
+            file.to_str().unwrap(),
+            "--ente",
+            "c_demo",
+        ])
+        .env("MYPAY_DATABASE_URL", &s.state.config.database_url)
+        .env("MYPAY_FILES_DIR", &s.state.config.files_dir)
+        .env_remove("MYPAY_CONFIG")
+        .output()
+        .await
+        .unwrap();
+    let stdout = String::from_utf8_lossy(&out.stdout);
+    assert!(
+        out.status.success(),
+        "{stdout}{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        stdout.contains("IMPORT_ESEGUITO") && stdout.contains("2 rows: 2 accepted, 0 rejected"),
+        "{stdout}"
+    );
+}
