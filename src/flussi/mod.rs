@@ -1,6 +1,7 @@
 //! Flussi: CSV files of dovuti in MyPay's tracciati, imported in bulk.
 
 pub mod archive;
+pub mod checks;
 pub mod chunk;
 pub mod command;
 pub mod import;
