@@ -154,13 +154,24 @@ fn start_workers(
     use crate::jobs::worker::{spawn, Handler, Timing};
     let files = state.config.files_dir.clone();
     let notices: Handler = Arc::new(move |db, job| crate::avviso::batch::run_job(db, &files, job));
-    vec![spawn(
-        state.db.clone(),
-        crate::avviso::batch::QUEUE,
-        notices,
-        Timing::default(),
-        stop.clone(),
-    )]
+    let files = state.config.files_dir.clone();
+    let imports: Handler = Arc::new(move |db, job| crate::flussi::import::run_job(db, &files, job));
+    vec![
+        spawn(
+            state.db.clone(),
+            crate::avviso::batch::QUEUE,
+            notices,
+            Timing::default(),
+            stop.clone(),
+        ),
+        spawn(
+            state.db.clone(),
+            crate::flussi::import::QUEUE,
+            imports,
+            Timing::default(),
+            stop.clone(),
+        ),
+    ]
 }
 
 /// Serves `router` on `listener` (with the caller's address available to handlers) until

@@ -158,6 +158,7 @@ diesel::table! {
         created_at -> Timestamp,
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
+        upload_token_hash -> Nullable<Text>,
     }
 }
 

@@ -56,6 +56,8 @@ pub enum EnteCode {
     IntervalloDateNonValido,
     /// More than one secondary entity.
     LimitazioneEntiSecondari,
+    /// Unknown request token.
+    RequestTokenNonValido,
     /// The operation is not available on this gateway yet.
     ServizioNonImplementato,
     /// Anything unexpected (details in the log under the correlation id).
@@ -90,6 +92,7 @@ impl EnteCode {
             Self::DatiNonTrovati => "PAA_DATI_NON_TROVATI",
             Self::IntervalloDateNonValido => "PAA_INTERVALLO_DATE_NON_VALIDO",
             Self::LimitazioneEntiSecondari => "PAA_LIMITAZIONE_ENTI_SECONDARI_ERROR",
+            Self::RequestTokenNonValido => "PAA_REQUEST_TOKEN_NON_VALIDO",
             Self::ServizioNonImplementato => "PAA_SERVIZIO_NON_IMPLEMENTATO",
             Self::SystemError => "PAA_SYSTEM_ERROR",
         }
@@ -122,6 +125,7 @@ impl EnteCode {
             Self::DatiNonTrovati => "Dati non trovati",
             Self::IntervalloDateNonValido => "Intervallo di date non valido",
             Self::LimitazioneEntiSecondari => "Limitazione enti secondari",
+            Self::RequestTokenNonValido => "Request token non valido",
             Self::ServizioNonImplementato => "Servizio non implementato",
             Self::SystemError => "Errore generico",
         }

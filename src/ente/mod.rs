@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod fault;
+pub mod flussi_ops;
 pub mod importa_dovuto;
 pub mod ops;
 pub mod pagati;
@@ -37,7 +38,18 @@ const WSDL: &str = include_str!("../../wsdl/pa-per-ente.wsdl");
 
 /// Routes of the entity web services.
 pub fn routes() -> Router<AppState> {
-    Router::new().route(PATH, post(service).get(describe))
+    Router::new()
+        .route(PATH, post(service).get(describe))
+        .route(
+            "/ente/flussi/upload",
+            post(flussi_ops::upload).layer(axum::extract::DefaultBodyLimit::max(
+                flussi_ops::MAX_UPLOAD + 64 * 1024,
+            )),
+        )
+        .route(
+            "/ente/flussi/{token}/{kind}",
+            axum::routing::get(flussi_ops::download),
+        )
 }
 
 /// `GET ?wsdl` → the WSDL with this server's address.
@@ -79,6 +91,8 @@ async fn run(
         "paaSILVerificaAvviso" => portal::verifica_avviso(app, &entity, body).await,
         "paaSILChiediPagati" => portal::chiedi_pagati(app, &entity, body).await,
         "paaSILChiediEsitoCarrelloDovuti" => portal::esito_carrello(app, &entity, body).await,
+        "paaSILAutorizzaImportFlusso" => flussi_ops::autorizza(app, &entity, body).await,
+        "paaSILChiediStatoImportFlusso" => flussi_ops::stato(app, &entity, body).await,
         "paaSILRegistraPagamento" => {
             registra::handle(app, &entity, body, redact_passwords(raw)).await
         }

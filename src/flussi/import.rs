@@ -19,6 +19,18 @@ use std::collections::HashSet;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// The job queue of imports sent through the web services or the back office.
+pub const QUEUE: &str = "flusso-import";
+
+/// Runs one claimed job of [`QUEUE`].
+pub fn run_job(db: &Db, files_dir: &Path, job: &crate::jobs::Job) -> Result<(), String> {
+    let id = serde_json::from_str::<serde_json::Value>(&job.payload)
+        .ok()
+        .and_then(|v| v["flusso"].as_i64())
+        .ok_or_else(|| format!("bad payload {:?}", job.payload))?;
+    run(db, files_dir, id, &mut |_, _| {})
+}
+
 /// Rows per transaction.
 pub const CHUNK: usize = 2000;
 /// Registered, waiting.

@@ -6,3 +6,4 @@ pub mod chunk;
 pub mod command;
 pub mod import;
 pub mod tracciato;
+pub mod upload;

@@ -16,7 +16,7 @@ pub const IGNORE: &str = "{{ignore}}";
 /// Elements whose values differ between runs of the same scenario: demo due dates are
 /// relative to the day it was seeded; session ids and URLs are random; generated files,
 /// payloads and dates carry the time they were made.
-pub const VOLATILE: [&str; 10] = [
+pub const VOLATILE: [&str; 14] = [
     "dueDate",
     "idSession",
     "idSessionCarrello",
@@ -27,6 +27,10 @@ pub const VOLATILE: [&str; 10] = [
     "rt",
     "dtCreazioneCodIuv",
     "ctPagatiConRicevuta",
+    "uploadUrl",
+    "authorizationToken",
+    "requestToken",
+    "importPath",
 ];
 
 /// The verdict for one fixture.

@@ -283,7 +283,7 @@ async fn callers_and_payloads_are_checked() {
     // Operations of later issues answer with a faultBean, not an error page.
     let later = call_ente(
         &s,
-        "paaSILAutorizzaImportFlusso",
+        "paaSILPrenotaExportFlusso",
         Some("c_demo"),
         &format!("<password>{pw}</password>"),
     )

@@ -86,9 +86,12 @@ async fn zeep_drives_every_operation() {
     assert_eq!(r("paaSILVerificaAvviso")["esito"], "OK");
     assert_eq!(r("paaSILInviaCarrelloDovuti")["esito"], "OK");
     assert_eq!(r("paaSILChiediEsitoCarrelloDovuti")["esito"], "PREDISPOSTO");
+    assert!(r("paaSILAutorizzaImportFlusso")["upload"]
+        .as_str()
+        .unwrap()
+        .ends_with("/ente/flussi/upload"));
+    assert_eq!(r("paaSILChiediStatoImportFlusso")["stato"], "LOAD_IMPORT");
     for op in [
-        "paaSILAutorizzaImportFlusso",
-        "paaSILChiediStatoImportFlusso",
         "paaSILPrenotaExportFlusso",
         "paaSILPrenotaExportFlussoIncrementaleConRicevuta",
         "paaSILChiediStatoExportFlusso",

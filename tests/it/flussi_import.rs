@@ -271,3 +271,114 @@ async fn the_cli_imports_a_flusso() {
         "{stdout}"
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn the_entity_software_uploads_a_flusso_and_follows_it() {
+    use crate::ente_ws::call_ente;
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let pw = creds["c_demo"].clone();
+    let auth_body = format!("<password>{pw}</password>");
+    let authorise = || {
+        call_ente(
+            &s,
+            "paaSILAutorizzaImportFlusso",
+            Some("c_demo"),
+            &auth_body,
+        )
+    };
+    let a = authorise().await;
+    let (token, request) = (
+        a.get("authorizationToken").unwrap(),
+        a.get("requestToken").unwrap(),
+    );
+    assert!(a.get("uploadUrl").unwrap().ends_with("/ente/flussi/upload"));
+    let stato = |request: String| {
+        let pw = pw.clone();
+        let s = &s;
+        async move {
+            let body = format!("<requestToken>{request}</requestToken><password>{pw}</password>");
+            call_ente(s, "paaSILChiediStatoImportFlusso", Some("c_demo"), &body).await
+        }
+    };
+    assert_eq!(
+        stato(request.clone()).await.get("stato").as_deref(),
+        Some("LOAD_IMPORT")
+    );
+    let csv = format!("{HEADER}\n{}\n{}\n", good(1), good(1));
+    let zip = zip_of(&[("w.csv", csv.as_bytes())]);
+    let mut b = crate::support::Browser::new(&s);
+    let up = b
+        .post_multipart(
+            "/ente/flussi/upload",
+            &[
+                ("authorizationToken", None, token.as_bytes()),
+                ("file", Some("WS-IUF20-1_3.zip"), &zip),
+            ],
+        )
+        .await;
+    assert_eq!(up.status, 200, "{}", up.body);
+    // The token served once.
+    let again = b
+        .post_multipart(
+            "/ente/flussi/upload",
+            &[
+                ("authorizationToken", None, token.as_bytes()),
+                ("file", Some("WS-IUF21-1_3.zip"), &zip),
+            ],
+        )
+        .await;
+    assert_eq!(again.status, 400);
+    assert!(again.body.contains("PAA_IMPORT_NO_MATCH_AUTH"));
+    // The server's worker imports it.
+    let mut done = None;
+    for _ in 0..200 {
+        let st = stato(request.clone()).await;
+        if st.get("stato").as_deref() == Some("IMPORT_ESEGUITO") {
+            done = Some(st);
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    let st = done.expect("imported");
+    let scarti_url = st.get("urlFileScarti").unwrap();
+    let scarti = reqwest::get(&scarti_url)
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert!(scarti.contains("PAA_IMPORT_IUD_DUPLICATO"), "{scarti}");
+    let iuv = reqwest::get(st.get("urlFileIUV").unwrap())
+        .await
+        .unwrap()
+        .text()
+        .await
+        .unwrap();
+    assert_eq!(iuv.lines().count(), 2);
+    // A file named with an unknown version: the import ends in that state.
+    let a = authorise().await;
+    let (token, request) = (
+        a.get("authorizationToken").unwrap(),
+        a.get("requestToken").unwrap(),
+    );
+    let bad = b
+        .post_multipart(
+            "/ente/flussi/upload",
+            &[
+                ("authorizationToken", None, token.as_bytes()),
+                ("file", Some("WS-IUF22-9_9.zip"), &zip),
+            ],
+        )
+        .await;
+    assert_eq!(bad.status, 400);
+    assert_eq!(
+        stato(request).await.get("stato").as_deref(),
+        Some("PAA_IMPORT_FILE_VERSIONE_ERR")
+    );
+    let unknown = stato("no-such-token".into()).await;
+    assert_eq!(
+        unknown.fault().as_deref(),
+        Some("PAA_REQUEST_TOKEN_NON_VALIDO")
+    );
+}

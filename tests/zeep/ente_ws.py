@@ -98,9 +98,12 @@ report("paaSILInviaCarrelloDovuti", a, esito=a.esito)
 a = service.paaSILChiediEsitoCarrelloDovuti(codIpaEnte=cod, password=password, idSessionCarrello=cart)
 report("paaSILChiediEsitoCarrelloDovuti", a, esito=a.listaCarrelli.rispostaCarrello[0].esito)
 
+a = service.paaSILAutorizzaImportFlusso(password=password, _soapheaders=head)
+report("paaSILAutorizzaImportFlusso", a, upload=a.uploadUrl, token=bool(a.authorizationToken))
+a = service.paaSILChiediStatoImportFlusso(requestToken=a.requestToken, password=password, _soapheaders=head)
+report("paaSILChiediStatoImportFlusso", a, stato=a.stato)
+
 later = [
-    ("paaSILAutorizzaImportFlusso", {}),
-    ("paaSILChiediStatoImportFlusso", {"requestToken": "x"}),
     ("paaSILPrenotaExportFlusso", {"dateFrom": today, "dateTo": today}),
     ("paaSILPrenotaExportFlussoIncrementaleConRicevuta", {"dateFrom": datetime.datetime(2026, 1, 1), "ricevuta": True, "incrementale": True}),
     ("paaSILChiediStatoExportFlusso", {"requestToken": "x"}),

@@ -1,0 +1,1 @@
+ALTER TABLE flussi DROP COLUMN upload_token_hash;

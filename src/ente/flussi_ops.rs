@@ -1,0 +1,219 @@
+//! The import operations of the entity services and the upload they lead to:
+//! `paaSILAutorizzaImportFlusso` → multipart `POST /ente/flussi/upload` (fields
+//! `authorizationToken` and `file`) → `paaSILChiediStatoImportFlusso`, whose URLs
+//! (`/ente/flussi/{requestToken}/scarti|iuv|avvisi`) download the result files; the
+//! request token, 122 random bits known only to the entity's software, is the key.
+
+use super::fault::{EnteCode, EnteFault};
+use crate::app::AppState;
+use crate::db::models::registry::Entity;
+use crate::flussi::import::{dir, DONE};
+use crate::flussi::upload::{authorise, receive, status};
+use crate::soap::seq::Seq;
+use crate::soap::writer::XmlWriter;
+use crate::soap::xml::Node;
+use axum::extract::{Multipart, Path, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Response};
+
+/// Largest flusso zip accepted.
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+
+/// `paaSILAutorizzaImportFlusso`.
+pub async fn autorizza(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
+    let mut s = Seq::new(body, "paaSILAutorizzaImportFlusso")?;
+    s.text_opt("password", 1, 64)?;
+    s.end()?;
+    let (id, random, now) = (entity.id, app.random.clone(), app.now());
+    let a = app
+        .db
+        .write(move |c| authorise(c, id, random.as_ref(), now))
+        .await?;
+    let mut w = XmlWriter::new();
+    w.leaf(
+        "uploadUrl",
+        &format!("{}/ente/flussi/upload", app.public_base),
+    )
+    .leaf("authorizationToken", &a.authorization_token)
+    .leaf("requestToken", &a.request_token)
+    .leaf("importPath", &a.request_token);
+    Ok(w.finish())
+}
+
+/// `paaSILChiediStatoImportFlusso`.
+pub async fn stato(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
+    let mut s = Seq::new(body, "paaSILChiediStatoImportFlusso")?;
+    let token = s.text("requestToken", 1, 64)?;
+    s.text_opt("password", 1, 64)?;
+    let want = [
+        s.bool_opt("fileScarti")?,
+        s.bool_opt("fileIUV")?,
+        s.bool_opt("fileAvvisi")?,
+    ];
+    s.end()?;
+    let (id, t) = (entity.id, token.clone());
+    let st = app
+        .db
+        .read(move |c| status(c, id, &t))
+        .await?
+        .ok_or_else(|| {
+            EnteFault::new(
+                EnteCode::RequestTokenNonValido,
+                format!("requestToken [{token}] sconosciuto"),
+            )
+        })?;
+    let url = |kind: &str| format!("{}/ente/flussi/{token}/{kind}", app.public_base);
+    let done = st.state == DONE;
+    let mut w = XmlWriter::new();
+    w.leaf("stato", &st.state);
+    if done && want[0] != Some(false) {
+        w.leaf("urlFileScarti", &url("scarti"));
+    }
+    if done && want[1] != Some(false) {
+        w.leaf("urlFileIUV", &url("iuv"));
+    }
+    if done && st.notices_ready && want[2] != Some(false) {
+        w.leaf("urlFileAvvisi", &url("avvisi"));
+    }
+    Ok(w.finish())
+}
+
+fn plain(status: StatusCode, text: String) -> Response {
+    (
+        status,
+        [(axum::http::header::CONTENT_TYPE, "application/json")],
+        text,
+    )
+        .into_response()
+}
+
+/// `POST /ente/flussi/upload`.
+pub async fn upload(State(app): State<AppState>, mut form: Multipart) -> Response {
+    let (mut token, mut file, mut name) = (String::new(), Vec::new(), String::new());
+    loop {
+        let field = match form.next_field().await {
+            Ok(Some(f)) => f,
+            Ok(None) => break,
+            Err(e) => {
+                return plain(
+                    StatusCode::BAD_REQUEST,
+                    serde_json::json!({"error": e.to_string()}).to_string(),
+                )
+            }
+        };
+        if field.name() == Some("authorizationToken") {
+            token = field.text().await.unwrap_or_default();
+            continue;
+        }
+        if let Some(f) = field.file_name() {
+            name = f.to_owned();
+            let mut field = field;
+            while let Ok(Some(chunk)) = field.chunk().await {
+                if file.len() + chunk.len() > MAX_UPLOAD {
+                    return plain(
+                        StatusCode::PAYLOAD_TOO_LARGE,
+                        serde_json::json!({"error": "oltre 64 MiB"}).to_string(),
+                    );
+                }
+                file.extend_from_slice(&chunk);
+            }
+        }
+    }
+    let (files, now) = (app.config.files_dir.clone(), app.now());
+    let outcome = app
+        .db
+        .write(move |c| receive(c, &files, token.trim(), &name, &file, now))
+        .await;
+    match outcome {
+        Ok(Ok(request)) => plain(
+            StatusCode::OK,
+            serde_json::json!({"requestToken": request, "stato": "LOAD_IMPORT"}).to_string(),
+        ),
+        Ok(Err(e)) => plain(
+            StatusCode::BAD_REQUEST,
+            serde_json::json!({"error": e.code, "description": e.message}).to_string(),
+        ),
+        Err(e) => {
+            tracing::error!(error = %e, "flusso upload failed");
+            plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                serde_json::json!({"error": "PAA_SYSTEM_ERROR"}).to_string(),
+            )
+        }
+    }
+}
+
+/// `GET /ente/flussi/{requestToken}/{scarti|iuv|avvisi}`.
+pub async fn download(
+    State(app): State<AppState>,
+    Path((token, kind)): Path<(String, String)>,
+) -> Response {
+    let t = token.clone();
+    let found = app
+        .db
+        .read(move |c| {
+            use diesel::prelude::*;
+            let row: Option<(i64, i64)> = crate::db::schema::flussi::table
+                .filter(crate::db::schema::flussi::request_token.eq(&t))
+                .select((
+                    crate::db::schema::flussi::id,
+                    crate::db::schema::flussi::entity_id,
+                ))
+                .first(c)
+                .optional()?;
+            match row {
+                Some((_, entity)) => status(c, entity, &t),
+                None => Ok(None),
+            }
+        })
+        .await;
+    let Ok(Some(st)) = found else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let Some(base) = st.base.filter(|_| st.state == DONE) else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let d = dir(&app.config.files_dir, st.id);
+    let (path, name, mime) = match kind.as_str() {
+        "scarti" => (
+            d.join(format!("{base}_SCARTI.csv")),
+            format!("{base}_SCARTI.csv"),
+            "text/csv",
+        ),
+        "iuv" => (
+            d.join(format!("{base}_IUV.csv")),
+            format!("{base}_IUV.csv"),
+            "text/csv",
+        ),
+        "avvisi" => {
+            let batch = app
+                .db
+                .read(move |c| {
+                    use crate::db::schema::notice_batches as nb;
+                    use diesel::prelude::*;
+                    Ok(nb::table
+                        .filter(nb::flusso_id.eq(st.id))
+                        .filter(nb::state.eq("done"))
+                        .select(nb::id)
+                        .order(nb::id.desc())
+                        .first::<i64>(c)
+                        .optional()?)
+                })
+                .await;
+            let Ok(Some(b)) = batch else {
+                return StatusCode::NOT_FOUND.into_response();
+            };
+            (
+                crate::avviso::batch::zip_path(&app.config.files_dir, b),
+                format!("{base}_AVVISI_PDF.zip"),
+                "application/zip",
+            )
+        }
+        _ => return StatusCode::NOT_FOUND.into_response(),
+    };
+    let Ok(file) = tokio::fs::File::open(&path).await else {
+        return StatusCode::NOT_FOUND.into_response();
+    };
+    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
+    crate::web::documents::attachment(&name, mime, body)
+}
