@@ -33,6 +33,8 @@ pub fn run_job(db: &Db, files_dir: &Path, job: &crate::jobs::Job) -> Result<(), 
 
 /// Rows per transaction.
 pub const CHUNK: usize = 2000;
+/// Rows read per query when writing the result files.
+const PAGE: i64 = 10_000;
 /// Registered, waiting.
 pub const LOADED: &str = "LOAD_IMPORT";
 /// Being imported.
@@ -213,6 +215,9 @@ pub fn run(
                 .map_err(|e| generic(e.to_string()))?;
             let last = chunk.last().map_or(0, |r| r.number);
             chunk.clear();
+            // Later chunks see earlier rows in the database (IUD already present): the set
+            // only covers a chunk, so memory stays flat in the size of the flusso.
+            seen.clear();
             progress(last as u64, total);
             Ok::<(), FileError>(())
         };
@@ -286,16 +291,6 @@ fn outputs(
         Ok(first.iter().map(safe_cell).collect::<Vec<_>>())
     })
     .map_err(|x| e(&x))?;
-    let rejects: Vec<(String, String, String)> = flusso_rejects::table
-        .filter(flusso_rejects::flusso_id.eq(id))
-        .order(flusso_rejects::row_number)
-        .select((
-            flusso_rejects::line,
-            flusso_rejects::code,
-            flusso_rejects::message,
-        ))
-        .load(c)
-        .map_err(|x| e(&x))?;
     let file = std::fs::File::create(d.join(format!("{base}_SCARTI.csv"))).map_err(|x| e(&x))?;
     let mut scarti = std::io::BufWriter::new(file);
     // The rows as sent with MyPay's two extra columns; cells a spreadsheet would run as
@@ -303,37 +298,63 @@ fn outputs(
     let mut head = header;
     head.extend(["cod_rifiuto".to_owned(), "de_rifiuto".to_owned()]);
     writeln!(scarti, "{}", line_of(&head)).map_err(|x| e(&x))?;
-    for (line, code, msg) in &rejects {
-        let mut reader = csv_reader(line.as_bytes());
-        let mut rec = csv::StringRecord::new();
-        let mut cells: Vec<String> = match reader.read_record(&mut rec) {
-            Ok(true) => rec.iter().map(safe_cell).collect(),
-            _ => vec![safe_cell(line)],
-        };
-        cells.extend([code.clone(), safe_cell(msg)]);
-        writeln!(scarti, "{}", line_of(&cells)).map_err(|x| e(&x))?;
+    // Read in pages by row number: memory stays flat however large the flusso.
+    let mut after = 0i64;
+    loop {
+        let page: Vec<(i64, String, String, String)> = flusso_rejects::table
+            .filter(flusso_rejects::flusso_id.eq(id))
+            .filter(flusso_rejects::row_number.gt(after))
+            .order(flusso_rejects::row_number)
+            .limit(PAGE)
+            .select((
+                flusso_rejects::row_number,
+                flusso_rejects::line,
+                flusso_rejects::code,
+                flusso_rejects::message,
+            ))
+            .load(c)
+            .map_err(|x| e(&x))?;
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        for (_, line, code, msg) in &page {
+            let mut reader = csv_reader(line.as_bytes());
+            let mut rec = csv::StringRecord::new();
+            let mut cells: Vec<String> = match reader.read_record(&mut rec) {
+                Ok(true) => rec.iter().map(safe_cell).collect(),
+                _ => vec![safe_cell(line)],
+            };
+            cells.extend([code.clone(), safe_cell(msg)]);
+            writeln!(scarti, "{}", line_of(&cells)).map_err(|x| e(&x))?;
+        }
     }
     scarti.flush().map_err(|x| e(&x))?;
-    let accepted: Vec<(i64, String, Option<String>)> = dovuti::table
-        .filter(dovuti::flusso_id.eq(id))
-        .order(dovuti::flusso_row)
-        .select((
-            dovuti::flusso_row.assume_not_null(),
-            dovuti::iud,
-            dovuti::iuv,
-        ))
-        .load(c)
-        .map_err(|x| e(&x))?;
     let file = std::fs::File::create(d.join(format!("{base}_IUV.csv"))).map_err(|x| e(&x))?;
     let mut iuv = std::io::BufWriter::new(file);
     writeln!(iuv, "num_riga_flusso;IUD;codIuv").map_err(|x| e(&x))?;
-    for (n, iud, code) in &accepted {
-        let cells = [
-            n.to_string(),
-            safe_cell(iud),
-            code.clone().unwrap_or_default(),
-        ];
-        writeln!(iuv, "{}", line_of(&cells)).map_err(|x| e(&x))?;
+    let mut after = 0i64;
+    loop {
+        let page: Vec<(i64, String, Option<String>)> = dovuti::table
+            .filter(dovuti::flusso_id.eq(id))
+            .filter(dovuti::flusso_row.gt(after))
+            .order(dovuti::flusso_row)
+            .limit(PAGE)
+            .select((
+                dovuti::flusso_row.assume_not_null(),
+                dovuti::iud,
+                dovuti::iuv,
+            ))
+            .load(c)
+            .map_err(|x| e(&x))?;
+        let Some(last) = page.last() else { break };
+        after = last.0;
+        for (n, iud, code) in &page {
+            let cells = [
+                n.to_string(),
+                safe_cell(iud),
+                code.clone().unwrap_or_default(),
+            ];
+            writeln!(iuv, "{}", line_of(&cells)).map_err(|x| e(&x))?;
+        }
     }
     iuv.flush().map_err(|x| e(&x))?;
     // The notices of a large flusso take minutes: a notice batch builds their zip.
