@@ -326,8 +326,20 @@ fn insert(
         });
     }
     // SQLite binds at most 32,766 parameters per statement: 29 columns × 500 rows fit.
-    for part in values.chunks(500) {
-        crate::with_backend!(&mut *c, c => diesel::insert_into(dovuti::table).values(part).execute(c))?;
+    match &mut *c {
+        // PostgreSQL takes the chunk in one binary COPY (no statement to parse and plan).
+        AnyConnection::Postgresql(pg) => {
+            diesel::copy_from(dovuti::table)
+                .from_insertable(&values)
+                .execute(pg)?;
+        }
+        AnyConnection::Sqlite(lite) => {
+            for part in values.chunks(500) {
+                diesel::insert_into(dovuti::table)
+                    .values(part)
+                    .execute(lite)?;
+            }
+        }
     }
     let multi: Vec<&Row> = rows
         .iter()
