@@ -38,30 +38,8 @@ pub fn decode(field: &str, b64: &str, root: &str) -> Result<Node, EnteFault> {
     Ok(node)
 }
 
-/// The payer / debtor of a position.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Subject {
-    /// `F` person, `G` legal person.
-    pub kind: String,
-    /// Validated fiscal code (or `ANONIMO`).
-    pub id: String,
-    /// Name.
-    pub name: String,
-    /// Street.
-    pub address: Option<String>,
-    /// Civic number.
-    pub civic: Option<String>,
-    /// Postal code.
-    pub postal_code: Option<String>,
-    /// City.
-    pub city: Option<String>,
-    /// Province (2 letters).
-    pub province: Option<String>,
-    /// Country (2 letters).
-    pub country: Option<String>,
-    /// E-mail.
-    pub email: Option<String>,
-}
+/// The payer / debtor of a position: the same shape as pagoPA's `ctSubject`.
+pub use crate::pagopa::wire::Subject;
 
 /// Reads a `ctSoggettoPagatore`.
 pub fn subject(node: &Node, path: &str) -> Result<Subject, EnteFault> {
@@ -95,8 +73,8 @@ pub fn subject(node: &Node, path: &str) -> Result<Subject, EnteFault> {
     let subject = Subject {
         kind,
         id: code,
-        name: s.text("anagraficaPagatore", 1, 70)?,
-        address: s.text_opt("indirizzoPagatore", 1, 70)?,
+        full_name: s.text("anagraficaPagatore", 1, 70)?,
+        street: s.text_opt("indirizzoPagatore", 1, 70)?,
         civic: s.text_opt("civicoPagatore", 1, 16)?,
         postal_code: s.text_opt("capPagatore", 1, 16)?,
         city: s.text_opt("localitaPagatore", 1, 35)?,

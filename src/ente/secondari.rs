@@ -186,7 +186,6 @@ pub fn store(
         }
         (None, None) => return Ok(()),
     };
-    let own = total - sec.amount.cents();
     let (cf, name): (String, String) = entities::table
         .find(entity_id)
         .select((entities::fiscal_code, entities::name))
@@ -198,31 +197,86 @@ pub fn store(
     let own_iban = bank
         .or(postal)
         .ok_or_else(|| DbError::Rule("due type without an account".into()))?;
-    let own_postal = Iban::parse(&own_iban).is_ok_and(|i| i.is_postal());
+    let sec_collection = sec.collection_data.to_string();
+    write_split(
+        c,
+        &Split {
+            dovuto_id: id,
+            total,
+            entity_cf: &cf,
+            entity_name: Some(&name),
+            own_iban: &own_iban,
+            collection: &collection,
+            fiscal_code: &sec.fiscal_code,
+            name: &sec.name,
+            iban: sec.iban.as_str(),
+            amount: sec.amount.cents(),
+            causale: sec.causale.as_deref(),
+            sec_collection: &sec_collection,
+            address: &sec.address,
+        },
+    )
+}
+
+/// A position shared between its entity and one secondary beneficiary.
+#[derive(Debug, Clone, Copy)]
+pub struct Split<'a> {
+    /// The position.
+    pub dovuto_id: i64,
+    /// Its amount in cents.
+    pub total: i64,
+    /// The entity's fiscal code.
+    pub entity_cf: &'a str,
+    /// The entity's name.
+    pub entity_name: Option<&'a str>,
+    /// The account of the entity's share.
+    pub own_iban: &'a str,
+    /// Taxonomy of the entity's share.
+    pub collection: &'a str,
+    /// Secondary beneficiary's fiscal code.
+    pub fiscal_code: &'a str,
+    /// Its name.
+    pub name: &'a str,
+    /// Its account.
+    pub iban: &'a str,
+    /// Its share in cents.
+    pub amount: i64,
+    /// Causale of its transfer.
+    pub causale: Option<&'a str>,
+    /// Taxonomy of its transfer.
+    pub sec_collection: &'a str,
+    /// Its street, civic, postal code, city, province, country.
+    pub address: &'a [Option<String>; 6],
+}
+
+/// Writes the two transfers of a split position (the caller removed the old ones): the
+/// entity's share first, the secondary one second. Used by the web services and flussi.
+pub fn write_split(c: &mut AnyConnection, s: &Split<'_>) -> Result<(), DbError> {
+    let postal = |iban: &str| Iban::parse(iban).is_ok_and(|i| i.is_postal());
     diesel::insert_into(dovuto_transfers::table)
         .values((
-            dovuto_transfers::dovuto_id.eq(id),
+            dovuto_transfers::dovuto_id.eq(s.dovuto_id),
             dovuto_transfers::position.eq(1),
-            dovuto_transfers::beneficiary_fiscal_code.eq(&cf),
-            dovuto_transfers::beneficiary_name.eq(Some(&name)),
-            dovuto_transfers::iban.eq(Some(&own_iban)),
-            dovuto_transfers::postal.eq(own_postal),
-            dovuto_transfers::amount_cents.eq(own),
-            dovuto_transfers::collection_data.eq(&collection),
+            dovuto_transfers::beneficiary_fiscal_code.eq(s.entity_cf),
+            dovuto_transfers::beneficiary_name.eq(s.entity_name),
+            dovuto_transfers::iban.eq(Some(s.own_iban)),
+            dovuto_transfers::postal.eq(postal(s.own_iban)),
+            dovuto_transfers::amount_cents.eq(s.total - s.amount),
+            dovuto_transfers::collection_data.eq(s.collection),
         ))
         .execute(c)?;
-    let [street, civic, cap, city, province, country] = &sec.address;
+    let [street, civic, cap, city, province, country] = s.address;
     diesel::insert_into(dovuto_transfers::table)
         .values((
-            dovuto_transfers::dovuto_id.eq(id),
+            dovuto_transfers::dovuto_id.eq(s.dovuto_id),
             dovuto_transfers::position.eq(2),
-            dovuto_transfers::beneficiary_fiscal_code.eq(&sec.fiscal_code),
-            dovuto_transfers::beneficiary_name.eq(Some(&sec.name)),
-            dovuto_transfers::iban.eq(Some(sec.iban.as_str())),
-            dovuto_transfers::postal.eq(sec.iban.is_postal()),
-            dovuto_transfers::amount_cents.eq(sec.amount.cents()),
-            dovuto_transfers::remittance.eq(&sec.causale),
-            dovuto_transfers::collection_data.eq(sec.collection_data.to_string()),
+            dovuto_transfers::beneficiary_fiscal_code.eq(s.fiscal_code),
+            dovuto_transfers::beneficiary_name.eq(Some(s.name)),
+            dovuto_transfers::iban.eq(Some(s.iban)),
+            dovuto_transfers::postal.eq(postal(s.iban)),
+            dovuto_transfers::amount_cents.eq(s.amount),
+            dovuto_transfers::remittance.eq(s.causale),
+            dovuto_transfers::collection_data.eq(s.sec_collection),
             dovuto_transfers::address.eq(street),
             dovuto_transfers::civic_number.eq(civic),
             dovuto_transfers::postal_code.eq(cap),

@@ -369,44 +369,23 @@ fn transfers(c: &mut AnyConnection, ctx: &Context, id: i64, row: &Row) -> Result
         .get(&row.due_type)
         .and_then(|d| d.3.clone())
         .unwrap_or_default();
-    let [addr, civic, cap, city, prov, country] = &sec.address;
-    let values = vec![
-        (
-            dovuto_transfers::dovuto_id.eq(id),
-            dovuto_transfers::position.eq(1),
-            dovuto_transfers::beneficiary_fiscal_code.eq(ctx.entity_cf.clone()),
-            dovuto_transfers::iban.eq(Some(iban)),
-            dovuto_transfers::amount_cents.eq(row.amount.cents() - sec.amount.cents()),
-            dovuto_transfers::collection_data.eq(row.collection_data.clone()),
-            dovuto_transfers::remittance.eq(None::<String>),
-        ),
-        (
-            dovuto_transfers::dovuto_id.eq(id),
-            dovuto_transfers::position.eq(2),
-            dovuto_transfers::beneficiary_fiscal_code.eq(sec.fiscal_code.clone()),
-            dovuto_transfers::iban.eq(Some(sec.iban.clone())),
-            dovuto_transfers::amount_cents.eq(sec.amount.cents()),
-            dovuto_transfers::collection_data.eq(sec.collection_data.clone()),
-            dovuto_transfers::remittance.eq(sec.causale.clone()),
-        ),
-    ];
-    crate::with_backend!(&mut *c, c => diesel::insert_into(dovuto_transfers::table)
-        .values(&values)
-        .execute(c))?;
-    diesel::update(
-        dovuto_transfers::table
-            .filter(dovuto_transfers::dovuto_id.eq(id))
-            .filter(dovuto_transfers::position.eq(2)),
-    )
-    .set((
-        dovuto_transfers::beneficiary_name.eq(Some(&sec.name)),
-        dovuto_transfers::address.eq(addr),
-        dovuto_transfers::civic_number.eq(civic),
-        dovuto_transfers::postal_code.eq(cap),
-        dovuto_transfers::city.eq(city),
-        dovuto_transfers::province.eq(prov),
-        dovuto_transfers::country.eq(country),
-    ))
-    .execute(c)?;
+    crate::ente::secondari::write_split(
+        c,
+        &crate::ente::secondari::Split {
+            dovuto_id: id,
+            total: row.amount.cents(),
+            entity_cf: &ctx.entity_cf,
+            entity_name: None,
+            own_iban: &iban,
+            collection: &row.collection_data,
+            fiscal_code: &sec.fiscal_code,
+            name: &sec.name,
+            iban: &sec.iban,
+            amount: sec.amount.cents(),
+            causale: sec.causale.as_deref(),
+            sec_collection: &sec.collection_data,
+            address: &sec.address,
+        },
+    )?;
     Ok(())
 }

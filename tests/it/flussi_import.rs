@@ -382,3 +382,37 @@ async fn the_entity_software_uploads_a_flusso_and_follows_it() {
         Some("PAA_REQUEST_TOKEN_NON_VALIDO")
     );
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_1_4_row_with_a_secondary_beneficiary_becomes_two_transfers() {
+    let s = TestServer::spawn().await;
+    s.seed_demo().await;
+    let header: String = (0..35)
+        .map(|i| format!("c{i}"))
+        .collect::<Vec<_>>()
+        .join(";");
+    let row = "M-1;;F;RSSMRA85T10A562S;Mario Rossi;;;;;;;;2027-01-31;100.00;;TARI;ALL;TARI 2026;9/0101101IM/;;true;true;01234567897;Provincia Demo;IT60X0542811101000000123456;;;;;;;9/0101101IM/;Tributo provinciale;30.00;I";
+    let id = upload(
+        &s,
+        "M-IUF30-1_4.zip",
+        &zip_of(&[("m.csv", format!("{header}\n{row}\n").as_bytes())]),
+    )
+    .unwrap();
+    let (files, db) = (s.state.config.files_dir.clone(), s.state.db.clone());
+    tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+        .await
+        .unwrap()
+        .unwrap();
+    assert_eq!(state(&s, id), ("IMPORT_ESEGUITO".into(), 1, 1, 0));
+    use mypay::db::schema::dovuto_transfers as t;
+    let mut c = s.state.db.get().unwrap();
+    let split: Vec<(i32, String, i64)> = t::table
+        .inner_join(dovuti::table)
+        .filter(dovuti::iud.eq("M-1"))
+        .order(t::position)
+        .select((t::position, t::beneficiary_fiscal_code, t::amount_cents))
+        .load(&mut *c)
+        .unwrap();
+    assert_eq!(split[1], (2, "01234567897".to_owned(), 3000));
+    assert_eq!((split[0].0, split[0].2), (1, 7000));
+}
