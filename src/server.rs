@@ -156,7 +156,17 @@ fn start_workers(
     let notices: Handler = Arc::new(move |db, job| crate::avviso::batch::run_job(db, &files, job));
     let files = state.config.files_dir.clone();
     let imports: Handler = Arc::new(move |db, job| crate::flussi::import::run_job(db, &files, job));
+    let files = state.config.files_dir.clone();
+    let exports: Handler =
+        Arc::new(move |db, job| crate::flussi::export::run::run_job(db, &files, job));
     vec![
+        spawn(
+            state.db.clone(),
+            crate::flussi::export::QUEUE,
+            exports,
+            Timing::default(),
+            stop.clone(),
+        ),
         spawn(
             state.db.clone(),
             crate::avviso::batch::QUEUE,

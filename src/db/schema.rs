@@ -159,6 +159,10 @@ diesel::table! {
         updated_at -> Timestamp,
         completed_at -> Nullable<Timestamp>,
         upload_token_hash -> Nullable<Text>,
+        export_from -> Nullable<Timestamp>,
+        export_to -> Nullable<Timestamp>,
+        incremental -> Bool,
+        due_type_codes -> Nullable<Text>,
     }
 }
 
@@ -180,6 +184,15 @@ diesel::table! {
         updated_at -> Timestamp,
         expires_at -> Timestamp,
         paid_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    download_tokens (token_hash) {
+        token_hash -> Text,
+        flusso_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
     }
 }
 
@@ -379,6 +392,7 @@ diesel::joinable!(dovuti -> flussi (flusso_id));
 diesel::joinable!(dovuti -> carts (cart_id));
 diesel::joinable!(notice_batches -> entities (entity_id));
 diesel::joinable!(flusso_rejects -> flussi (flusso_id));
+diesel::joinable!(download_tokens -> flussi (flusso_id));
 diesel::joinable!(notice_batches -> flussi (flusso_id));
 diesel::joinable!(dovuto_transfers -> dovuti (dovuto_id));
 diesel::joinable!(receipts -> entities (entity_id));
@@ -409,5 +423,6 @@ diesel::allow_tables_to_appear_in_same_query!(
     web_sessions,
     login_throttle,
     notice_batches,
-    flusso_rejects
+    flusso_rejects,
+    download_tokens
 );

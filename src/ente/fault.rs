@@ -54,6 +54,8 @@ pub enum EnteCode {
     DatiNonTrovati,
     /// Date range wrong.
     IntervalloDateNonValido,
+    /// Unknown export tracciato version.
+    VersioneTracciatoNonValida,
     /// More than one secondary entity.
     LimitazioneEntiSecondari,
     /// Unknown request token.
@@ -91,6 +93,7 @@ impl EnteCode {
             Self::DovutoNonPagabile => "PAA_DOVUTO_NON_PAGABILE",
             Self::DatiNonTrovati => "PAA_DATI_NON_TROVATI",
             Self::IntervalloDateNonValido => "PAA_INTERVALLO_DATE_NON_VALIDO",
+            Self::VersioneTracciatoNonValida => "PAA_VERSIONE_TRACCIATO_NON_VALIDA",
             Self::LimitazioneEntiSecondari => "PAA_LIMITAZIONE_ENTI_SECONDARI_ERROR",
             Self::RequestTokenNonValido => "PAA_REQUEST_TOKEN_NON_VALIDO",
             Self::ServizioNonImplementato => "PAA_SERVIZIO_NON_IMPLEMENTATO",
@@ -124,6 +127,7 @@ impl EnteCode {
             Self::DovutoNonPagabile => "Dovuto non pagabile",
             Self::DatiNonTrovati => "Dati non trovati",
             Self::IntervalloDateNonValido => "Intervallo di date non valido",
+            Self::VersioneTracciatoNonValida => "Versione tracciato non valida",
             Self::LimitazioneEntiSecondari => "Limitazione enti secondari",
             Self::RequestTokenNonValido => "Request token non valido",
             Self::ServizioNonImplementato => "Servizio non implementato",

@@ -6,6 +6,7 @@
 
 pub mod auth;
 pub mod fault;
+pub mod export_ops;
 pub mod flussi_ops;
 pub mod importa_dovuto;
 pub mod ops;
@@ -45,6 +46,10 @@ pub fn routes() -> Router<AppState> {
             post(flussi_ops::upload).layer(axum::extract::DefaultBodyLimit::max(
                 flussi_ops::MAX_UPLOAD + 64 * 1024,
             )),
+        )
+        .route(
+            "/ente/flussi/export/{token}",
+            axum::routing::get(export_ops::download),
         )
         .route(
             "/ente/flussi/{token}/{kind}",
@@ -93,6 +98,17 @@ async fn run(
         "paaSILChiediEsitoCarrelloDovuti" => portal::esito_carrello(app, &entity, body).await,
         "paaSILAutorizzaImportFlusso" => flussi_ops::autorizza(app, &entity, body).await,
         "paaSILChiediStatoImportFlusso" => flussi_ops::stato(app, &entity, body).await,
+        "paaSILPrenotaExportFlusso" => export_ops::prenota(app, &entity, body).await,
+        "paaSILPrenotaExportFlussoIncrementaleConRicevuta" => {
+            export_ops::prenota_incrementale(app, &entity, body).await
+        }
+        "paaSILChiediStatoExportFlusso" => export_ops::stato(app, &entity, body).await,
+        "paaSILPrenotaExportFlussoScaduti" => {
+            export_ops::prenota_scaduti(app, &entity, body).await
+        }
+        "paaSILChiediStatoExportFlussoScaduti" => {
+            export_ops::stato_scaduti(app, &entity, body).await
+        }
         "paaSILRegistraPagamento" => {
             registra::handle(app, &entity, body, redact_passwords(raw)).await
         }
@@ -234,24 +250,33 @@ async fn journal(app: &AppState, e: Exchange<'_>, response: &str) {
     app.journal.record(entry).await;
 }
 
-/// The request as the journal keeps it: every `<password>` value replaced by `***`.
+/// The request as the journal keeps it: every `<password>` and `<passwordMypivot>`
+/// value replaced by `***`.
 pub fn redact_passwords(xml: &str) -> String {
+    redact(&redact(xml, "password"), "passwordMypivot")
+}
+
+fn redact(xml: &str, tag: &str) -> String {
+    let (open, close) = (format!("<{tag}"), format!("</{tag}>"));
     let mut out = String::with_capacity(xml.len());
     let mut rest = xml;
-    while let Some(start) = rest.find("<password") {
+    while let Some(start) = rest.find(&open) {
         let Some(open_end) = rest[start..].find('>').map(|i| start + i + 1) else {
             break;
         };
         let self_closing = rest[..open_end].ends_with("/>");
-        let name_ok = matches!(rest.as_bytes().get(start + 9), Some(b'>' | b' ' | b'/'));
+        let name_ok = matches!(
+            rest.as_bytes().get(start + open.len()),
+            Some(b'>' | b' ' | b'/')
+        );
         out.push_str(&rest[..open_end]);
         rest = &rest[open_end..];
         if !name_ok || self_closing {
             continue;
         }
-        if let Some(close) = rest.find("</password>") {
+        if let Some(end) = rest.find(&close) {
             out.push_str("***");
-            rest = &rest[close..];
+            rest = &rest[end..];
         }
     }
     out.push_str(rest);
@@ -264,10 +289,10 @@ mod tests {
 
     #[test]
     fn passwords_never_reach_the_journal() {
-        let raw = "<a><password>segreta123</password><passwordX>k</passwordX><password/><b><password >x</password></b></a>";
+        let raw = "<a><password>segreta123</password><passwordX>k</passwordX><password/><b><password >x</password></b><passwordMypivot>pivot9</passwordMypivot></a>";
         let kept = redact_passwords(raw);
         assert!(
-            !kept.contains("segreta123") && !kept.contains(">x<"),
+            !kept.contains("segreta123") && !kept.contains(">x<") && !kept.contains("pivot9"),
             "{kept}"
         );
         assert!(kept.contains("<passwordX>k</passwordX>") && kept.contains("<password/>"));

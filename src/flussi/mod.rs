@@ -4,6 +4,7 @@ pub mod archive;
 pub mod checks;
 pub mod chunk;
 pub mod command;
+pub mod export;
 pub mod import;
 pub mod tracciato;
 pub mod upload;

@@ -22,7 +22,7 @@ pub struct Authorised {
 }
 
 /// A UUID-shaped random token.
-fn uuid(random: &dyn RandomSource) -> String {
+pub(crate) fn uuid(random: &dyn RandomSource) -> String {
     let h = random.token_hex(16);
     format!(
         "{}-{}-{}-{}-{}",

@@ -1,0 +1,435 @@
+//! The paid-dovuti export in MyPay's tracciati 1.0–1.3: one row per positive receipt of
+//! the entity. Every version starts with the same 64 columns (flusso, IUD, IUV, receipt,
+//! PSP, beneficiary, payer, debtor, payment); with the receipt option six more follow
+//! (`tipoFirma`, the receipt in base64, index, PSP fee, attachment type and text); 1.2 adds
+//! `bilancio`, 1.3 `bilancio` and the three columns naming the primary entity of a
+//! payment shared with a secondary one. Rows are streamed from the database, never held.
+
+use super::sink::CsvZip;
+use crate::db::schema::{dovuti, receipts};
+use crate::db::{AnyConnection, DbError};
+use base64::Engine;
+use chrono::{NaiveDateTime, TimeZone};
+use chrono_tz::Europe::Rome;
+use diesel::prelude::*;
+use std::collections::HashMap;
+
+/// An export tracciato version.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Version {
+    /// 1.0 (MyPay's default).
+    V1_0,
+    /// 1.1.
+    V1_1,
+    /// 1.2: with `bilancio`.
+    V1_2,
+    /// 1.3: with `bilancio` and the primary entity's columns.
+    V1_3,
+}
+
+impl Version {
+    /// Parses `versioneTracciato` (absent = 1.0).
+    pub fn parse(v: Option<&str>) -> Option<Self> {
+        match v.map(str::trim).unwrap_or("1.0") {
+            "" | "1.0" => Some(Self::V1_0),
+            "1.1" => Some(Self::V1_1),
+            "1.2" => Some(Self::V1_2),
+            "1.3" => Some(Self::V1_3),
+            _ => None,
+        }
+    }
+
+    /// `1.0`…`1.3`.
+    pub fn code(self) -> &'static str {
+        match self {
+            Self::V1_0 => "1.0",
+            Self::V1_1 => "1.1",
+            Self::V1_2 => "1.2",
+            Self::V1_3 => "1.3",
+        }
+    }
+}
+
+const BASE: [&str; 64] = [
+    "iuf", "numRigaFlusso", "codIud", "codIuv", "versioneOggetto", "identificativoDominio",
+    "identificativoStazioneRichiedente", "identificativoMessaggioRicevuta",
+    "dataOraMessaggioRicevuta", "riferimentoMessaggioRichiesta", "riferimentoDataRichiesta",
+    "tipoIdentificativoUnivoco", "codiceIdentificativoUnivoco", "denominazioneAttestante",
+    "codiceUnitOperAttestante", "denomUnitOperAttestante", "indirizzoAttestante",
+    "civicoAttestante", "capAttestante", "localitaAttestante", "provinciaAttestante",
+    "nazioneAttestante", "enteBenefTipoIdentificativoUnivoco",
+    "enteBenefCodiceIdentificativoUnivoco", "denominazioneBeneficiario",
+    "codiceUnitOperBeneficiario", "denomUnitOperBeneficiario", "indirizzoBeneficiario",
+    "civicoBeneficiario", "capBeneficiario", "localitaBeneficiario", "provinciaBeneficiario",
+    "nazioneBeneficiario", "soggVersTipoIdentificativoUnivoco",
+    "soggVersCodiceIdentificativoUnivoco", "anagraficaVersante", "indirizzoVersante",
+    "civicoVersante", "capVersante", "localitaVersante", "provinciaVersante", "nazioneVersante",
+    "emailVersante", "soggPagTipoIdentificativoUnivoco", "soggPagCodiceIdentificativoUnivoco",
+    "anagraficaPagatore", "indirizzoPagatore", "civicoPagatore", "capPagatore",
+    "localitaPagatore", "provinciaPagatore", "nazionePagatore", "emailPagatore",
+    "codiceEsitoPagamento", "importoTotalePagato", "identificativoUnivocoVersamento",
+    "codiceContestoPagamento", "singoloImportoPagato", "esitoSingoloPagamento",
+    "dataEsitoSingoloPagamento", "identificativoUnivocoRiscoss", "causaleVersamento",
+    "datiSpecificiRiscossione", "tipoDovuto",
+];
+
+const RECEIPT: [&str; 6] = [
+    "tipoFirma",
+    "rt",
+    "indiceDatiSingoloPagamento",
+    "numRtDatiPagDatiSingPagCommissioniApplicatePsp",
+    "codRtDatiPagDatiSingPagAllegatoRicevutaTipo",
+    "blbRtDatiPagDatiSingPagAllegatoRicevutaTest",
+];
+
+/// The header of `version`, with or without the receipt columns.
+pub fn header(version: Version, receipt: bool) -> Vec<&'static str> {
+    let mut h = BASE.to_vec();
+    if receipt {
+        h.extend(RECEIPT);
+    }
+    match version {
+        Version::V1_2 => h.push("bilancio"),
+        Version::V1_3 => h.extend([
+            "bilancio",
+            "cod_fiscale_pa1",
+            "de_nome_pa1",
+            "cod_tassonomico_dovuto_pa1",
+        ]),
+        _ => {}
+    }
+    h
+}
+
+/// What an export asks for.
+#[derive(Debug, Clone)]
+pub struct Query {
+    /// The entity.
+    pub entity_id: i64,
+    /// Receipts from (UTC, inclusive).
+    pub from: NaiveDateTime,
+    /// Receipts to (UTC, exclusive).
+    pub to: NaiveDateTime,
+    /// By arrival here (incremental) rather than by payment time.
+    pub incremental: bool,
+    /// Only this due type.
+    pub due_type_id: Option<i64>,
+    /// Tracciato.
+    pub version: Version,
+    /// With the receipt columns.
+    pub receipt: bool,
+}
+
+/// The constant part of every row: the entity as beneficiary.
+#[derive(Debug, Clone, Default)]
+pub struct Beneficiary {
+    /// Fiscal code.
+    pub fiscal_code: String,
+    /// Name.
+    pub name: String,
+    /// Station code (`identificativoStazioneRichiedente`).
+    pub station: String,
+    /// Address, civic number, postal code, city, province, country.
+    pub address: [String; 6],
+}
+
+/// Lookups resolved once per export.
+#[derive(Debug, Clone, Default)]
+pub struct Lookups {
+    /// Flusso id → IUF.
+    pub iuf: HashMap<i64, String>,
+    /// Due type id → code.
+    pub due_type: HashMap<i64, String>,
+}
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = receipts)]
+struct Paid {
+    receipt_id: String,
+    iuv: String,
+    amount_cents: i64,
+    fee_cents: Option<i64>,
+    psp_id: String,
+    psp_name: Option<String>,
+    payer_kind: Option<String>,
+    payer_id: Option<String>,
+    payer_name: Option<String>,
+    payer_email: Option<String>,
+    payment_at: Option<NaiveDateTime>,
+    received_at: NaiveDateTime,
+    #[diesel(select_expression = dovuti::iud)]
+    iud: String,
+    #[diesel(select_expression = dovuti::flusso_id)]
+    flusso_id: Option<i64>,
+    #[diesel(select_expression = dovuti::flusso_row)]
+    flusso_row: Option<i64>,
+    #[diesel(select_expression = dovuti::due_type_id)]
+    due_type_id: i64,
+    #[diesel(select_expression = dovuti::causale)]
+    causale: String,
+    #[diesel(select_expression = dovuti::collection_data)]
+    collection_data: String,
+    #[diesel(select_expression = dovuti::bilancio)]
+    bilancio: Option<String>,
+    #[diesel(select_expression = (dovuti::debtor_kind, dovuti::debtor_id, dovuti::debtor_name))]
+    debtor: (String, String, String),
+    #[diesel(select_expression = (dovuti::debtor_address, dovuti::debtor_civic_number,
+        dovuti::debtor_postal_code, dovuti::debtor_city, dovuti::debtor_province,
+        dovuti::debtor_country, dovuti::debtor_email))]
+    debtor_contact: DebtorContact,
+}
+
+type Address = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+type DebtorContact = (
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+    Option<String>,
+);
+
+#[derive(Debug, Queryable, Selectable)]
+#[diesel(table_name = receipts)]
+struct PaidWithReceipt {
+    #[diesel(embed)]
+    paid: Paid,
+    raw_xml: String,
+}
+
+/// `1234.56` from cents.
+pub(super) fn cents(c: i64) -> String {
+    format!("{}.{:02}", c / 100, (c % 100).abs())
+}
+
+/// Writes one row.
+fn row(
+    w: &mut CsvZip,
+    q: &Query,
+    b: &Beneficiary,
+    l: &Lookups,
+    p: &Paid,
+    raw: Option<&str>,
+) -> std::io::Result<()> {
+    let at = Rome.from_utc_datetime(&p.payment_at.unwrap_or(p.received_at));
+    let (stamp, day) = (
+        at.format("%Y-%m-%dT%H:%M:%S").to_string(),
+        at.format("%Y-%m-%d").to_string(),
+    );
+    let amount = cents(p.amount_cents);
+    let iuf = p.flusso_id.and_then(|f| l.iuf.get(&f));
+    let row_no = p.flusso_row.map(|n| n.to_string()).unwrap_or_default();
+    w.opt(iuf.map(String::as_str)).raw(&row_no).text(&p.iud).raw(&p.iuv);
+    w.raw("6.2").raw(&b.fiscal_code).text(&b.station);
+    w.text(&p.receipt_id).raw(&stamp).text(&p.receipt_id).raw(&day);
+    w.raw("B").text(&p.psp_id).opt(p.psp_name.as_deref());
+    w.texts(&["", "", "", "", "", "", "", ""]);
+    w.raw("G").raw(&b.fiscal_code).text(&b.name).texts(&["", ""]);
+    for part in &b.address {
+        w.text(part);
+    }
+    let payer_kind = p.payer_id.as_ref().map(|_| p.payer_kind.as_deref().unwrap_or("F"));
+    w.opt(payer_kind).opt(p.payer_id.as_deref()).opt(p.payer_name.as_deref());
+    w.texts(&["", "", "", "", "", ""]).opt(p.payer_email.as_deref());
+    let (kind, id, name) = &p.debtor;
+    let (address, civic, cap, city, province, country, email) = &p.debtor_contact;
+    w.raw(kind).text(id).text(name);
+    for part in [address, civic, cap, city, province, country, email] {
+        w.opt(part.as_deref());
+    }
+    w.raw("0").raw(&amount).raw(&p.iuv).text(&p.receipt_id).raw(&amount);
+    w.raw("ESEGUITO").raw(&day).text(&p.receipt_id);
+    w.text(crate::soap::writer::truncate_chars(&p.causale, 1024));
+    w.text(&p.collection_data);
+    w.opt(l.due_type.get(&p.due_type_id).map(String::as_str));
+    if q.receipt {
+        let rt = raw.map(|x| base64::engine::general_purpose::STANDARD.encode(x));
+        w.raw("").raw(rt.as_deref().unwrap_or("")).raw("1");
+        w.raw(&p.fee_cents.map(cents).unwrap_or_default()).raw("").raw("");
+    }
+    match q.version {
+        Version::V1_2 => {
+            w.opt(p.bilancio.as_deref());
+        }
+        Version::V1_3 => {
+            w.opt(p.bilancio.as_deref()).texts(&["", "", ""]);
+        }
+        _ => {}
+    }
+    w.end_row()
+}
+
+macro_rules! paid_query {
+    ($q:expr, $backend:ty, $select:ty) => {{
+        let q: &Query = $q;
+        let mut query = receipts::table
+            .inner_join(dovuti::table)
+            .filter(receipts::entity_id.eq(q.entity_id))
+            .filter(receipts::outcome.eq("OK"))
+            .order(receipts::id)
+            .select(<$select>::as_select())
+            .into_boxed::<$backend>();
+        if q.incremental {
+            query = query
+                .filter(receipts::received_at.ge(q.from))
+                .filter(receipts::received_at.lt(q.to));
+        } else {
+            query = query.filter(
+                receipts::payment_at
+                    .ge(q.from)
+                    .and(receipts::payment_at.lt(q.to))
+                    .or(receipts::payment_at.is_null().and(
+                        receipts::received_at.ge(q.from).and(receipts::received_at.lt(q.to)),
+                    ))
+                    .assume_not_null(),
+            );
+        }
+        if let Some(t) = q.due_type_id {
+            query = query.filter(dovuti::due_type_id.eq(t));
+        }
+        query
+    }};
+}
+
+/// Streams the rows `q` selects into `w` (header first); `tick(rows)` every 10,000 rows.
+/// Returns the number of data rows.
+pub fn write(
+    conn: &mut AnyConnection,
+    q: &Query,
+    b: &Beneficiary,
+    l: &Lookups,
+    w: &mut CsvZip,
+    tick: &mut dyn FnMut(u64),
+) -> Result<u64, String> {
+    let e = |x: &dyn std::fmt::Display| x.to_string();
+    for h in header(q.version, q.receipt) {
+        w.raw(h);
+    }
+    w.end_row().map_err(|x| e(&x))?;
+    let mut n = 0u64;
+    let mut emit = |p: &Paid, raw: Option<&str>| -> Result<(), String> {
+        row(w, q, b, l, p, raw).map_err(|x| e(&x))?;
+        n += 1;
+        if n % 10_000 == 0 {
+            tick(n);
+        }
+        Ok(())
+    };
+    // PostgreSQL hands rows over one by one (libpq would otherwise buffer the whole
+    // result); SQLite steps through its cursor either way.
+    match (conn, q.receipt) {
+        (AnyConnection::Sqlite(c), false) => {
+            let it = paid_query!(q, diesel::sqlite::Sqlite, Paid)
+                .load_iter::<Paid, diesel::connection::DefaultLoadingMode>(c)
+                .map_err(|x| e(&x))?;
+            for p in it {
+                emit(&p.map_err(|x| e(&x))?, None)?;
+            }
+        }
+        (AnyConnection::Sqlite(c), true) => {
+            let it = paid_query!(q, diesel::sqlite::Sqlite, PaidWithReceipt)
+                .load_iter::<PaidWithReceipt, diesel::connection::DefaultLoadingMode>(c)
+                .map_err(|x| e(&x))?;
+            for p in it {
+                let p = p.map_err(|x| e(&x))?;
+                emit(&p.paid, Some(&p.raw_xml))?;
+            }
+        }
+        (AnyConnection::Postgresql(c), false) => {
+            let it = paid_query!(q, diesel::pg::Pg, Paid)
+                .load_iter::<Paid, diesel::pg::PgRowByRowLoadingMode>(c)
+                .map_err(|x| e(&x))?;
+            for p in it {
+                emit(&p.map_err(|x| e(&x))?, None)?;
+            }
+        }
+        (AnyConnection::Postgresql(c), true) => {
+            let it = paid_query!(q, diesel::pg::Pg, PaidWithReceipt)
+                .load_iter::<PaidWithReceipt, diesel::pg::PgRowByRowLoadingMode>(c)
+                .map_err(|x| e(&x))?;
+            for p in it {
+                let p = p.map_err(|x| e(&x))?;
+                emit(&p.paid, Some(&p.raw_xml))?;
+            }
+        }
+    }
+    Ok(n)
+}
+
+/// Resolves the lookups and the beneficiary columns of entity `entity_id`.
+pub fn context(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+) -> Result<(Beneficiary, Lookups), DbError> {
+    use crate::db::schema::{due_types, entities, flussi, stations};
+    type Row = (String, String, Option<String>, [Option<String>; 6]);
+    let (fiscal_code, name, station, address): Row = entities::table
+        .left_join(stations::table)
+        .filter(entities::id.eq(entity_id))
+        .select((
+            entities::fiscal_code,
+            entities::name,
+            stations::code.nullable(),
+            (
+                entities::address,
+                entities::civic_number,
+                entities::postal_code,
+                entities::city,
+                entities::province,
+                entities::country,
+            ),
+        ))
+        .first::<(String, String, Option<String>, Address)>(conn)
+        .map(|(f, n, s, a)| (f, n, s, [a.0, a.1, a.2, a.3, a.4, a.5]))?;
+    let b = Beneficiary {
+        fiscal_code,
+        name,
+        station: station.unwrap_or_default(),
+        address: address.map(Option::unwrap_or_default),
+    };
+    let iuf = flussi::table
+        .filter(flussi::entity_id.eq(entity_id))
+        .filter(flussi::direction.eq("IMPORT"))
+        .filter(flussi::iuf.is_not_null())
+        .select((flussi::id, flussi::iuf.assume_not_null()))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    let due_type = due_types::table
+        .filter(due_types::entity_id.eq(entity_id))
+        .select((due_types::id, due_types::code))
+        .load::<(i64, String)>(conn)?
+        .into_iter()
+        .collect();
+    Ok((b, Lookups { iuf, due_type }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn headers_per_version() {
+        assert_eq!(header(Version::V1_0, false).len(), 64);
+        assert_eq!(header(Version::V1_1, true).len(), 70);
+        assert_eq!(header(Version::V1_2, false).last(), Some(&"bilancio"));
+        let h = header(Version::V1_3, true);
+        assert_eq!(h.len(), 74);
+        assert_eq!(h[65], "rt");
+        assert_eq!(h[73], "cod_tassonomico_dovuto_pa1");
+        assert_eq!(Version::parse(None), Some(Version::V1_0));
+        assert_eq!(Version::parse(Some("1.3")), Some(Version::V1_3));
+        assert_eq!(Version::parse(Some("1.4")), None);
+        assert_eq!(cents(123456), "1234.56");
+        assert_eq!(cents(5), "0.05");
+    }
+}
