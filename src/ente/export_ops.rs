@@ -41,7 +41,11 @@ fn version(v: Option<String>) -> Result<Version, EnteFault> {
     })
 }
 
-async fn check_due_type(app: &AppState, entity: &Entity, code: &Option<String>) -> Result<(), EnteFault> {
+async fn check_due_type(
+    app: &AppState,
+    entity: &Entity,
+    code: &Option<String>,
+) -> Result<(), EnteFault> {
     let Some(code) = code.clone() else {
         return Ok(());
     };
@@ -128,7 +132,7 @@ pub async fn prenota_incrementale(
     let now = app.now();
     let now = chrono::Timelike::with_nanosecond(&now, 0).unwrap_or(now);
     let to = to.map_or(now, |t| t.min(now));
-    if from >= to {
+    if from > to {
         return Err(bad_range());
     }
     check_due_type(app, entity, &due_type).await?;
@@ -144,7 +148,10 @@ pub async fn prenota_incrementale(
     let mut w = XmlWriter::new();
     w.leaf("requestToken", &token).leaf(
         "dateTo",
-        &Rome.from_utc_datetime(&to).format("%Y-%m-%dT%H:%M:%S%:z").to_string(),
+        &Rome
+            .from_utc_datetime(&to)
+            .format("%Y-%m-%dT%H:%M:%S%:z")
+            .to_string(),
     );
     Ok(w.finish())
 }
@@ -173,7 +180,10 @@ pub async fn prenota_scaduti(
     if codes.is_empty() || !unknown.is_empty() {
         return Err(EnteFault::new(
             EnteCode::TipoDovutoNonValido,
-            format!("tipi dovuto sconosciuti per l'ente: [{}]", unknown.join(";")),
+            format!(
+                "tipi dovuto sconosciuti per l'ente: [{}]",
+                unknown.join(";")
+            ),
         ));
     }
     let token = book(app, entity, Request::Scaduti { day, codes }).await?;
@@ -238,7 +248,10 @@ pub async fn stato_scaduti(
     let (st, url) = state_of(app, entity, body, op, "SCADUTI").await?;
     let file = st.file_name.clone().unwrap_or_default();
     let path = match (&st.file_name, st.completed_at) {
-        (Some(f), Some(at)) => format!("/EXPORT/{}/{f}", Rome.from_utc_datetime(&at).format("%Y-%m")),
+        (Some(f), Some(at)) => format!(
+            "/EXPORT/{}/{f}",
+            Rome.from_utc_datetime(&at).format("%Y-%m")
+        ),
         _ => String::new(),
     };
     let mut w = XmlWriter::new();
@@ -253,10 +266,7 @@ pub async fn stato_scaduti(
 /// once it has expired or the file was purged, 404 for a token never issued).
 pub async fn download(State(app): State<AppState>, Path(token): Path<String>) -> Response {
     let now = app.now();
-    let found = app
-        .db
-        .read(move |c| resolve_download(c, &token, now))
-        .await;
+    let found = app.db.read(move |c| resolve_download(c, &token, now)).await;
     let (id, name) = match found {
         Ok(Download::File(id, name)) => (id, name),
         Ok(Download::Expired) => return (StatusCode::GONE, "link scaduto\n").into_response(),

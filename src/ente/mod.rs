@@ -5,8 +5,8 @@
 //! authenticated (IPA code in the header or body + web-service password) and journalled.
 
 pub mod auth;
-pub mod fault;
 pub mod export_ops;
+pub mod fault;
 pub mod flussi_ops;
 pub mod importa_dovuto;
 pub mod ops;
@@ -103,9 +103,7 @@ async fn run(
             export_ops::prenota_incrementale(app, &entity, body).await
         }
         "paaSILChiediStatoExportFlusso" => export_ops::stato(app, &entity, body).await,
-        "paaSILPrenotaExportFlussoScaduti" => {
-            export_ops::prenota_scaduti(app, &entity, body).await
-        }
+        "paaSILPrenotaExportFlussoScaduti" => export_ops::prenota_scaduti(app, &entity, body).await,
         "paaSILChiediStatoExportFlussoScaduti" => {
             export_ops::stato_scaduti(app, &entity, body).await
         }

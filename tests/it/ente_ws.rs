@@ -280,18 +280,6 @@ async fn callers_and_payloads_are_checked() {
         .unwrap();
     assert!(!kept.is_empty());
     assert!(kept.iter().flatten().all(|r| !r.contains(pw.as_str())));
-    // Operations of later issues answer with a faultBean, not an error page.
-    let later = call_ente(
-        &s,
-        "paaSILPrenotaExportFlusso",
-        Some("c_demo"),
-        &format!("<password>{pw}</password>"),
-    )
-    .await;
-    assert_eq!(
-        later.fault().as_deref(),
-        Some("PAA_SERVIZIO_NON_IMPLEMENTATO")
-    );
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 4)]

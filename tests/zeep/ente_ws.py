@@ -103,12 +103,14 @@ report("paaSILAutorizzaImportFlusso", a, upload=a.uploadUrl, token=bool(a.author
 a = service.paaSILChiediStatoImportFlusso(requestToken=a.requestToken, password=password, _soapheaders=head)
 report("paaSILChiediStatoImportFlusso", a, stato=a.stato)
 
-later = [
-    ("paaSILPrenotaExportFlusso", {"dateFrom": today, "dateTo": today}),
-    ("paaSILPrenotaExportFlussoIncrementaleConRicevuta", {"dateFrom": datetime.datetime(2026, 1, 1), "ricevuta": True, "incrementale": True}),
-    ("paaSILChiediStatoExportFlusso", {"requestToken": "x"}),
-    ("paaSILPrenotaExportFlussoScaduti", {"dataScadenza": today, "tipiDovuto": "MENSA"}),
-    ("paaSILChiediStatoExportFlussoScaduti", {"requestToken": "x"}),
-]
-for op, args in later:
-    report(op, getattr(service, op)(password=password, _soapheaders=head, **args))
+a = service.paaSILPrenotaExportFlusso(password=password, dateFrom=today, dateTo=today, versioneTracciato="1.2", _soapheaders=head)
+report("paaSILPrenotaExportFlusso", a, token=bool(a.requestToken))
+a = service.paaSILChiediStatoExportFlusso(password=password, requestToken=a.requestToken, _soapheaders=head)
+report("paaSILChiediStatoExportFlusso", a, stato=a.stato)
+a = service.paaSILPrenotaExportFlussoIncrementaleConRicevuta(
+    password=password, dateFrom=datetime.datetime(2026, 1, 1), ricevuta=True, incrementale=True, _soapheaders=head)
+report("paaSILPrenotaExportFlussoIncrementaleConRicevuta", a, token=bool(a.requestToken), dateTo=bool(a.dateTo))
+a = service.paaSILPrenotaExportFlussoScaduti(password=password, dataScadenza=today, tipiDovuto="MENSA", _soapheaders=head)
+report("paaSILPrenotaExportFlussoScaduti", a, token=bool(a.requestToken))
+a = service.paaSILChiediStatoExportFlussoScaduti(password=password, requestToken=a.requestToken, _soapheaders=head)
+report("paaSILChiediStatoExportFlussoScaduti", a, stato=a.stato)

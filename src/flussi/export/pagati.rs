@@ -51,26 +51,70 @@ impl Version {
 }
 
 const BASE: [&str; 64] = [
-    "iuf", "numRigaFlusso", "codIud", "codIuv", "versioneOggetto", "identificativoDominio",
-    "identificativoStazioneRichiedente", "identificativoMessaggioRicevuta",
-    "dataOraMessaggioRicevuta", "riferimentoMessaggioRichiesta", "riferimentoDataRichiesta",
-    "tipoIdentificativoUnivoco", "codiceIdentificativoUnivoco", "denominazioneAttestante",
-    "codiceUnitOperAttestante", "denomUnitOperAttestante", "indirizzoAttestante",
-    "civicoAttestante", "capAttestante", "localitaAttestante", "provinciaAttestante",
-    "nazioneAttestante", "enteBenefTipoIdentificativoUnivoco",
-    "enteBenefCodiceIdentificativoUnivoco", "denominazioneBeneficiario",
-    "codiceUnitOperBeneficiario", "denomUnitOperBeneficiario", "indirizzoBeneficiario",
-    "civicoBeneficiario", "capBeneficiario", "localitaBeneficiario", "provinciaBeneficiario",
-    "nazioneBeneficiario", "soggVersTipoIdentificativoUnivoco",
-    "soggVersCodiceIdentificativoUnivoco", "anagraficaVersante", "indirizzoVersante",
-    "civicoVersante", "capVersante", "localitaVersante", "provinciaVersante", "nazioneVersante",
-    "emailVersante", "soggPagTipoIdentificativoUnivoco", "soggPagCodiceIdentificativoUnivoco",
-    "anagraficaPagatore", "indirizzoPagatore", "civicoPagatore", "capPagatore",
-    "localitaPagatore", "provinciaPagatore", "nazionePagatore", "emailPagatore",
-    "codiceEsitoPagamento", "importoTotalePagato", "identificativoUnivocoVersamento",
-    "codiceContestoPagamento", "singoloImportoPagato", "esitoSingoloPagamento",
-    "dataEsitoSingoloPagamento", "identificativoUnivocoRiscoss", "causaleVersamento",
-    "datiSpecificiRiscossione", "tipoDovuto",
+    "iuf",
+    "numRigaFlusso",
+    "codIud",
+    "codIuv",
+    "versioneOggetto",
+    "identificativoDominio",
+    "identificativoStazioneRichiedente",
+    "identificativoMessaggioRicevuta",
+    "dataOraMessaggioRicevuta",
+    "riferimentoMessaggioRichiesta",
+    "riferimentoDataRichiesta",
+    "tipoIdentificativoUnivoco",
+    "codiceIdentificativoUnivoco",
+    "denominazioneAttestante",
+    "codiceUnitOperAttestante",
+    "denomUnitOperAttestante",
+    "indirizzoAttestante",
+    "civicoAttestante",
+    "capAttestante",
+    "localitaAttestante",
+    "provinciaAttestante",
+    "nazioneAttestante",
+    "enteBenefTipoIdentificativoUnivoco",
+    "enteBenefCodiceIdentificativoUnivoco",
+    "denominazioneBeneficiario",
+    "codiceUnitOperBeneficiario",
+    "denomUnitOperBeneficiario",
+    "indirizzoBeneficiario",
+    "civicoBeneficiario",
+    "capBeneficiario",
+    "localitaBeneficiario",
+    "provinciaBeneficiario",
+    "nazioneBeneficiario",
+    "soggVersTipoIdentificativoUnivoco",
+    "soggVersCodiceIdentificativoUnivoco",
+    "anagraficaVersante",
+    "indirizzoVersante",
+    "civicoVersante",
+    "capVersante",
+    "localitaVersante",
+    "provinciaVersante",
+    "nazioneVersante",
+    "emailVersante",
+    "soggPagTipoIdentificativoUnivoco",
+    "soggPagCodiceIdentificativoUnivoco",
+    "anagraficaPagatore",
+    "indirizzoPagatore",
+    "civicoPagatore",
+    "capPagatore",
+    "localitaPagatore",
+    "provinciaPagatore",
+    "nazionePagatore",
+    "emailPagatore",
+    "codiceEsitoPagamento",
+    "importoTotalePagato",
+    "identificativoUnivocoVersamento",
+    "codiceContestoPagamento",
+    "singoloImportoPagato",
+    "esitoSingoloPagamento",
+    "dataEsitoSingoloPagamento",
+    "identificativoUnivocoRiscoss",
+    "causaleVersamento",
+    "datiSpecificiRiscossione",
+    "tipoDovuto",
 ];
 
 const RECEIPT: [&str; 6] = [
@@ -228,25 +272,44 @@ fn row(
     let amount = cents(p.amount_cents);
     let iuf = p.flusso_id.and_then(|f| l.iuf.get(&f));
     let row_no = p.flusso_row.map(|n| n.to_string()).unwrap_or_default();
-    w.opt(iuf.map(String::as_str)).raw(&row_no).text(&p.iud).raw(&p.iuv);
+    w.opt(iuf.map(String::as_str))
+        .raw(&row_no)
+        .text(&p.iud)
+        .raw(&p.iuv);
     w.raw("6.2").raw(&b.fiscal_code).text(&b.station);
-    w.text(&p.receipt_id).raw(&stamp).text(&p.receipt_id).raw(&day);
+    w.text(&p.receipt_id)
+        .raw(&stamp)
+        .text(&p.receipt_id)
+        .raw(&day);
     w.raw("B").text(&p.psp_id).opt(p.psp_name.as_deref());
     w.texts(&["", "", "", "", "", "", "", ""]);
-    w.raw("G").raw(&b.fiscal_code).text(&b.name).texts(&["", ""]);
+    w.raw("G")
+        .raw(&b.fiscal_code)
+        .text(&b.name)
+        .texts(&["", ""]);
     for part in &b.address {
         w.text(part);
     }
-    let payer_kind = p.payer_id.as_ref().map(|_| p.payer_kind.as_deref().unwrap_or("F"));
-    w.opt(payer_kind).opt(p.payer_id.as_deref()).opt(p.payer_name.as_deref());
-    w.texts(&["", "", "", "", "", ""]).opt(p.payer_email.as_deref());
+    let payer_kind = p
+        .payer_id
+        .as_ref()
+        .map(|_| p.payer_kind.as_deref().unwrap_or("F"));
+    w.opt(payer_kind)
+        .opt(p.payer_id.as_deref())
+        .opt(p.payer_name.as_deref());
+    w.texts(&["", "", "", "", "", ""])
+        .opt(p.payer_email.as_deref());
     let (kind, id, name) = &p.debtor;
     let (address, civic, cap, city, province, country, email) = &p.debtor_contact;
     w.raw(kind).text(id).text(name);
     for part in [address, civic, cap, city, province, country, email] {
         w.opt(part.as_deref());
     }
-    w.raw("0").raw(&amount).raw(&p.iuv).text(&p.receipt_id).raw(&amount);
+    w.raw("0")
+        .raw(&amount)
+        .raw(&p.iuv)
+        .text(&p.receipt_id)
+        .raw(&amount);
     w.raw("ESEGUITO").raw(&day).text(&p.receipt_id);
     w.text(crate::soap::writer::truncate_chars(&p.causale, 1024));
     w.text(&p.collection_data);
@@ -254,7 +317,9 @@ fn row(
     if q.receipt {
         let rt = raw.map(|x| base64::engine::general_purpose::STANDARD.encode(x));
         w.raw("").raw(rt.as_deref().unwrap_or("")).raw("1");
-        w.raw(&p.fee_cents.map(cents).unwrap_or_default()).raw("").raw("");
+        w.raw(&p.fee_cents.map(cents).unwrap_or_default())
+            .raw("")
+            .raw("");
     }
     match q.version {
         Version::V1_2 => {
@@ -288,7 +353,9 @@ macro_rules! paid_query {
                     .ge(q.from)
                     .and(receipts::payment_at.lt(q.to))
                     .or(receipts::payment_at.is_null().and(
-                        receipts::received_at.ge(q.from).and(receipts::received_at.lt(q.to)),
+                        receipts::received_at
+                            .ge(q.from)
+                            .and(receipts::received_at.lt(q.to)),
                     ))
                     .assume_not_null(),
             );

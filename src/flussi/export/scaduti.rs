@@ -161,10 +161,14 @@ pub fn write(
                 w.opt(v.as_deref());
             }
             let (amount, fee, code, kind, causale, dsr) = pay;
-            w.raw(&day.format("%Y-%m-%d").to_string()).raw(&cents(*amount));
+            w.raw(&day.format("%Y-%m-%d").to_string())
+                .raw(&cents(*amount));
             w.raw(&fee.map(cents).unwrap_or_default()).text(code);
-            w.raw(kind.as_deref().unwrap_or("ALL")).text(causale).text(dsr);
-            w.opt(bilancio.as_deref()).raw(if *generate { "true" } else { "false" });
+            w.raw(kind.as_deref().unwrap_or("ALL"))
+                .text(causale)
+                .text(dsr);
+            w.opt(bilancio.as_deref())
+                .raw(if *generate { "true" } else { "false" });
             w.end_row().map_err(|x| e(&x))?;
             n += 1;
         }

@@ -52,7 +52,8 @@ impl CsvZip {
                     .compression_method(zip::CompressionMethod::Deflated)
                     .compression_level(Some(1))
                     .large_file(true);
-                zip.start_file(entry, options).map_err(std::io::Error::other)?;
+                zip.start_file(entry, options)
+                    .map_err(std::io::Error::other)?;
                 for block in rx {
                     zip.write_all(&block)?;
                 }
@@ -115,7 +116,8 @@ impl CsvZip {
             self.buf.push(b'\'');
         }
         if quoted && v.contains('"') {
-            self.buf.extend_from_slice(v.replace('"', "\"\"").as_bytes());
+            self.buf
+                .extend_from_slice(v.replace('"', "\"\"").as_bytes());
         } else {
             self.buf.extend_from_slice(v.as_bytes());
         }
@@ -142,7 +144,9 @@ impl CsvZip {
         match sent {
             Some(Ok(())) => Ok(()),
             // The compressing thread stopped: its error is the one to report.
-            _ => self.join().and(Err(std::io::Error::other("zip writer stopped"))),
+            _ => self
+                .join()
+                .and(Err(std::io::Error::other("zip writer stopped"))),
         }
     }
 
@@ -219,7 +223,10 @@ mod tests {
         w.finish().unwrap();
         let s = read_back(&dest);
         assert_eq!(s.lines().count(), 50_000);
-        assert_eq!(s.lines().nth(49_999), Some("\"49999\";\"causale di prova\""));
+        assert_eq!(
+            s.lines().nth(49_999),
+            Some("\"49999\";\"causale di prova\"")
+        );
     }
 
     #[test]
