@@ -1,5 +1,7 @@
 //! `mypay flusso import FILE.zip --ente COD_IPA`: imports a flusso from the command line
 //! with a progress bar; running it again on a flusso that did not finish resumes it.
+//! `mypay flusso export --ente COD_IPA --from DAY --to DAY [--tipo T] [--versione V]
+//! --out FILE.zip`: the paid dovuti of those days, as `paaSILPrenotaExportFlusso` makes.
 
 use super::import::{dir, register, run};
 use crate::db::models::registry::entity_by_cod_ipa;
@@ -23,13 +25,40 @@ pub enum FlussoAction {
         #[command(flatten)]
         overrides: crate::cli::Overrides,
     },
+    /// Export the dovuti paid on some days (Italian dates, both included) to a zip.
+    Export {
+        /// The entity's IPA code.
+        #[arg(long)]
+        ente: String,
+        /// First day (YYYY-MM-DD).
+        #[arg(long)]
+        from: chrono::NaiveDate,
+        /// Last day (YYYY-MM-DD).
+        #[arg(long)]
+        to: chrono::NaiveDate,
+        /// Only this due type.
+        #[arg(long)]
+        tipo: Option<String>,
+        /// Tracciato: 1.0, 1.1, 1.2 or 1.3 (after 1.0 with the receipts).
+        #[arg(long, default_value = "1.0")]
+        versione: String,
+        /// Where to write the zip.
+        #[arg(long)]
+        out: PathBuf,
+        /// Database.
+        #[command(flatten)]
+        overrides: crate::cli::Overrides,
+    },
 }
 
 impl FlussoAction {
     /// The database settings given with the action.
     pub fn overrides(&self) -> &crate::cli::Overrides {
-        let FlussoAction::Import { overrides, .. } = self;
-        overrides
+        match self {
+            FlussoAction::Import { overrides, .. } | FlussoAction::Export { overrides, .. } => {
+                overrides
+            }
+        }
     }
 }
 
@@ -39,7 +68,10 @@ pub fn run_command(
     files_dir: &std::path::Path,
     action: &FlussoAction,
 ) -> anyhow::Result<()> {
-    let FlussoAction::Import { file, ente, .. } = action;
+    let (file, ente) = match action {
+        FlussoAction::Import { file, ente, .. } => (file, ente),
+        FlussoAction::Export { .. } => return export_command(db, files_dir, action),
+    };
     let mut conn = db.get()?;
     let entity = entity_by_cod_ipa(&mut conn, ente)?
         .with_context(|| format!("no entity with IPA code {ente:?}"))?;
@@ -89,5 +121,69 @@ pub fn run_command(
         total as f64 / secs.max(1e-3)
     );
     println!("result files in {}", target.display());
+    Ok(())
+}
+
+fn export_command(
+    db: &crate::db::Db,
+    files_dir: &std::path::Path,
+    action: &FlussoAction,
+) -> anyhow::Result<()> {
+    use super::export::{dir, pagati::Version, record, run::run, Request};
+    let FlussoAction::Export {
+        ente,
+        from,
+        to,
+        tipo,
+        versione,
+        out,
+        ..
+    } = action
+    else {
+        anyhow::bail!("not an export");
+    };
+    let version = Version::parse(Some(versione)).context("versione: 1.0, 1.1, 1.2 or 1.3")?;
+    anyhow::ensure!(from <= to, "--from is after --to");
+    let mut conn = db.get()?;
+    let entity = entity_by_cod_ipa(&mut conn, ente)?
+        .with_context(|| format!("no entity with IPA code {ente:?}"))?;
+    let midnight = |d: chrono::NaiveDate| {
+        use chrono::TimeZone;
+        let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+        chrono_tz::Europe::Rome
+            .from_local_datetime(&local)
+            .earliest()
+            .map_or(local, |t| t.naive_utc())
+    };
+    let req = Request::Pagati {
+        from: midnight(*from),
+        to: midnight(*to + chrono::Duration::days(1)),
+        incremental: false,
+        due_type: tipo.clone(),
+        version,
+        receipt: version != Version::V1_0,
+    };
+    let random = crate::app::OsRandom;
+    let now = chrono::Utc::now().naive_utc();
+    let (_, id) = record(&mut conn, entity.id, &req, &random, now, false)?;
+    drop(conn);
+    let started = std::time::Instant::now();
+    let rows = run(db, files_dir, id).map_err(|e| anyhow::anyhow!("export failed: {e}"))?;
+    let secs = started.elapsed().as_secs_f64();
+    let mut conn = db.get()?;
+    let (state, name): (String, Option<String>) = flussi::table
+        .find(id)
+        .select((flussi::state, flussi::file_name))
+        .first(&mut *conn)?;
+    println!("export {id}: {state}");
+    if let Some(name) = name {
+        std::fs::copy(dir(files_dir, id).join(&name), out)
+            .with_context(|| format!("cannot write {}", out.display()))?;
+        println!(
+            "{rows} rows in {secs:.1} s ({:.0} rows/s) -> {} ({name})",
+            rows as f64 / secs.max(1e-3),
+            out.display()
+        );
+    }
     Ok(())
 }

@@ -16,4 +16,9 @@ CREATE TABLE download_tokens (
     expires_at TIMESTAMP NOT NULL
 );
 CREATE INDEX download_tokens_expiry ON download_tokens (expires_at);
+-- Exports read an entity's receipts by payment time, or by arrival for incremental
+-- ones, in that order. A receipt without a payment time is dated at its arrival (as
+-- every reader of the column already did).
+UPDATE receipts SET payment_at = received_at WHERE payment_at IS NULL;
 CREATE INDEX receipts_entity_payment ON receipts (entity_id, payment_at);
+CREATE INDEX receipts_entity_received ON receipts (entity_id, received_at);

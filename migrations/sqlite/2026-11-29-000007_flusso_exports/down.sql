@@ -1,3 +1,4 @@
+DROP INDEX receipts_entity_received;
 DROP INDEX receipts_entity_payment;
 DROP TABLE download_tokens;
 ALTER TABLE flussi DROP COLUMN due_type_codes;

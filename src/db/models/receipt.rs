@@ -114,6 +114,8 @@ pub fn store(
     link: bool,
     now: NaiveDateTime,
 ) -> Result<Stored, DbError> {
+    // A receipt without a payment time is dated at its arrival (exports select by it).
+    r.payment_at = r.payment_at.or(Some(now));
     let result = write_tx(conn, |conn| {
         if link {
             // Usual case, one statement: an OK receipt marks its notice paid and names it.

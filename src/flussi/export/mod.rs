@@ -79,6 +79,18 @@ pub fn reserve(
     random: &dyn RandomSource,
     now: NaiveDateTime,
 ) -> Result<String, DbError> {
+    record(conn, entity_id, req, random, now, true).map(|(token, _)| token)
+}
+
+/// Records the request (queuing its job when `queue`); returns request token and id.
+pub fn record(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    req: &Request,
+    random: &dyn RandomSource,
+    now: NaiveDateTime,
+    queue: bool,
+) -> Result<(String, i64), DbError> {
     let token = super::upload::uuid(random);
     write_tx(conn, |c| {
         let base = (
@@ -122,9 +134,11 @@ pub fn reserve(
                 .get_result(c))?
             }
         };
-        let payload = serde_json::json!({ "flusso": id }).to_string();
-        crate::jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
-        Ok(token.clone())
+        if queue {
+            let payload = serde_json::json!({ "flusso": id }).to_string();
+            crate::jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
+        }
+        Ok((token.clone(), id))
     })
 }
 
