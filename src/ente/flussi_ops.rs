@@ -8,7 +8,7 @@ use super::fault::{EnteCode, EnteFault};
 use crate::app::AppState;
 use crate::db::models::registry::Entity;
 use crate::flussi::import::{dir, DONE};
-use crate::flussi::upload::{authorise, receive, status};
+use crate::flussi::upload::{authorise, receive, status, Status};
 use crate::soap::seq::Seq;
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::Node;
@@ -170,11 +170,16 @@ pub async fn download(
     let Ok(Some(st)) = found else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    serve_result(&app, st, &kind).await
+}
+
+/// Streams a finished import's result file: `scarti`, `iuv` or `avvisi` (404 otherwise).
+pub async fn serve_result(app: &AppState, st: Status, kind: &str) -> Response {
     let Some(base) = st.base.filter(|_| st.state == DONE) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let d = dir(&app.config.files_dir, st.id);
-    let (path, name, mime) = match kind.as_str() {
+    let (path, name, mime) = match kind {
         "scarti" => (
             d.join(format!("{base}_SCARTI.csv")),
             format!("{base}_SCARTI.csv"),

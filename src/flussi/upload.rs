@@ -152,13 +152,28 @@ pub fn status(
     entity_id: i64,
     request_token: &str,
 ) -> Result<Option<Status>, DbError> {
-    let found: Option<(i64, String, Option<String>)> = flussi::table
+    let found: Option<i64> = flussi::table
         .filter(flussi::entity_id.eq(entity_id))
+        .filter(flussi::direction.eq("IMPORT"))
         .filter(flussi::request_token.eq(request_token))
-        .select((flussi::id, flussi::state, flussi::file_name))
+        .select(flussi::id)
         .first(conn)
         .optional()?;
-    let Some((id, state, file)) = found else {
+    match found {
+        Some(id) => status_by_id(conn, id),
+        None => Ok(None),
+    }
+}
+
+/// Import `id`, whoever started it.
+pub fn status_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Status>, DbError> {
+    let found: Option<(String, Option<String>)> = flussi::table
+        .find(id)
+        .filter(flussi::direction.eq("IMPORT"))
+        .select((flussi::state, flussi::file_name))
+        .first(conn)
+        .optional()?;
+    let Some((state, file)) = found else {
         return Ok(None);
     };
     let ready: i64 = notice_batches::table

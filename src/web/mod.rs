@@ -8,6 +8,7 @@ pub mod auth;
 pub mod batches;
 pub mod documents;
 pub mod error;
+pub mod flussi;
 pub mod logo;
 pub mod pagamento;
 pub mod session;
@@ -42,6 +43,15 @@ pub fn routes() -> Router<AppState> {
         .route("/admin/dovuti", get(admin::dovuti))
         .route("/admin/dovuti/{id}/avviso.pdf", get(documents::avviso))
         .route("/admin/dovuti/{id}/ricevuta.pdf", get(documents::ricevuta))
+        .route(
+            "/admin/flussi",
+            get(flussi::page)
+                .post(flussi::upload)
+                .layer(axum::extract::DefaultBodyLimit::max(
+                    crate::ente::flussi_ops::MAX_UPLOAD + 64 * 1024,
+                )),
+        )
+        .route("/admin/flussi/{id}/{kind}", get(flussi::download))
         .route("/admin/avvisi", get(batches::page).post(batches::request))
         .route("/admin/avvisi/{id}/zip", get(batches::download))
         .route("/admin/events", get(admin::events))

@@ -15,6 +15,7 @@ mod ente_ws;
 mod ente_zeep;
 mod flussi_export;
 mod flussi_import;
+mod flussi_web;
 mod health;
 mod iuv;
 mod jobs;

@@ -1,0 +1,238 @@
+//! Back office: flussi — upload a zip of dovuti for an entity, watch its import (rows done
+//! of the total, the page refreshing itself while something is in progress), download its
+//! result files (rejected rows, IUVs, notices) when done.
+
+use super::admin::Nav;
+use super::session::Authenticated;
+use super::view::rome_time;
+use super::WebError;
+use crate::app::AppState;
+use crate::db::models::registry;
+use crate::db::schema::{entities, flussi, notice_batches};
+use crate::ente::flussi_ops::{serve_result, MAX_UPLOAD};
+use crate::flussi::import::{dir, register, DONE, LOADED, QUEUE, RUNNING};
+use crate::flussi::upload::status_by_id;
+use askama::Template;
+use axum::extract::{Multipart, Path, State};
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+struct FlussoView {
+    id: i64,
+    loaded: String,
+    entity: String,
+    name: String,
+    state: String,
+    label: String,
+    done: i64,
+    total: i64,
+    accepted: i64,
+    rejected: i64,
+    error: Option<String>,
+    notices: bool,
+}
+
+#[derive(Template)]
+#[template(path = "flussi.html")]
+struct FlussiPage {
+    nav: Nav,
+    entities: Vec<(i64, String)>,
+    rows: Vec<FlussoView>,
+    working: bool,
+    max_mib: usize,
+}
+
+fn label(state: &str) -> String {
+    match state {
+        LOADED => "In coda".into(),
+        RUNNING => "In elaborazione".into(),
+        DONE => "Importato".into(),
+        code => format!("Rifiutato ({code})"),
+    }
+}
+
+type Row = (
+    i64,
+    NaiveDateTime,
+    String,
+    Option<String>,
+    String,
+    (i64, i64, i64, i64),
+    Option<String>,
+);
+
+/// `GET /admin/flussi`.
+pub async fn page(
+    State(app): State<AppState>,
+    auth: Authenticated,
+) -> Result<Html<String>, WebError> {
+    let (entities, list, notices) = auth
+        .query(&app, |c, scope| {
+            let entities: Vec<(i64, String)> = registry::list_entities(c, scope)?
+                .into_iter()
+                .map(|e| (e.id, e.name))
+                .collect();
+            let ids: Vec<i64> = entities.iter().map(|e| e.0).collect();
+            let list: Vec<Row> = flussi::table
+                .inner_join(entities::table)
+                .filter(flussi::direction.eq("IMPORT"))
+                .filter(flussi::entity_id.eq_any(ids))
+                .select((
+                    flussi::id,
+                    flussi::created_at,
+                    entities::name,
+                    flussi::file_name,
+                    flussi::state,
+                    (
+                        flussi::rows_done,
+                        flussi::rows_total,
+                        flussi::rows_accepted,
+                        flussi::rows_rejected,
+                    ),
+                    flussi::error_message,
+                ))
+                .order(flussi::id.desc())
+                .limit(100)
+                .load(c)?;
+            let shown: Vec<i64> = list.iter().map(|r| r.0).collect();
+            let notices: Vec<Option<i64>> = notice_batches::table
+                .filter(notice_batches::flusso_id.eq_any(shown))
+                .filter(notice_batches::state.eq("done"))
+                .select(notice_batches::flusso_id)
+                .load(c)?;
+            Ok((entities, list, notices))
+        })
+        .await?;
+    let rows: Vec<FlussoView> = list
+        .into_iter()
+        .map(|(id, at, entity, name, state, n, error)| FlussoView {
+            id,
+            loaded: rome_time(&at),
+            entity,
+            name: name.unwrap_or_else(|| "(in attesa del file)".into()),
+            label: label(&state),
+            state,
+            done: n.0,
+            total: n.1,
+            accepted: n.2,
+            rejected: n.3,
+            error,
+            notices: notices.contains(&Some(id)),
+        })
+        .collect();
+    let working = rows.iter().any(|r| r.state == LOADED || r.state == RUNNING);
+    Ok(Html(
+        FlussiPage {
+            nav: Nav::new(&auth, "flussi"),
+            entities,
+            rows,
+            working,
+            max_mib: MAX_UPLOAD / (1024 * 1024),
+        }
+        .render()?,
+    ))
+}
+
+/// Reads the upload form: CSRF token, entity and the zip with its name.
+async fn read_form(mut form: Multipart) -> Result<(String, i64, String, Vec<u8>), WebError> {
+    let bad = |m: &str| WebError::BadRequest(m.to_owned());
+    let (mut csrf, mut entity, mut name, mut file) = (String::new(), 0, String::new(), Vec::new());
+    while let Some(field) = form
+        .next_field()
+        .await
+        .map_err(|_| bad("Caricamento non leggibile."))?
+    {
+        match field.name() {
+            Some("csrf") => csrf = field.text().await.map_err(|_| bad("Modulo non valido."))?,
+            Some("entity") => {
+                let v = field.text().await.map_err(|_| bad("Modulo non valido."))?;
+                entity = v.trim().parse().map_err(|_| bad("Ente non valido."))?;
+            }
+            Some("file") => {
+                name = field.file_name().unwrap_or_default().to_owned();
+                let mut field = field;
+                while let Some(chunk) = field
+                    .chunk()
+                    .await
+                    .map_err(|_| bad("Caricamento interrotto."))?
+                {
+                    if file.len() + chunk.len() > MAX_UPLOAD {
+                        return Err(bad("Il file supera la dimensione massima."));
+                    }
+                    file.extend_from_slice(&chunk);
+                }
+            }
+            _ => {}
+        }
+    }
+    Ok((csrf, entity, name, file))
+}
+
+/// `POST /admin/flussi` (multipart: `csrf`, `entity`, `file`): registers the import and
+/// queues it; a bad name or a duplicate IUF is refused with its reason.
+pub async fn upload(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    form: Multipart,
+) -> Result<Response, WebError> {
+    let (csrf, entity, name, file) = read_form(form).await?;
+    auth.check_csrf(&csrf)?;
+    if !auth.scope.sees_entity(entity) {
+        return Err(WebError::NotFound);
+    }
+    if file.is_empty() {
+        return Err(WebError::BadRequest("Scegliere un file zip.".into()));
+    }
+    let (operator, files, now) = (auth.operator.id, app.config.files_dir.clone(), app.now());
+    let outcome = app
+        .db
+        .write(move |c| {
+            let id = match register(c, entity, &name, Some(operator))? {
+                Ok(id) => id,
+                Err(e) => return Ok(Err(format!("{}: {}", e.code, e.message))),
+            };
+            let target = dir(&files, id);
+            let zip = target.join("upload.zip");
+            if zip.exists() {
+                return Ok(Err(format!("Il flusso {name} è già in caricamento.")));
+            }
+            let io = |e: std::io::Error| crate::db::DbError::Rule(e.to_string());
+            std::fs::create_dir_all(&target).map_err(io)?;
+            // Written aside and renamed: the job never sees half a file.
+            let part = target.join("upload.zip.part");
+            std::fs::write(&part, &file).map_err(io)?;
+            std::fs::rename(&part, &zip).map_err(io)?;
+            let payload = serde_json::json!({ "flusso": id }).to_string();
+            crate::jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
+            Ok(Ok(()))
+        })
+        .await?;
+    match outcome {
+        Ok(()) => Ok(Redirect::to("/admin/flussi").into_response()),
+        Err(reason) => Err(WebError::BadRequest(reason)),
+    }
+}
+
+/// `GET /admin/flussi/{id}/{scarti|iuv|avvisi}`: a finished import's result file.
+pub async fn download(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path((id, kind)): Path<(i64, String)>,
+) -> Result<Response, WebError> {
+    let st = auth
+        .query(&app, move |c, scope| {
+            let owner: Option<i64> = flussi::table
+                .find(id)
+                .select(flussi::entity_id)
+                .first(c)
+                .optional()?;
+            match owner {
+                Some(e) if scope.sees_entity(e) => status_by_id(c, id),
+                _ => Ok(None),
+            }
+        })
+        .await?
+        .ok_or(WebError::NotFound)?;
+    Ok(serve_result(&app, st, &kind).await)
+}
