@@ -222,3 +222,45 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
     d.go(&format!("{}/admin/dovuti", s.base)).await;
     d.wait_url(|u| u.ends_with("/admin/login")).await; // the session is gone
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn operator_uploads_a_flusso_and_watches_it_in_a_real_browser() {
+    let Some(d) = Driver::start().await else {
+        return;
+    };
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("borgo-BROWSERIUF1-1_3.zip");
+    std::fs::write(&file, crate::flussi_web::flusso_zip(40)).unwrap();
+
+    d.go(&format!("{}/admin/login", s.base)).await;
+    d.type_into("input[name=username]", "operatore.borgo").await;
+    d.type_into("input[name=password]", &creds["operatore.borgo"])
+        .await;
+    d.click("button[type=submit]").await;
+    d.wait_url(|u| u.ends_with("/admin")).await;
+    d.go(&format!("{}/admin/flussi", s.base)).await;
+    d.type_into("input[name=file]", file.to_str().unwrap())
+        .await;
+    d.click("form.filters button").await;
+    d.wait_url(|u| u.ends_with("/admin/flussi")).await;
+    // The page refreshes itself until the import is done.
+    let script = json!({"script": "return document.body.innerText", "args": []});
+    let mut text = String::new();
+    for _ in 0..150 {
+        text = d
+            .call(reqwest::Method::POST, "/execute/sync", Some(script.clone()))
+            .await
+            .as_str()
+            .unwrap_or_default()
+            .to_owned();
+        if text.contains("importate") {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(200)).await;
+    }
+    assert!(text.contains("40 importate, 1 scartate"), "{text}");
+    assert!(text.contains("41 / 41"));
+    d.screenshot("flussi").await;
+}
