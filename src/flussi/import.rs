@@ -1,8 +1,8 @@
 //! Importing a flusso: registered (`LOAD_IMPORT`, duplicate IUF refused), checked whole
 //! (`archive::prescan`), then applied in chunks of [`CHUNK`] rows (`IMPORT_IN_ELAB`, rows
 //! done / total kept current), and finished with its result files (`IMPORT_ESEGUITO`):
-//! `<name>_SCARTI.csv` (rejected rows + `cod_rifiuto;de_rifiuto`), `<name>_IUV.csv` (row,
-//! IUD and IUV of the accepted rows) and a notice batch that builds the notices' zip. A
+//! `<name>_SCARTI.csv` (rejected rows + `cod_rifiuto;de_rifiuto`), `<name>_IUV.csv` (the
+//! accepted rows as sent, with their IUV) and a notice batch that builds the notices' zip. A
 //! file-level failure ends the flusso in a state named by its code, with nothing imported.
 //! Interrupted, it resumes after the last committed chunk.
 
@@ -273,6 +273,64 @@ pub fn safe_cell(v: &str) -> String {
     }
 }
 
+/// `<name>_IUV.csv`: the accepted rows as sent, in file order, with `codIuv` (the
+/// second column) holding the IUV assigned. The file is read again beside the accepted
+/// rows' numbers, page by page: memory stays flat.
+fn iuv_file(c: &mut AnyConnection, d: &Path, id: i64, base: &str) -> Result<(), String> {
+    let e = |e: &dyn std::fmt::Display| e.to_string();
+    let file = std::fs::File::create(d.join(format!("{base}_IUV.csv"))).map_err(|x| e(&x))?;
+    let mut out = std::io::BufWriter::new(file);
+    let mut page: std::collections::VecDeque<(i64, Option<String>)> = Default::default();
+    let mut after = 0i64;
+    let mut next_page = |page: &mut std::collections::VecDeque<_>| -> Result<(), String> {
+        let rows: Vec<(i64, Option<String>)> = dovuti::table
+            .filter(dovuti::flusso_id.eq(id))
+            .filter(dovuti::flusso_row.gt(after))
+            .order(dovuti::flusso_row)
+            .limit(PAGE)
+            .select((dovuti::flusso_row.assume_not_null(), dovuti::iuv))
+            .load(c)
+            .map_err(|x| e(&x))?;
+        if let Some(last) = rows.last() {
+            after = last.0;
+        }
+        page.extend(rows);
+        Ok(())
+    };
+    next_page(&mut page)?;
+    with_csv(&d.join("upload.zip"), |r| {
+        let mut reader = csv_reader(r);
+        let mut rec = csv::StringRecord::new();
+        let io = |x: std::io::Error| generic(x.to_string());
+        let mut number = -1i64;
+        while reader
+            .read_record(&mut rec)
+            .map_err(|x| generic(x.to_string()))?
+        {
+            number += 1;
+            if number > 0 {
+                if page.is_empty() {
+                    next_page(&mut page).map_err(generic)?;
+                }
+                match page.front() {
+                    Some((n, _)) if *n == number => {}
+                    _ => continue,
+                }
+            }
+            let mut cells: Vec<String> = rec.iter().map(safe_cell).collect();
+            if number > 0 {
+                let iuv = page.pop_front().and_then(|p| p.1).unwrap_or_default();
+                if let Some(cell) = cells.get_mut(1) {
+                    *cell = iuv;
+                }
+            }
+            writeln!(out, "{}", line_of(&cells)).map_err(io)?;
+        }
+        out.flush().map_err(io)
+    })
+    .map_err(|x| e(&x))
+}
+
 fn outputs(
     c: &mut AnyConnection,
     files_dir: &Path,
@@ -328,35 +386,7 @@ fn outputs(
         }
     }
     scarti.flush().map_err(|x| e(&x))?;
-    let file = std::fs::File::create(d.join(format!("{base}_IUV.csv"))).map_err(|x| e(&x))?;
-    let mut iuv = std::io::BufWriter::new(file);
-    writeln!(iuv, "num_riga_flusso;IUD;codIuv").map_err(|x| e(&x))?;
-    let mut after = 0i64;
-    loop {
-        let page: Vec<(i64, String, Option<String>)> = dovuti::table
-            .filter(dovuti::flusso_id.eq(id))
-            .filter(dovuti::flusso_row.gt(after))
-            .order(dovuti::flusso_row)
-            .limit(PAGE)
-            .select((
-                dovuti::flusso_row.assume_not_null(),
-                dovuti::iud,
-                dovuti::iuv,
-            ))
-            .load(c)
-            .map_err(|x| e(&x))?;
-        let Some(last) = page.last() else { break };
-        after = last.0;
-        for (n, iud, code) in &page {
-            let cells = [
-                n.to_string(),
-                safe_cell(iud),
-                code.clone().unwrap_or_default(),
-            ];
-            writeln!(iuv, "{}", line_of(&cells)).map_err(|x| e(&x))?;
-        }
-    }
-    iuv.flush().map_err(|x| e(&x))?;
+    iuv_file(c, &d, id, base)?;
     // The notices of a large flusso take minutes: a notice batch builds their zip.
     let sel = Selection {
         entity_id: ctx.entity_id,

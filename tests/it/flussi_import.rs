@@ -110,7 +110,16 @@ async fn good_and_bad_rows_with_their_result_files() {
     assert!(lines[3].contains("PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO_INESISTENTE"));
     let iuv = std::fs::read_to_string(d.join("C-IUF1-1_3_IUV.csv")).unwrap();
     assert_eq!(iuv.lines().count(), 31);
-    assert!(iuv.lines().nth(1).unwrap().starts_with("1;F-0;010"));
+    // The accepted rows as sent, the assigned IUV in codIuv, in file order.
+    let lines: Vec<&str> = iuv.lines().collect();
+    assert!(lines[0].starts_with("IUD;codIuv;tipoIdentificativoUnivoco;"));
+    assert!(lines[1].starts_with("F-0;010"), "{}", lines[1]);
+    assert!(
+        lines[1].ends_with(";Mensa 0;9/0201133IM/;;true;I"),
+        "{}",
+        lines[1]
+    );
+    assert_eq!(lines[1].split(';').count(), 22);
     // The notices are built by a batch of this flusso.
     let mut c = s.state.db.get().unwrap();
     let batches: i64 = notice_batches::table
