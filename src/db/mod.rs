@@ -96,6 +96,17 @@ impl DbError {
     }
 }
 
+/// How much of an SQLite database file each connection maps into memory.
+pub const MMAP_BYTES: i64 = 256 * 1024 * 1024;
+
+/// Sets an SQLite connection's memory map (`PRAGMA mmap_size`); nothing on PostgreSQL.
+pub fn set_mmap(conn: &mut AnyConnection, bytes: i64) -> Result<(), DbError> {
+    if let AnyConnection::Sqlite(c) = conn {
+        c.batch_execute(&format!("PRAGMA mmap_size = {bytes};"))?;
+    }
+    Ok(())
+}
+
 /// Opens connections for our parsed URL, applying SQLite's pragmas on each new one.
 #[derive(Debug, Clone)]
 pub struct Manager {
@@ -118,10 +129,12 @@ impl ManageConnection for Manager {
                     // connection opening at the same moment may hold.
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
-                     PRAGMA cache_size = -65536; PRAGMA mmap_size = 268435456; \
-                     PRAGMA temp_store = MEMORY; PRAGMA wal_autocheckpoint = 8192;",
+                     PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
+                     PRAGMA wal_autocheckpoint = 8192;",
                 )
                 .map_err(r2d2::Error::QueryError)?;
+                c.batch_execute(&format!("PRAGMA mmap_size = {MMAP_BYTES};"))
+                    .map_err(r2d2::Error::QueryError)?;
                 Ok(AnyConnection::Sqlite(c))
             }
             DatabaseUrl::Postgres(url) => diesel::PgConnection::establish(url)

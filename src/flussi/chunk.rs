@@ -13,15 +13,33 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 
-/// A row as read: its number (1 = first after the header), text and fields.
+/// A row as read: its number (1 = first after the header) and fields.
 #[derive(Debug, Clone)]
 pub struct RawRow {
     /// Row number.
     pub number: i64,
-    /// The row as sent (for the rejects file).
-    pub line: String,
     /// Its fields.
     pub fields: Vec<String>,
+}
+
+impl RawRow {
+    /// The row written back as CSV (`;`, quoted where needed): only rejected rows need it.
+    pub fn line(&self) -> String {
+        line_of(&self.fields)
+    }
+}
+
+/// Fields written back as one CSV line (`;`, quoted where needed, no terminator).
+pub fn line_of<S: AsRef<[u8]>>(fields: &[S]) -> String {
+    let mut w = csv::WriterBuilder::new()
+        .delimiter(b';')
+        .terminator(csv::Terminator::Any(b'\n'))
+        .from_writer(Vec::new());
+    let _ = w.write_record(fields);
+    let bytes = w.into_inner().unwrap_or_default();
+    String::from_utf8_lossy(&bytes)
+        .trim_end_matches('\n')
+        .to_owned()
 }
 
 /// What the import knows about the entity.
@@ -93,25 +111,19 @@ pub fn apply(
     seen: &mut HashSet<String>,
     now: NaiveDateTime,
 ) -> Result<Counts, DbError> {
-    let mut rejects: Vec<(i64, String, String, &str)> = Vec::new();
+    let mut rejects: Vec<(i64, String, String, String)> = Vec::new();
     let mut good: Vec<(&RawRow, Row, i64)> = Vec::new();
     for raw in rows {
         let fields: Vec<&str> = raw.fields.iter().map(String::as_str).collect();
         let row = match parse_row(ctx.version, &fields) {
             Ok(r) => r,
             Err(e) => {
-                rejects.push((raw.number, e.code, e.message, &raw.line));
+                rejects.push((raw.number, e.code, e.message, raw.line()));
                 continue;
             }
         };
-        let reject = |code: &str, msg: &str| {
-            (
-                raw.number,
-                code.to_owned(),
-                msg.to_owned(),
-                raw.line.as_str(),
-            )
-        };
+        let reject =
+            |code: &str, msg: &str| (raw.number, code.to_owned(), msg.to_owned(), raw.line());
         match ctx.due_types.get(&row.due_type) {
             None => rejects.push(reject(
                 "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO_INESISTENTE",
@@ -160,14 +172,8 @@ pub fn apply(
     let mut inserts: Vec<(&RawRow, &Row, i64)> = Vec::new();
     let mut counts = Counts::default();
     for (raw, row, due_type_id) in &good {
-        let reject = |code: &str, msg: &str| {
-            (
-                raw.number,
-                code.to_owned(),
-                msg.to_owned(),
-                raw.line.as_str(),
-            )
-        };
+        let reject =
+            |code: &str, msg: &str| (raw.number, code.to_owned(), msg.to_owned(), raw.line());
         let closed = |s: &str| {
             matches!(
                 DovutoState::from_code(s),
@@ -245,7 +251,7 @@ pub fn apply(
                     flusso_rejects::row_number.eq(*n),
                     flusso_rejects::code.eq(code),
                     flusso_rejects::message.eq(msg),
-                    flusso_rejects::line.eq(*line),
+                    flusso_rejects::line.eq(line),
                 )
             })
             .collect();
@@ -325,7 +331,6 @@ fn insert(
             updated_at: now,
         });
     }
-    // SQLite binds at most 32,766 parameters per statement: 29 columns × 500 rows fit.
     match &mut *c {
         // PostgreSQL takes the chunk in one binary COPY (no statement to parse and plan).
         AnyConnection::Postgresql(pg) => {
@@ -333,11 +338,11 @@ fn insert(
                 .from_insertable(&values)
                 .execute(pg)?;
         }
+        // SQLite: one single-row statement, prepared once and reused for every row (a
+        // multi-row INSERT is parsed again for each batch).
         AnyConnection::Sqlite(lite) => {
-            for part in values.chunks(500) {
-                diesel::insert_into(dovuti::table)
-                    .values(part)
-                    .execute(lite)?;
+            for v in &values {
+                diesel::insert_into(dovuti::table).values(v).execute(lite)?;
             }
         }
     }

@@ -7,7 +7,7 @@
 //! Interrupted, it resumes after the last committed chunk.
 
 use super::archive::{csv_reader, parse_name, prescan, with_csv, FileError};
-use super::chunk::{apply, Context, RawRow};
+use super::chunk::{apply, line_of, Context, RawRow};
 use super::tracciato::Version;
 use crate::avviso::bulk::Selection;
 use crate::db::schema::{dovuti, due_types, entities, flussi, flusso_rejects};
@@ -186,19 +186,36 @@ pub fn run(
 ) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let mut conn = db.get().map_err(|e| err(&e))?;
-    let (ctx, base, done, state) = context(&mut conn, id).map_err(|e| err(&e))?;
+    // An import writes far more than it reads back: without the memory map the database
+    // file's pages stay out of this process's resident memory, whatever the file's size.
+    let mapped = crate::db::set_mmap(&mut conn, 0).is_ok();
+    let result = run_on(&mut conn, files_dir, id, progress);
+    if mapped {
+        let _ = crate::db::set_mmap(&mut conn, crate::db::MMAP_BYTES);
+    }
+    result
+}
+
+fn run_on(
+    conn: &mut AnyConnection,
+    files_dir: &Path,
+    id: i64,
+    progress: &mut dyn FnMut(u64, u64),
+) -> Result<(), String> {
+    let err = |e: &dyn std::fmt::Display| e.to_string();
+    let (ctx, base, done, state) = context(conn, id).map_err(|e| err(&e))?;
     if state != LOADED && state != RUNNING {
         return Ok(());
     }
     let zip = dir(files_dir, id).join("upload.zip");
     let total = match prescan(&zip) {
         Ok(n) => n,
-        Err(e) => return set_state(&mut conn, id, &e.code.clone(), Some(&e)).map_err(|e| err(&e)),
+        Err(e) => return set_state(conn, id, &e.code.clone(), Some(&e)).map_err(|e| err(&e)),
     };
-    set_state(&mut conn, id, RUNNING, None).map_err(|e| err(&e))?;
+    set_state(conn, id, RUNNING, None).map_err(|e| err(&e))?;
     diesel::update(flussi::table.find(id))
         .set(flussi::rows_total.eq(total as i64))
-        .execute(&mut *conn)
+        .execute(conn)
         .map_err(|e| err(&e))?;
     progress(done as u64, total);
     let mut seen: HashSet<String> = HashSet::new();
@@ -211,7 +228,7 @@ pub fn run(
                 return Ok(());
             }
             let now = Utc::now().naive_utc();
-            write_tx(&mut conn, |c| apply(c, &ctx, chunk, seen, now))
+            write_tx(conn, |c| apply(c, &ctx, chunk, seen, now))
                 .map_err(|e| generic(e.to_string()))?;
             let last = chunk.last().map_or(0, |r| r.number);
             chunk.clear();
@@ -234,11 +251,7 @@ pub fn run(
                 continue;
             }
             let fields: Vec<String> = record.iter().map(str::to_owned).collect();
-            chunk.push(RawRow {
-                number,
-                line: line_of(&fields),
-                fields,
-            });
+            chunk.push(RawRow { number, fields });
             if chunk.len() == CHUNK {
                 flush(&mut chunk, &mut seen)?;
             }
@@ -246,22 +259,8 @@ pub fn run(
         flush(&mut chunk, &mut seen)
     });
     applied.map_err(|e| e.to_string())?;
-    let mut conn = db.get().map_err(|e| err(&e))?;
-    outputs(&mut conn, files_dir, id, &ctx, &base)?;
-    set_state(&mut conn, id, DONE, None).map_err(|e| err(&e))
-}
-
-/// A row written back as CSV (`;`, quoted where needed).
-fn line_of<S: AsRef<[u8]>>(fields: &[S]) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let _ = w.write_record(fields);
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8_lossy(&bytes)
-        .trim_end_matches('\n')
-        .to_owned()
+    outputs(conn, files_dir, id, &ctx, &base)?;
+    set_state(conn, id, DONE, None).map_err(|e| err(&e))
 }
 
 /// Neutralises a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first).
