@@ -71,29 +71,29 @@ pub struct Counts {
 #[derive(Insertable)]
 #[diesel(table_name = dovuti)]
 #[diesel(treat_none_as_default_value = false)]
-struct NewRow<'a> {
+struct NewRow {
     entity_id: i64,
     due_type_id: i64,
-    iud: &'a str,
+    iud: String,
     iuv: Option<String>,
     notice_number: Option<String>,
     state: &'static str,
-    debtor_kind: &'a str,
-    debtor_id: &'a str,
-    debtor_name: &'a str,
-    debtor_address: Option<&'a str>,
-    debtor_civic_number: Option<&'a str>,
-    debtor_postal_code: Option<&'a str>,
-    debtor_city: Option<&'a str>,
-    debtor_province: Option<&'a str>,
-    debtor_country: Option<&'a str>,
-    debtor_email: Option<&'a str>,
+    debtor_kind: String,
+    debtor_id: String,
+    debtor_name: String,
+    debtor_address: Option<String>,
+    debtor_civic_number: Option<String>,
+    debtor_postal_code: Option<String>,
+    debtor_city: Option<String>,
+    debtor_province: Option<String>,
+    debtor_country: Option<String>,
+    debtor_email: Option<String>,
     amount_cents: i64,
     pa_fee_cents: Option<i64>,
     due_date: Option<chrono::NaiveDate>,
-    causale: &'a str,
-    collection_data: &'a str,
-    bilancio: Option<&'a str>,
+    causale: String,
+    collection_data: String,
+    bilancio: Option<String>,
     generate_iuv: bool,
     flusso_id: Option<i64>,
     flusso_row: Option<i64>,
@@ -162,13 +162,17 @@ pub fn apply(
         .iter()
         .filter_map(|(_, r, _)| r.iuv.as_deref())
         .collect();
-    let taken: HashSet<String> = dovuti::table
-        .filter(dovuti::entity_id.eq(ctx.entity_id))
-        .filter(dovuti::iuv.eq_any(&own_iuvs))
-        .select(dovuti::iuv.assume_not_null())
-        .load::<String>(c)?
-        .into_iter()
-        .collect();
+    let taken: HashSet<String> = if own_iuvs.is_empty() {
+        HashSet::new()
+    } else {
+        dovuti::table
+            .filter(dovuti::entity_id.eq(ctx.entity_id))
+            .filter(dovuti::iuv.eq_any(&own_iuvs))
+            .select(dovuti::iuv.assume_not_null())
+            .load::<String>(c)?
+            .into_iter()
+            .collect()
+    };
     let mut inserts: Vec<(&RawRow, &Row, i64)> = Vec::new();
     let mut counts = Counts::default();
     for (raw, row, due_type_id) in &good {
@@ -270,6 +274,9 @@ pub fn apply(
     Ok(counts)
 }
 
+/// Rows per SQLite INSERT: a fixed-size batch is one statement prepared once and reused.
+const SQLITE_BATCH: usize = 200;
+
 fn insert(
     c: &mut AnyConnection,
     ctx: &Context,
@@ -302,27 +309,27 @@ fn insert(
         values.push(NewRow {
             entity_id: ctx.entity_id,
             due_type_id: *due_type_id,
-            iud: &row.iud,
+            iud: row.iud.clone(),
             notice_number: notice.map(|n| n.as_str().to_owned()),
             iuv_assigned_at: iuv.as_ref().map(|_| now),
             iuv: iuv.map(|i| i.as_str().to_owned()),
             state: DovutoState::Payable.code(),
-            debtor_kind: &row.debtor_kind,
-            debtor_id: &row.debtor_id,
-            debtor_name: &row.debtor_name,
-            debtor_address: addr.as_deref(),
-            debtor_civic_number: civic.as_deref(),
-            debtor_postal_code: cap.as_deref(),
-            debtor_city: city.as_deref(),
-            debtor_province: prov.as_deref(),
-            debtor_country: country.as_deref(),
-            debtor_email: email.as_deref(),
+            debtor_kind: row.debtor_kind.clone(),
+            debtor_id: row.debtor_id.clone(),
+            debtor_name: row.debtor_name.clone(),
+            debtor_address: addr.clone(),
+            debtor_civic_number: civic.clone(),
+            debtor_postal_code: cap.clone(),
+            debtor_city: city.clone(),
+            debtor_province: prov.clone(),
+            debtor_country: country.clone(),
+            debtor_email: email.clone(),
             amount_cents: row.amount.cents(),
             pa_fee_cents: row.pa_fee.map(|a| a.cents()),
             due_date: row.due_date,
-            causale: &row.causale,
-            collection_data: &row.collection_data,
-            bilancio: row.bilancio.as_deref(),
+            causale: row.causale.clone(),
+            collection_data: row.collection_data.clone(),
+            bilancio: row.bilancio.clone(),
             generate_iuv: *gen,
             flusso_id: Some(ctx.flusso_id),
             flusso_row: Some(raw.number),
@@ -341,7 +348,16 @@ fn insert(
         // SQLite: one single-row statement, prepared once and reused for every row (a
         // multi-row INSERT is parsed again for each batch).
         AnyConnection::Sqlite(lite) => {
-            for v in &values {
+            let mut blocks = values.chunks_exact(SQLITE_BATCH);
+            for block in &mut blocks {
+                let block: &[NewRow; SQLITE_BATCH] = block
+                    .try_into()
+                    .map_err(|_| DbError::Rule("batch size".into()))?;
+                diesel::insert_into(dovuti::table)
+                    .values(block)
+                    .execute(lite)?;
+            }
+            for v in blocks.remainder() {
                 diesel::insert_into(dovuti::table).values(v).execute(lite)?;
             }
         }
