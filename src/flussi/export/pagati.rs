@@ -301,7 +301,7 @@ fn row(
     w.text(&p.receipt_id)
         .raw(&stamp)
         .text(&p.receipt_id)
-        .raw(&day);
+        .raw(day);
     w.raw("B").text(&p.psp_id).opt(p.psp_name.as_deref());
     w.texts(&["", "", "", "", "", "", "", ""]);
     w.raw("G")
