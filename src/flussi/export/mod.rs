@@ -7,6 +7,7 @@
 //! [`DOWNLOAD_TTL_HOURS`]; files are kept [`RETENTION_DAYS`] days, then the export is
 //! `EXPORT_CANCELLATO`.
 
+pub mod columns;
 pub mod pagati;
 pub mod run;
 pub mod scaduti;

@@ -4,7 +4,7 @@
 //! and the position stays payable). Columns as MyPay's: the import tracciato's debtor
 //! and payment fields with `dataCreazione` after the IUV and `flgGeneraIuv` last.
 
-use super::pagati::cents;
+use super::columns::cents;
 use super::sink::CsvZip;
 use crate::db::schema::{dovuti, due_types};
 use crate::db::{AnyConnection, DbError};
