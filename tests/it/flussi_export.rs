@@ -38,8 +38,9 @@ async fn pay(s: &TestServer, due_type: &str) -> String {
 }
 
 /// Books with `op`, waits for a final state through `state_op`; returns the last answer.
-async fn export(
+pub async fn export(
     s: &TestServer,
+    ipa: &str,
     pw: &str,
     op: &str,
     body: &str,
@@ -48,7 +49,7 @@ async fn export(
     let a = call_ente(
         s,
         op,
-        Some("c_demo"),
+        Some(ipa),
         &format!("<password>{pw}</password>{body}"),
     )
     .await;
@@ -56,7 +57,7 @@ async fn export(
     let token = a.get("requestToken").unwrap();
     for _ in 0..300 {
         let body = format!("<password>{pw}</password><requestToken>{token}</requestToken>");
-        let st = call_ente(s, state_op, Some("c_demo"), &body).await;
+        let st = call_ente(s, state_op, Some(ipa), &body).await;
         let state = st.get("stato").unwrap_or_default();
         if state != "LOAD_EXPORT" && state != "EXPORT_IN_ELAB" {
             return st;
@@ -67,7 +68,7 @@ async fn export(
 }
 
 /// The CSV inside the zip at `url`.
-async fn csv_at(url: &str) -> String {
+pub async fn csv_at(url: &str) -> String {
     let resp = reqwest::get(url).await.unwrap();
     assert_eq!(resp.status(), 200);
     let bytes = resp.bytes().await.unwrap();
@@ -78,7 +79,7 @@ async fn csv_at(url: &str) -> String {
     s
 }
 
-fn cells(line: &str) -> Vec<String> {
+pub fn cells(line: &str) -> Vec<String> {
     let mut r = csv::ReaderBuilder::new()
         .delimiter(b';')
         .has_headers(false)
@@ -114,6 +115,7 @@ async fn paid_dovuti_export_in_every_tracciato() {
     // 1.0: 64 columns, every cell quoted, no receipt.
     let st = export(
         &s,
+        "c_demo",
         &pw,
         "paaSILPrenotaExportFlusso",
         &days,
@@ -144,6 +146,7 @@ async fn paid_dovuti_export_in_every_tracciato() {
     let body = format!("{days}<identificativoTipoDovuto>MENSA</identificativoTipoDovuto><versioneTracciato>1.3</versioneTracciato>");
     let st = export(
         &s,
+        "c_demo",
         &pw,
         "paaSILPrenotaExportFlusso",
         &body,
@@ -190,6 +193,7 @@ async fn paid_dovuti_export_in_every_tracciato() {
     );
     let st = export(
         &s,
+        "c_demo",
         &pw,
         "paaSILPrenotaExportFlussoIncrementaleConRicevuta",
         &body,
@@ -242,6 +246,7 @@ async fn download_links_expire_and_files_are_purged() {
     let days = format!("<dateFrom>{today}</dateFrom><dateTo>{today}</dateTo>");
     let st = export(
         &s,
+        "c_demo",
         &pw,
         "paaSILPrenotaExportFlusso",
         &days,
@@ -319,7 +324,15 @@ async fn dovuti_falling_due_on_a_day() {
     };
     let body = format!("<dataScadenza>{day}</dataScadenza><tipiDovuto>MENSA; TARI</tipiDovuto>");
     let op = "paaSILChiediStatoExportFlussoScaduti";
-    let st = export(&s, &pw, "paaSILPrenotaExportFlussoScaduti", &body, op).await;
+    let st = export(
+        &s,
+        "c_demo",
+        &pw,
+        "paaSILPrenotaExportFlussoScaduti",
+        &body,
+        op,
+    )
+    .await;
     assert_eq!(
         st.get("stato").as_deref(),
         Some("EXPORT_ESEGUITO"),
@@ -345,7 +358,15 @@ async fn dovuti_falling_due_on_a_day() {
     }
     // Another day: nothing.
     let body = "<dataScadenza>2027-04-01</dataScadenza><tipiDovuto>MENSA</tipiDovuto>";
-    let st = export(&s, &pw, "paaSILPrenotaExportFlussoScaduti", body, op).await;
+    let st = export(
+        &s,
+        "c_demo",
+        &pw,
+        "paaSILPrenotaExportFlussoScaduti",
+        body,
+        op,
+    )
+    .await;
     assert_eq!(
         st.get("stato").as_deref(),
         Some("EXPORT_ESEGUITO_NESSUN_DOVUTO_TROVATO")

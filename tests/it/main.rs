@@ -14,6 +14,7 @@ mod ente_queries;
 mod ente_ws;
 mod ente_zeep;
 mod flussi_export;
+mod flussi_export_shared;
 mod flussi_import;
 mod flussi_web;
 mod health;

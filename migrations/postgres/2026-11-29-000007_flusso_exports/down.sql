@@ -1,3 +1,4 @@
+DROP INDEX receipt_transfers_beneficiary;
 DROP INDEX receipts_entity_received;
 DROP INDEX receipts_entity_payment;
 DROP TABLE download_tokens;

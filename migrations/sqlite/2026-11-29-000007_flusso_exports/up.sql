@@ -22,3 +22,5 @@ CREATE INDEX download_tokens_expiry ON download_tokens (expires_at);
 UPDATE receipts SET payment_at = received_at WHERE payment_at IS NULL;
 CREATE INDEX receipts_entity_payment ON receipts (entity_id, payment_at);
 CREATE INDEX receipts_entity_received ON receipts (entity_id, received_at);
+-- Tracciato 1.3 also lists the payments other entities collected with a share for us.
+CREATE INDEX receipt_transfers_beneficiary ON receipt_transfers (fiscal_code_pa);

@@ -11,6 +11,7 @@ pub mod columns;
 pub mod pagati;
 pub mod run;
 pub mod scaduti;
+pub mod secondario;
 pub mod sink;
 
 use crate::db::schema::{download_tokens, flussi};

@@ -250,7 +250,7 @@ pub fn write(
     };
     // PostgreSQL hands rows over one by one (libpq would otherwise buffer the whole
     // result); SQLite steps through its cursor either way.
-    match (conn, q.receipt) {
+    match (&mut *conn, q.receipt) {
         (AnyConnection::Sqlite(c), false) => {
             let it = paid_query!(q, diesel::sqlite::Sqlite, Paid)
                 .load_iter::<Paid, diesel::connection::DefaultLoadingMode>(c)
@@ -285,6 +285,9 @@ pub fn write(
                 emit(&p.paid, Some(&p.raw_xml))?;
             }
         }
+    }
+    if q.version == Version::V1_3 {
+        n += super::secondario::write(conn, q, b, w)?;
     }
     Ok(n)
 }
