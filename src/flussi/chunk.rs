@@ -103,14 +103,17 @@ struct NewRow {
     iuv_assigned_at: Option<NaiveDateTime>,
 }
 
-/// Applies `rows` (inside the caller's transaction).
+/// The accepted rows of a chunk: (row number, IUV), in row order.
+pub type Accepted = Vec<(i64, Option<String>)>;
+
+/// Applies `rows` (inside the caller's transaction); returns the rows accepted.
 pub fn apply(
     c: &mut AnyConnection,
     ctx: &Context,
     rows: &[RawRow],
     seen: &mut HashSet<String>,
     now: NaiveDateTime,
-) -> Result<Counts, DbError> {
+) -> Result<Accepted, DbError> {
     let mut rejects: Vec<(i64, String, String, String)> = Vec::new();
     let mut good: Vec<(&RawRow, Row, i64)> = Vec::new();
     for raw in rows {
@@ -150,13 +153,14 @@ pub fn apply(
     }
     // What the entity already holds under these IUDs.
     let iuds: Vec<&str> = good.iter().map(|(_, r, _)| r.iud.as_str()).collect();
-    let existing: HashMap<String, (i64, String)> = dovuti::table
+    type Held = (i64, String, Option<String>);
+    let existing: HashMap<String, Held> = dovuti::table
         .filter(dovuti::entity_id.eq(ctx.entity_id))
         .filter(dovuti::iud.eq_any(&iuds))
-        .select((dovuti::iud, dovuti::id, dovuti::state))
-        .load::<(String, i64, String)>(c)?
+        .select((dovuti::iud, dovuti::id, dovuti::state, dovuti::iuv))
+        .load::<(String, i64, String, Option<String>)>(c)?
         .into_iter()
-        .map(|(iud, id, state)| (iud, (id, state)))
+        .map(|(iud, id, state, iuv)| (iud, (id, state, iuv)))
         .collect();
     let own_iuvs: Vec<&str> = good
         .iter()
@@ -175,6 +179,7 @@ pub fn apply(
     };
     let mut inserts: Vec<(&RawRow, &Row, i64)> = Vec::new();
     let mut counts = Counts::default();
+    let mut accepted: Accepted = Vec::new();
     for (raw, row, due_type_id) in &good {
         let reject =
             |code: &str, msg: &str| (raw.number, code.to_owned(), msg.to_owned(), raw.line());
@@ -191,10 +196,10 @@ pub fn apply(
             }
             ('I', None) => inserts.push((raw, row, *due_type_id)),
             (_, None) => rejects.push(reject("PAA_IMPORT_ERROR", "NESSUN DOVUTO CON QUESTO IUD")),
-            (_, Some((_, state))) if closed(state) => {
+            (_, Some((_, state, _))) if closed(state) => {
                 rejects.push(reject("PAA_IMPORT_ERROR", "DOVUTO GIA' PAGATO O ANNULLATO"))
             }
-            ('A', Some((id, _))) => {
+            ('A', Some((id, _, iuv))) => {
                 diesel::update(dovuti::table.find(id))
                     .set((
                         dovuti::state.eq(DovutoState::Cancelled.code()),
@@ -203,9 +208,9 @@ pub fn apply(
                         dovuti::flusso_row.eq(raw.number),
                     ))
                     .execute(c)?;
-                counts.accepted += 1;
+                accepted.push((raw.number, iuv.clone()));
             }
-            (_, Some((id, _))) => {
+            (_, Some((id, _, iuv))) => {
                 let [addr, civic, cap, city, prov, country, email] = &row.debtor_contact;
                 diesel::update(dovuti::table.find(id))
                     .set((
@@ -239,12 +244,13 @@ pub fn apply(
                     ))
                     .execute(c)?;
                 transfers(c, ctx, *id, row)?;
-                counts.accepted += 1;
+                accepted.push((raw.number, iuv.clone()));
             }
         }
     }
-    insert(c, ctx, &inserts, now)?;
-    counts.accepted += inserts.len() as i64;
+    accepted.extend(insert(c, ctx, &inserts, now)?);
+    accepted.sort_unstable_by_key(|a| a.0);
+    counts.accepted = accepted.len() as i64;
     counts.rejected = rejects.len() as i64;
     if !rejects.is_empty() {
         let values: Vec<_> = rejects
@@ -271,7 +277,7 @@ pub fn apply(
             flussi::updated_at.eq(now),
         ))
         .execute(c)?;
-    Ok(counts)
+    Ok(accepted)
 }
 
 /// Rows per SQLite INSERT: a fixed-size batch is one statement prepared once and reused.
@@ -282,7 +288,7 @@ fn insert(
     ctx: &Context,
     rows: &[(&RawRow, &Row, i64)],
     now: NaiveDateTime,
-) -> Result<(), DbError> {
+) -> Result<Accepted, DbError> {
     let generate: Vec<bool> = rows
         .iter()
         .map(|(_, r, _)| r.iuv.is_none() && r.generate_iuv != Some(false))
@@ -294,6 +300,7 @@ fn insert(
         0
     };
     let mut values = Vec::with_capacity(rows.len());
+    let mut assigned: Accepted = Vec::with_capacity(rows.len());
     for ((raw, row, due_type_id), gen) in rows.iter().zip(&generate) {
         let iuv = if *gen {
             let i = Iuv::aux3(ctx.segregation, next).map_err(|e| DbError::Rule(e.to_string()))?;
@@ -306,6 +313,7 @@ fn insert(
             .as_ref()
             .and_then(|i| NoticeNumber::from_iuv(AuxDigit::Three, None, i).ok());
         let [addr, civic, cap, city, prov, country, email] = &row.debtor_contact;
+        assigned.push((raw.number, iuv.as_ref().map(|i| i.as_str().to_owned())));
         values.push(NewRow {
             entity_id: ctx.entity_id,
             due_type_id: *due_type_id,
@@ -375,7 +383,7 @@ fn insert(
             .first(c)?;
         transfers(c, ctx, id, row)?;
     }
-    Ok(())
+    Ok(assigned)
 }
 
 /// The two transfers of a multi-beneficiary row (none otherwise).

@@ -7,16 +7,15 @@
 //! Interrupted, it resumes after the last committed chunk.
 
 use super::archive::{csv_reader, parse_name, prescan, with_csv, FileError};
-use super::chunk::{apply, line_of, Context, RawRow};
+use super::chunk::{apply, Context, RawRow};
+use super::results::{outputs, IuvWriter};
 use super::tracciato::Version;
-use crate::avviso::bulk::Selection;
-use crate::db::schema::{dovuti, due_types, entities, flussi, flusso_rejects};
+use crate::db::schema::{due_types, entities, flussi};
 use crate::db::{write_tx, AnyConnection, Db, DbError};
 use crate::domain::SegregationCode;
 use chrono::Utc;
 use diesel::prelude::*;
 use std::collections::HashSet;
-use std::io::Write;
 use std::path::{Path, PathBuf};
 
 /// The job queue of imports sent through the web services or the back office.
@@ -34,7 +33,7 @@ pub fn run_job(db: &Db, files_dir: &Path, job: &crate::jobs::Job) -> Result<(), 
 /// Rows per transaction.
 pub const CHUNK: usize = 2000;
 /// Rows read per query when writing the result files.
-const PAGE: i64 = 10_000;
+pub(super) const PAGE: i64 = 10_000;
 /// Registered, waiting.
 pub const LOADED: &str = "LOAD_IMPORT";
 /// Being imported.
@@ -168,7 +167,7 @@ fn context(c: &mut AnyConnection, id: i64) -> Result<(Context, String, i64, Stri
     Ok((ctx, base, done, state))
 }
 
-fn generic(message: String) -> FileError {
+pub(super) fn generic(message: String) -> FileError {
     FileError {
         code: "PAA_IMPORT_FLUSSO_ERRORE_GENERICO".into(),
         message,
@@ -219,31 +218,42 @@ fn run_on(
         .map_err(|e| err(&e))?;
     progress(done as u64, total);
     let mut seen: HashSet<String> = HashSet::new();
+    // A fresh import writes its IUV file as chunks commit; a resumed one rebuilds it.
+    let mut iuvs: Option<IuvWriter> = None;
     let applied = with_csv(&zip, |r| {
         let mut reader = csv_reader(r);
         let mut record = csv::StringRecord::new();
         let (mut number, mut chunk) = (0i64, Vec::with_capacity(CHUNK));
-        let mut flush = |chunk: &mut Vec<RawRow>, seen: &mut HashSet<String>| {
-            if chunk.is_empty() {
-                return Ok(());
-            }
-            let now = Utc::now().naive_utc();
-            write_tx(conn, |c| apply(c, &ctx, chunk, seen, now))
-                .map_err(|e| generic(e.to_string()))?;
-            let last = chunk.last().map_or(0, |r| r.number);
-            chunk.clear();
-            // Later chunks see earlier rows in the database (IUD already present): the set
-            // only covers a chunk, so memory stays flat in the size of the flusso.
-            seen.clear();
-            progress(last as u64, total);
-            Ok::<(), FileError>(())
-        };
+        let mut flush =
+            |chunk: &mut Vec<RawRow>, seen: &mut HashSet<String>, iuvs: &mut Option<IuvWriter>| {
+                if chunk.is_empty() {
+                    return Ok(());
+                }
+                let now = Utc::now().naive_utc();
+                let accepted = write_tx(conn, |c| apply(c, &ctx, chunk, seen, now))
+                    .map_err(|e| generic(e.to_string()))?;
+                if let Some(w) = iuvs.as_mut() {
+                    w.rows(chunk, &accepted)
+                        .map_err(|e| generic(e.to_string()))?;
+                }
+                let last = chunk.last().map_or(0, |r| r.number);
+                chunk.clear();
+                // Later chunks see earlier rows in the database (IUD already present): the set
+                // only covers a chunk, so memory stays flat in the size of the flusso.
+                seen.clear();
+                progress(last as u64, total);
+                Ok::<(), FileError>(())
+            };
         let mut header = true;
         while reader
             .read_record(&mut record)
             .map_err(|e| generic(e.to_string()))?
         {
             if std::mem::take(&mut header) {
+                if done == 0 {
+                    let w = IuvWriter::create(&dir(files_dir, id), &base, &record);
+                    iuvs = Some(w.map_err(|e| generic(e.to_string()))?);
+                }
                 continue;
             }
             number += 1;
@@ -253,144 +263,16 @@ fn run_on(
             let fields: Vec<String> = record.iter().map(str::to_owned).collect();
             chunk.push(RawRow { number, fields });
             if chunk.len() == CHUNK {
-                flush(&mut chunk, &mut seen)?;
+                flush(&mut chunk, &mut seen, &mut iuvs)?;
             }
         }
-        flush(&mut chunk, &mut seen)
+        flush(&mut chunk, &mut seen, &mut iuvs)
     });
     applied.map_err(|e| e.to_string())?;
-    outputs(conn, files_dir, id, &ctx, &base)?;
+    let written = match iuvs {
+        Some(w) => w.finish().map(|_| true).map_err(|e| err(&e))?,
+        None => false,
+    };
+    outputs(conn, files_dir, id, &ctx, &base, written)?;
     set_state(conn, id, DONE, None).map_err(|e| err(&e))
-}
-
-/// Neutralises a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first).
-pub fn safe_cell(v: &str) -> String {
-    if v.starts_with(['=', '+', '-', '@']) {
-        format!("'{v}")
-    } else {
-        v.to_owned()
-    }
-}
-
-/// `<name>_IUV.csv`: the accepted rows as sent, in file order, with `codIuv` (the
-/// second column) holding the IUV assigned. The file is read again beside the accepted
-/// rows' numbers, page by page: memory stays flat.
-fn iuv_file(c: &mut AnyConnection, d: &Path, id: i64, base: &str) -> Result<(), String> {
-    let e = |e: &dyn std::fmt::Display| e.to_string();
-    let file = std::fs::File::create(d.join(format!("{base}_IUV.csv"))).map_err(|x| e(&x))?;
-    let mut out = std::io::BufWriter::new(file);
-    let mut page: std::collections::VecDeque<(i64, Option<String>)> = Default::default();
-    let mut after = 0i64;
-    let mut next_page = |page: &mut std::collections::VecDeque<_>| -> Result<(), String> {
-        let rows: Vec<(i64, Option<String>)> = dovuti::table
-            .filter(dovuti::flusso_id.eq(id))
-            .filter(dovuti::flusso_row.gt(after))
-            .order(dovuti::flusso_row)
-            .limit(PAGE)
-            .select((dovuti::flusso_row.assume_not_null(), dovuti::iuv))
-            .load(c)
-            .map_err(|x| e(&x))?;
-        if let Some(last) = rows.last() {
-            after = last.0;
-        }
-        page.extend(rows);
-        Ok(())
-    };
-    next_page(&mut page)?;
-    with_csv(&d.join("upload.zip"), |r| {
-        let mut reader = csv_reader(r);
-        let mut rec = csv::StringRecord::new();
-        let io = |x: std::io::Error| generic(x.to_string());
-        let mut number = -1i64;
-        while reader
-            .read_record(&mut rec)
-            .map_err(|x| generic(x.to_string()))?
-        {
-            number += 1;
-            if number > 0 {
-                if page.is_empty() {
-                    next_page(&mut page).map_err(generic)?;
-                }
-                match page.front() {
-                    Some((n, _)) if *n == number => {}
-                    _ => continue,
-                }
-            }
-            let mut cells: Vec<String> = rec.iter().map(safe_cell).collect();
-            if number > 0 {
-                let iuv = page.pop_front().and_then(|p| p.1).unwrap_or_default();
-                if let Some(cell) = cells.get_mut(1) {
-                    *cell = iuv;
-                }
-            }
-            writeln!(out, "{}", line_of(&cells)).map_err(io)?;
-        }
-        out.flush().map_err(io)
-    })
-    .map_err(|x| e(&x))
-}
-
-fn outputs(
-    c: &mut AnyConnection,
-    files_dir: &Path,
-    id: i64,
-    ctx: &Context,
-    base: &str,
-) -> Result<(), String> {
-    let d = dir(files_dir, id);
-    let e = |e: &dyn std::fmt::Display| e.to_string();
-    let header = with_csv(&d.join("upload.zip"), |r| {
-        let mut reader = csv_reader(r);
-        let mut first = csv::StringRecord::new();
-        reader
-            .read_record(&mut first)
-            .map_err(|x| generic(x.to_string()))?;
-        Ok(first.iter().map(safe_cell).collect::<Vec<_>>())
-    })
-    .map_err(|x| e(&x))?;
-    let file = std::fs::File::create(d.join(format!("{base}_SCARTI.csv"))).map_err(|x| e(&x))?;
-    let mut scarti = std::io::BufWriter::new(file);
-    // The rows as sent with MyPay's two extra columns; cells a spreadsheet would run as
-    // formulas are neutralised.
-    let mut head = header;
-    head.extend(["cod_rifiuto".to_owned(), "de_rifiuto".to_owned()]);
-    writeln!(scarti, "{}", line_of(&head)).map_err(|x| e(&x))?;
-    // Read in pages by row number: memory stays flat however large the flusso.
-    let mut after = 0i64;
-    loop {
-        let page: Vec<(i64, String, String, String)> = flusso_rejects::table
-            .filter(flusso_rejects::flusso_id.eq(id))
-            .filter(flusso_rejects::row_number.gt(after))
-            .order(flusso_rejects::row_number)
-            .limit(PAGE)
-            .select((
-                flusso_rejects::row_number,
-                flusso_rejects::line,
-                flusso_rejects::code,
-                flusso_rejects::message,
-            ))
-            .load(c)
-            .map_err(|x| e(&x))?;
-        let Some(last) = page.last() else { break };
-        after = last.0;
-        for (_, line, code, msg) in &page {
-            let mut reader = csv_reader(line.as_bytes());
-            let mut rec = csv::StringRecord::new();
-            let mut cells: Vec<String> = match reader.read_record(&mut rec) {
-                Ok(true) => rec.iter().map(safe_cell).collect(),
-                _ => vec![safe_cell(line)],
-            };
-            cells.extend([code.clone(), safe_cell(msg)]);
-            writeln!(scarti, "{}", line_of(&cells)).map_err(|x| e(&x))?;
-        }
-    }
-    scarti.flush().map_err(|x| e(&x))?;
-    iuv_file(c, &d, id, base)?;
-    // The notices of a large flusso take minutes: a notice batch builds their zip.
-    let sel = Selection {
-        entity_id: ctx.entity_id,
-        flusso_id: Some(id),
-    };
-    crate::avviso::batch::request(c, sel, None, Utc::now().naive_utc()).map_err(|x| e(&x))?;
-    Ok(())
 }

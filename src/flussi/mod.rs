@@ -6,5 +6,6 @@ pub mod chunk;
 pub mod command;
 pub mod export;
 pub mod import;
+pub mod results;
 pub mod tracciato;
 pub mod upload;

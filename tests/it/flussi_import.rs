@@ -245,6 +245,11 @@ async fn an_interrupted_import_resumes_without_losing_or_doubling_rows() {
         ("IMPORT_ESEGUITO".into(), rows as i64, rows as i64, 0)
     );
     assert_eq!(imported(&s, id), rows as i64);
+    // The IUV file, rebuilt after the interruption, lists every row once.
+    let d = dir(&s.state.config.files_dir, id);
+    let iuv = std::fs::read_to_string(d.join("R-IUF10-1_3_IUV.csv")).unwrap();
+    assert_eq!(iuv.lines().count(), rows + 1);
+    assert!(!d.join("R-IUF10-1_3_IUV.csv.part").exists());
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
