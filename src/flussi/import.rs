@@ -195,56 +195,6 @@ pub fn run(
     result
 }
 
-/// What the reading thread hands over.
-enum Read {
-    /// The header line.
-    Header(csv::StringRecord),
-    /// Up to [`CHUNK`] rows.
-    Chunk(Vec<RawRow>),
-}
-
-/// Reads the flusso's CSV in `zip`, skipping the first `done` rows, into chunks sent to
-/// `tx`; stops quietly when the receiver is gone.
-fn read_chunks(
-    zip: &Path,
-    done: i64,
-    tx: &std::sync::mpsc::SyncSender<Read>,
-) -> Result<(), FileError> {
-    with_csv(zip, |r| {
-        let mut reader = csv_reader(r);
-        let mut record = csv::StringRecord::new();
-        let (mut number, mut chunk) = (0i64, Vec::with_capacity(CHUNK));
-        let mut header = true;
-        while reader
-            .read_record(&mut record)
-            .map_err(|e| generic(e.to_string()))?
-        {
-            if std::mem::take(&mut header) {
-                if tx.send(Read::Header(record.clone())).is_err() {
-                    return Ok(());
-                }
-                continue;
-            }
-            number += 1;
-            if number <= done {
-                continue;
-            }
-            let fields: Vec<String> = record.iter().map(str::to_owned).collect();
-            chunk.push(RawRow { number, fields });
-            if chunk.len() == CHUNK {
-                let full = std::mem::replace(&mut chunk, Vec::with_capacity(CHUNK));
-                if tx.send(Read::Chunk(full)).is_err() {
-                    return Ok(());
-                }
-            }
-        }
-        if !chunk.is_empty() {
-            let _ = tx.send(Read::Chunk(chunk));
-        }
-        Ok(())
-    })
-}
-
 fn run_on(
     conn: &mut AnyConnection,
     files_dir: &Path,
@@ -270,46 +220,53 @@ fn run_on(
     let mut seen: HashSet<String> = HashSet::new();
     // A fresh import writes its IUV file as chunks commit; a resumed one rebuilds it.
     let mut iuvs: Option<IuvWriter> = None;
-    // One thread inflates and splits the file into chunks while this one applies the
-    // previous chunk: reading overlaps the database's work.
-    let (tx, rx) = std::sync::mpsc::sync_channel::<Read>(2);
-    let applied = std::thread::scope(|scope| {
-        let reader = scope.spawn(move || read_chunks(&zip, done, &tx));
-        let mut applying = || -> Result<(), FileError> {
-            for msg in &rx {
-                let mut chunk = match msg {
-                    Read::Header(record) => {
-                        if done == 0 {
-                            let w = IuvWriter::create(&dir(files_dir, id), &base, &record);
-                            iuvs = Some(w.map_err(|e| generic(e.to_string()))?);
-                        }
-                        continue;
-                    }
-                    Read::Chunk(chunk) => chunk,
-                };
+    let applied = with_csv(&zip, |r| {
+        let mut reader = csv_reader(r);
+        let mut record = csv::StringRecord::new();
+        let (mut number, mut chunk) = (0i64, Vec::with_capacity(CHUNK));
+        let mut flush =
+            |chunk: &mut Vec<RawRow>, seen: &mut HashSet<String>, iuvs: &mut Option<IuvWriter>| {
+                if chunk.is_empty() {
+                    return Ok(());
+                }
                 let now = Utc::now().naive_utc();
-                let accepted = write_tx(conn, |c| apply(c, &ctx, &chunk, &mut seen, now))
+                let accepted = write_tx(conn, |c| apply(c, &ctx, chunk, seen, now))
                     .map_err(|e| generic(e.to_string()))?;
                 if let Some(w) = iuvs.as_mut() {
-                    w.rows(&chunk, &accepted)
+                    w.rows(chunk, &accepted)
                         .map_err(|e| generic(e.to_string()))?;
                 }
                 let last = chunk.last().map_or(0, |r| r.number);
                 chunk.clear();
-                // Later chunks see earlier rows in the database (IUD already present): the
-                // set only covers a chunk, so memory stays flat in the size of the flusso.
+                // Later chunks see earlier rows in the database (IUD already present): the set
+                // only covers a chunk, so memory stays flat in the size of the flusso.
                 seen.clear();
                 progress(last as u64, total);
+                Ok::<(), FileError>(())
+            };
+        let mut header = true;
+        while reader
+            .read_record(&mut record)
+            .map_err(|e| generic(e.to_string()))?
+        {
+            if std::mem::take(&mut header) {
+                if done == 0 {
+                    let w = IuvWriter::create(&dir(files_dir, id), &base, &record);
+                    iuvs = Some(w.map_err(|e| generic(e.to_string()))?);
+                }
+                continue;
             }
-            Ok(())
-        };
-        let applied = applying();
-        // Stops the reader if applying failed midway (its next send fails).
-        drop(rx);
-        let read = reader
-            .join()
-            .unwrap_or_else(|_| Err(generic("lettura del flusso interrotta".into())));
-        applied.and(read)
+            number += 1;
+            if number <= done {
+                continue;
+            }
+            let fields: Vec<String> = record.iter().map(str::to_owned).collect();
+            chunk.push(RawRow { number, fields });
+            if chunk.len() == CHUNK {
+                flush(&mut chunk, &mut seen, &mut iuvs)?;
+            }
+        }
+        flush(&mut chunk, &mut seen, &mut iuvs)
     });
     applied.map_err(|e| e.to_string())?;
     let written = match iuvs {
