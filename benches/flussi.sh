@@ -1,8 +1,9 @@
 #!/usr/bin/env bash
 # Flusso import benchmark: `mypay flusso import` of an N-row tracciato 1_4 flusso (35
 # columns, every row valid, IUVs generated), beside the same machine's raw bulk load of the
-# same rows measured in the same run: `sqlite3 .import` into a 35-column table, and
-# `\copy … FROM … (FORMAT csv)` on PostgreSQL — and the same load moved by one
+# same rows measured in the same run: `sqlite3 .import` (one transaction) into a 35-column
+# table with a unique index on the IUD, and `\copy … FROM … (FORMAT csv)` into the same on
+# PostgreSQL (the loads of the performance-baselines note) — and the same load moved by one
 # INSERT … SELECT into a copy of the real dovuti table with its indexes ("equivalent
 # table"). Reports rows/s, the ratios to both baselines and peak RSS.
 #
@@ -55,9 +56,9 @@ DOVUTI_COLS="entity_id, due_type_id, iud, iuv, notice_number, state, debtor_kind
 MOVE_SQLITE="INSERT INTO dovuti ($DOVUTI_COLS) SELECT 1, 1, c0, printf('01%015d', rowid), printf('301%015d', rowid), 'PREDISPOSTO', c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, CAST(ROUND(c13 * 100) AS INTEGER), c12, c17, c18, 1, rowid, 0, '$NOW', '$NOW', '$NOW' FROM raw;"
 MOVE_PG="INSERT INTO dovuti ($DOVUTI_COLS) SELECT 1, 1, c0, '01' || lpad(n::text, 15, '0'), '301' || lpad(n::text, 15, '0'), 'PREDISPOSTO', c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, round(c13::numeric * 100)::bigint, c12::date, c17, c18, TRUE, n, 0, '$NOW', '$NOW', '$NOW' FROM (SELECT *, row_number() OVER () AS n FROM raw) r;"
 if [ "$BACKEND" = sqlite ]; then
-  sqlite3 "$WORK/raw.sqlite3" "PRAGMA journal_mode=WAL; CREATE TABLE raw ($raw_cols);" >/dev/null
+  sqlite3 "$WORK/raw.sqlite3" "PRAGMA journal_mode=WAL; CREATE TABLE raw ($raw_cols); CREATE UNIQUE INDEX raw_iud ON raw (c0);" >/dev/null
   start=$(date +%s%N)
-  sqlite3 "$WORK/raw.sqlite3" ".mode csv" ".separator ;" ".import --skip 1 $WORK/rows.csv raw"
+  sqlite3 "$WORK/raw.sqlite3" ".mode csv" ".separator ;" "BEGIN;" ".import --skip 1 $WORK/rows.csv raw" "COMMIT;"
   base=$(secs "$start")
   $BIN migrate --database-url "sqlite://$WORK/eq.sqlite3" >/dev/null
   sqlite3 "$WORK/eq.sqlite3" "$registry CREATE TABLE raw ($raw_cols);" >/dev/null
@@ -70,7 +71,7 @@ if [ "$BACKEND" = sqlite ]; then
 else
   psql "$PG_ADMIN_URL" -qAtc "CREATE DATABASE ${DBNAME}_raw" >/dev/null
   RAW="${PG_ADMIN_URL%/*}/${DBNAME}_raw"
-  psql "$RAW" -qAtc "CREATE TABLE raw ($raw_cols)" >/dev/null
+  psql "$RAW" -qAtc "CREATE TABLE raw ($raw_cols)" -c "CREATE UNIQUE INDEX raw_iud ON raw (c0)" >/dev/null
   start=$(date +%s%N)
   psql "$RAW" -qAtc "\\copy raw FROM '$WORK/rows.csv' WITH (FORMAT csv, DELIMITER ';', HEADER true)" >/dev/null
   base=$(secs "$start")
