@@ -46,6 +46,17 @@ pub fn dir(files_dir: &Path, id: i64) -> PathBuf {
     files_dir.join("flussi").join(id.to_string())
 }
 
+/// Stores flusso `id`'s zip as `dir(..)/upload.zip`, written aside and renamed so that
+/// its job never sees half a file. Call it before queuing the job.
+pub fn store_upload(files_dir: &Path, id: i64, zip: &[u8]) -> Result<(), DbError> {
+    let target = dir(files_dir, id);
+    let io = |e: std::io::Error| DbError::Rule(format!("{}: {e}", target.display()));
+    std::fs::create_dir_all(&target).map_err(io)?;
+    let part = target.join("upload.zip.part");
+    std::fs::write(&part, zip).map_err(io)?;
+    std::fs::rename(&part, target.join("upload.zip")).map_err(io)
+}
+
 /// Registers an import of `file_name` for the entity; the caller then puts the zip at
 /// `dir(..)/upload.zip`. A flusso of the same IUF that never finished is returned again
 /// (to resume it); a finished one makes this a duplicate.

@@ -4,7 +4,7 @@
 //! the result files' URLs.
 
 use super::archive::{parse_name, FileError};
-use super::import::{dir, LOADED, QUEUE};
+use super::import::{store_upload, LOADED, QUEUE};
 use crate::db::schema::{flussi, notice_batches};
 use crate::db::{write_tx, AnyConnection, DbError};
 use crate::domain::random::RandomSource;
@@ -111,6 +111,8 @@ pub fn receive(
                 flussi::updated_at.eq(now),
             ))
             .execute(c)?;
+        // The file first: a worker may take the job as soon as this commits.
+        store_upload(files_dir, id, zip)?;
         let payload = serde_json::json!({ "flusso": id }).to_string();
         crate::jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
         Ok(Ok(()))
@@ -127,9 +129,6 @@ pub fn receive(
             .execute(conn)?;
         return Ok(Err(e));
     }
-    let d = dir(files_dir, id);
-    std::fs::create_dir_all(&d).map_err(|e| DbError::Rule(format!("{}: {e}", d.display())))?;
-    std::fs::write(d.join("upload.zip"), zip).map_err(|e| DbError::Rule(e.to_string()))?;
     Ok(Ok(request))
 }
 

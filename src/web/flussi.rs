@@ -10,7 +10,7 @@ use crate::app::AppState;
 use crate::db::models::registry;
 use crate::db::schema::{entities, flussi, notice_batches};
 use crate::ente::flussi_ops::{serve_result, MAX_UPLOAD};
-use crate::flussi::import::{dir, register, DONE, LOADED, QUEUE, RUNNING};
+use crate::flussi::import::{dir, register, store_upload, DONE, LOADED, QUEUE, RUNNING};
 use crate::flussi::upload::status_by_id;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
@@ -192,17 +192,10 @@ pub async fn upload(
                 Ok(id) => id,
                 Err(e) => return Ok(Err(format!("{}: {}", e.code, e.message))),
             };
-            let target = dir(&files, id);
-            let zip = target.join("upload.zip");
-            if zip.exists() {
+            if dir(&files, id).join("upload.zip").exists() {
                 return Ok(Err(format!("Il flusso {name} è già in caricamento.")));
             }
-            let io = |e: std::io::Error| crate::db::DbError::Rule(e.to_string());
-            std::fs::create_dir_all(&target).map_err(io)?;
-            // Written aside and renamed: the job never sees half a file.
-            let part = target.join("upload.zip.part");
-            std::fs::write(&part, &file).map_err(io)?;
-            std::fs::rename(&part, &zip).map_err(io)?;
+            store_upload(&files, id, &file)?;
             let payload = serde_json::json!({ "flusso": id }).to_string();
             crate::jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
             Ok(Ok(()))
