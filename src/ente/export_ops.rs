@@ -18,16 +18,8 @@ use crate::soap::xml::Node;
 use axum::extract::{Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
-use chrono::{Duration, NaiveDate, NaiveDateTime, TimeZone};
+use chrono::TimeZone;
 use chrono_tz::Europe::Rome;
-
-/// Midnight of `day` in Italy, in UTC.
-fn rome_midnight(day: NaiveDate) -> NaiveDateTime {
-    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Rome.from_local_datetime(&local)
-        .earliest()
-        .map_or(local, |t| t.naive_utc())
-}
 
 fn version(v: Option<String>) -> Result<Version, EnteFault> {
     Version::parse(v.as_deref()).ok_or_else(|| {
@@ -92,14 +84,7 @@ pub async fn prenota(app: &AppState, entity: &Entity, body: &Node) -> Result<Str
         return Err(bad_range());
     }
     check_due_type(app, entity, &due_type).await?;
-    let req = Request::Pagati {
-        from: rome_midnight(from),
-        to: rome_midnight(to + Duration::days(1)),
-        incremental: false,
-        due_type,
-        version,
-        receipt: version != Version::V1_0,
-    };
+    let req = Request::paid_on_days(from, to, due_type, version);
     let token = book(app, entity, req).await?;
     let mut w = XmlWriter::new();
     w.leaf("requestToken", &token);

@@ -147,22 +147,7 @@ fn export_command(
     let mut conn = db.get()?;
     let entity = entity_by_cod_ipa(&mut conn, ente)?
         .with_context(|| format!("no entity with IPA code {ente:?}"))?;
-    let midnight = |d: chrono::NaiveDate| {
-        use chrono::TimeZone;
-        let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-        chrono_tz::Europe::Rome
-            .from_local_datetime(&local)
-            .earliest()
-            .map_or(local, |t| t.naive_utc())
-    };
-    let req = Request::Pagati {
-        from: midnight(*from),
-        to: midnight(*to + chrono::Duration::days(1)),
-        incremental: false,
-        due_type: tipo.clone(),
-        version,
-        receipt: version != Version::V1_0,
-    };
+    let req = Request::paid_on_days(*from, *to, tipo.clone(), version);
     let random = crate::app::OsRandom;
     let now = chrono::Utc::now().naive_utc();
     let (_, id) = record(&mut conn, entity.id, &req, &random, now, false)?;

@@ -68,6 +68,36 @@ pub enum Request {
     },
 }
 
+impl Request {
+    /// The dovuti paid on the Italian days `from`…`to` (both included); as MyPay's back
+    /// office, tracciati after 1.0 carry the receipt columns.
+    pub fn paid_on_days(
+        from: NaiveDate,
+        to: NaiveDate,
+        due_type: Option<String>,
+        version: pagati::Version,
+    ) -> Self {
+        Self::Pagati {
+            from: rome_midnight(from),
+            to: rome_midnight(to + Duration::days(1)),
+            incremental: false,
+            due_type,
+            version,
+            receipt: version != pagati::Version::V1_0,
+        }
+    }
+}
+
+/// Midnight of `day` in Italy, in UTC.
+fn rome_midnight(day: NaiveDate) -> NaiveDateTime {
+    use chrono::TimeZone;
+    let local = day.and_hms_opt(0, 0, 0).unwrap_or_default();
+    chrono_tz::Europe::Rome
+        .from_local_datetime(&local)
+        .earliest()
+        .map_or(local, |t| t.naive_utc())
+}
+
 /// Where export `id`'s file lives.
 pub fn dir(files_dir: &Path, id: i64) -> PathBuf {
     files_dir.join("exports").join(id.to_string())
