@@ -12,6 +12,7 @@ use crate::flussi::upload::{authorise, receive, status, Status};
 use crate::soap::seq::Seq;
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::Node;
+use crate::web::multipart::{read_bounded, FieldError};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -107,16 +108,21 @@ pub async fn upload(State(app): State<AppState>, mut form: Multipart) -> Respons
         }
         if let Some(f) = field.file_name() {
             name = f.to_owned();
-            let mut field = field;
-            while let Ok(Some(chunk)) = field.chunk().await {
-                if file.len() + chunk.len() > MAX_UPLOAD {
+            file = match read_bounded(field, MAX_UPLOAD).await {
+                Ok(f) => f,
+                Err(FieldError::TooLarge) => {
                     return plain(
                         StatusCode::PAYLOAD_TOO_LARGE,
                         serde_json::json!({"error": "oltre 64 MiB"}).to_string(),
-                    );
+                    )
                 }
-                file.extend_from_slice(&chunk);
-            }
+                Err(FieldError::Broken) => {
+                    return plain(
+                        StatusCode::BAD_REQUEST,
+                        serde_json::json!({"error": "caricamento interrotto"}).to_string(),
+                    )
+                }
+            };
         }
     }
     let (files, now) = (app.config.files_dir.clone(), app.now());

@@ -3,6 +3,7 @@
 //! result files (rejected rows, IUVs, notices) when done.
 
 use super::admin::Nav;
+use super::multipart::{read_bounded, FieldError};
 use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
@@ -151,17 +152,10 @@ async fn read_form(mut form: Multipart) -> Result<(String, i64, String, Vec<u8>)
             }
             Some("file") => {
                 name = field.file_name().unwrap_or_default().to_owned();
-                let mut field = field;
-                while let Some(chunk) = field
-                    .chunk()
-                    .await
-                    .map_err(|_| bad("Caricamento interrotto."))?
-                {
-                    if file.len() + chunk.len() > MAX_UPLOAD {
-                        return Err(bad("Il file supera la dimensione massima."));
-                    }
-                    file.extend_from_slice(&chunk);
-                }
+                file = read_bounded(field, MAX_UPLOAD).await.map_err(|e| match e {
+                    FieldError::TooLarge => bad("Il file supera la dimensione massima."),
+                    FieldError::Broken => bad("Caricamento interrotto."),
+                })?;
             }
             _ => {}
         }

@@ -1,6 +1,7 @@
 //! Entity logos, printed on notices and receipts: shown in the entities list and replaced by
 //! an operator of the entity (or an admin) with a PNG or JPEG upload.
 
+use super::multipart::{read_bounded, FieldError};
 use super::session::Authenticated;
 use super::WebError;
 use crate::app::AppState;
@@ -60,17 +61,12 @@ async fn read_form(mut form: Multipart) -> Result<(String, Vec<u8>), WebError> {
         match field.name() {
             Some("csrf") => csrf = field.text().await.map_err(|_| bad("Modulo non valido."))?,
             Some("logo") => {
-                let mut field = field;
-                while let Some(chunk) = field
-                    .chunk()
+                file = read_bounded(field, MAX_LOGO_BYTES)
                     .await
-                    .map_err(|_| bad("Caricamento interrotto."))?
-                {
-                    if file.len() + chunk.len() > MAX_LOGO_BYTES {
-                        return Err(bad("Il logo supera 512 KB."));
-                    }
-                    file.extend_from_slice(&chunk);
-                }
+                    .map_err(|e| match e {
+                        FieldError::TooLarge => bad("Il logo supera 512 KB."),
+                        FieldError::Broken => bad("Caricamento interrotto."),
+                    })?;
             }
             _ => {}
         }

@@ -10,6 +10,7 @@ pub mod documents;
 pub mod error;
 pub mod flussi;
 pub mod logo;
+pub mod multipart;
 pub mod pagamento;
 pub mod session;
 pub mod view;
