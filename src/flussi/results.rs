@@ -15,9 +15,14 @@ use diesel::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
+/// Whether a spreadsheet would run the cell as a formula (`=`, `+`, `-`, `@` first).
+pub fn starts_formula(v: &str) -> bool {
+    v.starts_with(['=', '+', '-', '@'])
+}
+
 /// Neutralises a cell a spreadsheet would run as a formula (`=`, `+`, `-`, `@` first).
 pub fn safe_cell(v: &str) -> String {
-    if v.starts_with(['=', '+', '-', '@']) {
+    if starts_formula(v) {
         format!("'{v}")
     } else {
         v.to_owned()

@@ -107,7 +107,7 @@ impl CsvZip {
         if !std::mem::take(&mut self.first) {
             self.buf.push(b';');
         }
-        let lead = neutralise && v.starts_with(['=', '+', '-', '@']);
+        let lead = neutralise && crate::flussi::results::starts_formula(v);
         let quoted = self.quote == Quote::All || v.contains([';', '"', '\n', '\r']);
         if quoted {
             self.buf.push(b'"');
