@@ -87,9 +87,7 @@ struct Paid {
     bilancio: Option<String>,
     #[diesel(select_expression = (dovuti::debtor_kind, dovuti::debtor_id, dovuti::debtor_name))]
     debtor: (String, String, String),
-    #[diesel(select_expression = (dovuti::debtor_address, dovuti::debtor_civic_number,
-        dovuti::debtor_postal_code, dovuti::debtor_city, dovuti::debtor_province,
-        dovuti::debtor_country, dovuti::debtor_email))]
+    #[diesel(select_expression = DEBTOR_CONTACT, select_expression_type = DebtorContactColumns)]
     debtor_contact: DebtorContact,
 }
 
@@ -102,7 +100,9 @@ type Address = (
     Option<String>,
 );
 
-type DebtorContact = (
+/// A dovuto's debtor address, civic number, postal code, city, province, country and
+/// e-mail, as the export tracciati list them.
+pub(super) type DebtorContact = (
     Option<String>,
     Option<String>,
     Option<String>,
@@ -111,6 +111,36 @@ type DebtorContact = (
     Option<String>,
     Option<String>,
 );
+
+/// The columns of [`DebtorContact`].
+pub(super) type DebtorContactColumns = (
+    dovuti::debtor_address,
+    dovuti::debtor_civic_number,
+    dovuti::debtor_postal_code,
+    dovuti::debtor_city,
+    dovuti::debtor_province,
+    dovuti::debtor_country,
+    dovuti::debtor_email,
+);
+
+/// Selects a [`DebtorContact`].
+pub(super) const DEBTOR_CONTACT: DebtorContactColumns = (
+    dovuti::debtor_address,
+    dovuti::debtor_civic_number,
+    dovuti::debtor_postal_code,
+    dovuti::debtor_city,
+    dovuti::debtor_province,
+    dovuti::debtor_country,
+    dovuti::debtor_email,
+);
+
+/// Writes a [`DebtorContact`]'s seven cells.
+pub(super) fn contact_cells(w: &mut CsvZip, c: &DebtorContact) {
+    let (address, civic, cap, city, province, country, email) = c;
+    for part in [address, civic, cap, city, province, country, email] {
+        w.opt(part.as_deref());
+    }
+}
 
 #[derive(Debug, Queryable, Selectable)]
 #[diesel(table_name = receipts)]
@@ -162,11 +192,8 @@ fn row(
     w.texts(&["", "", "", "", "", ""])
         .opt(p.payer_email.as_deref());
     let (kind, id, name) = &p.debtor;
-    let (address, civic, cap, city, province, country, email) = &p.debtor_contact;
     w.raw(kind).text(id).text(name);
-    for part in [address, civic, cap, city, province, country, email] {
-        w.opt(part.as_deref());
-    }
+    contact_cells(w, &p.debtor_contact);
     w.raw("0")
         .raw(&amount)
         .raw(&p.iuv)

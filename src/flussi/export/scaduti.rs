@@ -5,6 +5,7 @@
 //! and payment fields with `dataCreazione` after the IUV and `flgGeneraIuv` last.
 
 use super::columns::cents;
+use super::pagati::{contact_cells, DebtorContact, DEBTOR_CONTACT};
 use super::sink::CsvZip;
 use crate::db::schema::{dovuti, due_types};
 use crate::db::{AnyConnection, DbError};
@@ -72,22 +73,13 @@ pub fn resolve(
 }
 
 type Debtor = (String, String, String);
-type Contact = (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
 type Payment = (i64, Option<i64>, String, Option<String>, String, String);
 type Row = (
     String,
     Option<String>,
     NaiveDateTime,
     Debtor,
-    Contact,
+    DebtorContact,
     Payment,
     Option<String>,
     bool,
@@ -127,15 +119,7 @@ pub fn write(
                     dovuti::iuv,
                     dovuti::created_at,
                     (dovuti::debtor_kind, dovuti::debtor_id, dovuti::debtor_name),
-                    (
-                        dovuti::debtor_address,
-                        dovuti::debtor_civic_number,
-                        dovuti::debtor_postal_code,
-                        dovuti::debtor_city,
-                        dovuti::debtor_province,
-                        dovuti::debtor_country,
-                        dovuti::debtor_email,
-                    ),
+                    DEBTOR_CONTACT,
                     (
                         dovuti::amount_cents,
                         dovuti::pa_fee_cents,
@@ -156,10 +140,7 @@ pub fn write(
             let created = Rome.from_utc_datetime(created).format("%Y-%m-%d");
             w.text(iud).opt(iuv.as_deref()).raw(&created.to_string());
             w.raw(&debtor.0).text(&debtor.1).text(&debtor.2);
-            let (a, c, cap, city, prov, country, mail) = contact;
-            for v in [a, c, cap, city, prov, country, mail] {
-                w.opt(v.as_deref());
-            }
+            contact_cells(w, contact);
             let (amount, fee, code, kind, causale, dsr) = pay;
             w.raw(&day.format("%Y-%m-%d").to_string())
                 .raw(&cents(*amount));
