@@ -150,6 +150,23 @@ struct PaidWithReceipt {
     raw_xml: String,
 }
 
+/// A row read for the export: the payment and, when asked for, the receipt as received.
+trait Streamed {
+    fn parts_owned(self) -> (Paid, Option<String>);
+}
+
+impl Streamed for Paid {
+    fn parts_owned(self) -> (Paid, Option<String>) {
+        (self, None)
+    }
+}
+
+impl Streamed for PaidWithReceipt {
+    fn parts_owned(self) -> (Paid, Option<String>) {
+        (self.paid, Some(self.raw_xml))
+    }
+}
+
 /// Writes one row.
 fn row(
     w: &mut CsvZip,
@@ -277,41 +294,25 @@ pub fn write(
     };
     // PostgreSQL hands rows over one by one (libpq would otherwise buffer the whole
     // result); SQLite steps through its cursor either way.
+    macro_rules! stream {
+        ($c:expr, $backend:ty, $mode:ty, $select:ty) => {{
+            let it = paid_query!(q, $backend, $select)
+                .load_iter::<$select, $mode>($c)
+                .map_err(|x| e(&x))?;
+            for p in it {
+                let (paid, raw) = p.map_err(|x| e(&x))?.parts_owned();
+                emit(&paid, raw.as_deref())?;
+            }
+        }};
+    }
+    use diesel::connection::DefaultLoadingMode as Cursor;
+    use diesel::pg::{Pg, PgRowByRowLoadingMode as RowByRow};
+    use diesel::sqlite::Sqlite;
     match (&mut *conn, q.receipt) {
-        (AnyConnection::Sqlite(c), false) => {
-            let it = paid_query!(q, diesel::sqlite::Sqlite, Paid)
-                .load_iter::<Paid, diesel::connection::DefaultLoadingMode>(c)
-                .map_err(|x| e(&x))?;
-            for p in it {
-                emit(&p.map_err(|x| e(&x))?, None)?;
-            }
-        }
-        (AnyConnection::Sqlite(c), true) => {
-            let it = paid_query!(q, diesel::sqlite::Sqlite, PaidWithReceipt)
-                .load_iter::<PaidWithReceipt, diesel::connection::DefaultLoadingMode>(c)
-                .map_err(|x| e(&x))?;
-            for p in it {
-                let p = p.map_err(|x| e(&x))?;
-                emit(&p.paid, Some(&p.raw_xml))?;
-            }
-        }
-        (AnyConnection::Postgresql(c), false) => {
-            let it = paid_query!(q, diesel::pg::Pg, Paid)
-                .load_iter::<Paid, diesel::pg::PgRowByRowLoadingMode>(c)
-                .map_err(|x| e(&x))?;
-            for p in it {
-                emit(&p.map_err(|x| e(&x))?, None)?;
-            }
-        }
-        (AnyConnection::Postgresql(c), true) => {
-            let it = paid_query!(q, diesel::pg::Pg, PaidWithReceipt)
-                .load_iter::<PaidWithReceipt, diesel::pg::PgRowByRowLoadingMode>(c)
-                .map_err(|x| e(&x))?;
-            for p in it {
-                let p = p.map_err(|x| e(&x))?;
-                emit(&p.paid, Some(&p.raw_xml))?;
-            }
-        }
+        (AnyConnection::Sqlite(c), false) => stream!(c, Sqlite, Cursor, Paid),
+        (AnyConnection::Sqlite(c), true) => stream!(c, Sqlite, Cursor, PaidWithReceipt),
+        (AnyConnection::Postgresql(c), false) => stream!(c, Pg, RowByRow, Paid),
+        (AnyConnection::Postgresql(c), true) => stream!(c, Pg, RowByRow, PaidWithReceipt),
     }
     if q.version == Version::V1_3 {
         n += super::secondario::write(conn, q, b, w)?;
