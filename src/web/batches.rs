@@ -59,10 +59,7 @@ pub async fn page(
 ) -> Result<Html<String>, WebError> {
     let (entities, flussi, batches) = auth
         .query(&app, |c, scope| {
-            let entities: Vec<(i64, String)> = registry::list_entities(c, scope)?
-                .into_iter()
-                .map(|e| (e.id, e.name))
-                .collect();
+            let entities = registry::entity_choices(c, scope)?;
             let ids: Vec<i64> = entities.iter().map(|e| e.0).collect();
             let flussi: Vec<(i64, String, Option<String>)> = flussi::table
                 .inner_join(entities::table)

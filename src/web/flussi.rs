@@ -70,10 +70,7 @@ pub async fn page(
 ) -> Result<Html<String>, WebError> {
     let (entities, list, notices) = auth
         .query(&app, |c, scope| {
-            let entities: Vec<(i64, String)> = registry::list_entities(c, scope)?
-                .into_iter()
-                .map(|e| (e.id, e.name))
-                .collect();
+            let entities = registry::entity_choices(c, scope)?;
             let ids: Vec<i64> = entities.iter().map(|e| e.0).collect();
             let list: Vec<Row> = flussi::table
                 .inner_join(entities::table)

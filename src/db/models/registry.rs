@@ -213,6 +213,17 @@ pub fn list_entities(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<Enti
     Ok(q.load(conn)?)
 }
 
+/// Entities visible in `scope` as (id, name), by name: the choices of a form.
+pub fn entity_choices(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+) -> Result<Vec<(i64, String)>, DbError> {
+    Ok(list_entities(conn, scope)?
+        .into_iter()
+        .map(|e| (e.id, e.name))
+        .collect())
+}
+
 /// Looks up an entity by codice IPA.
 pub fn entity_by_cod_ipa(conn: &mut AnyConnection, cod: &str) -> Result<Option<Entity>, DbError> {
     Ok(entities::table
