@@ -46,6 +46,19 @@ pub async fn export(
     body: &str,
     state_op: &str,
 ) -> crate::node::Answer {
+    book_and_wait(s, ipa, pw, op, body, state_op).await.1
+}
+
+/// Books with `op`, waits for a final state through `state_op`; returns the booking's
+/// answer and the last state answer.
+async fn book_and_wait(
+    s: &TestServer,
+    ipa: &str,
+    pw: &str,
+    op: &str,
+    body: &str,
+    state_op: &str,
+) -> (crate::node::Answer, crate::node::Answer) {
     let a = call_ente(
         s,
         op,
@@ -60,7 +73,7 @@ pub async fn export(
         let st = call_ente(s, state_op, Some(ipa), &body).await;
         let state = st.get("stato").unwrap_or_default();
         if state != "LOAD_EXPORT" && state != "EXPORT_IN_ELAB" {
-            return st;
+            return (a, st);
         }
         tokio::time::sleep(std::time::Duration::from_millis(100)).await;
     }
@@ -169,27 +182,16 @@ async fn paid_dovuti_export_in_every_tracciato() {
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
     let from = Rome.from_utc_datetime(&(Utc::now().naive_utc() - Duration::hours(1)));
     let body = format!("<dateFrom>{}</dateFrom><ricevuta>true</ricevuta><incrementale>true</incrementale><versioneTracciato>1.1</versioneTracciato><passwordMypivot>x</passwordMypivot>", from.format("%Y-%m-%dT%H:%M:%S"));
-    let a = call_ente(
+    let (a, st) = book_and_wait(
         &s,
+        "c_demo",
+        &pw,
         "paaSILPrenotaExportFlussoIncrementaleConRicevuta",
-        Some("c_demo"),
-        &format!("<password>{pw}</password>{body}"),
+        &body,
+        "paaSILChiediStatoExportFlusso",
     )
     .await;
     let next = a.get("dateTo").unwrap();
-    let token = a.get("requestToken").unwrap();
-    let mut st = None;
-    for _ in 0..300 {
-        let b = format!("<password>{pw}</password><requestToken>{token}</requestToken>");
-        let x = call_ente(&s, "paaSILChiediStatoExportFlusso", Some("c_demo"), &b).await;
-        let state = x.get("stato").unwrap_or_default();
-        if state != "LOAD_EXPORT" && state != "EXPORT_IN_ELAB" {
-            st = Some(x);
-            break;
-        }
-        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
-    }
-    let st = st.expect("done");
     assert_eq!(
         st.get("stato").as_deref(),
         Some("EXPORT_ESEGUITO"),
