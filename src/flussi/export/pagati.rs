@@ -134,6 +134,25 @@ pub(super) const DEBTOR_CONTACT: DebtorContactColumns = (
     dovuti::debtor_email,
 );
 
+/// Writes the attesting PSP's columns (only its code and name are known) and the
+/// beneficiary's: type, fiscal code, name, two empty unit columns, address.
+pub(super) fn attestante_and_beneficiary(
+    w: &mut CsvZip,
+    psp_id: &str,
+    psp_name: Option<&str>,
+    b: &Beneficiary,
+) {
+    w.raw("B").text(psp_id).opt(psp_name);
+    w.texts(&["", "", "", "", "", "", "", ""]);
+    w.raw("G")
+        .raw(&b.fiscal_code)
+        .text(&b.name)
+        .texts(&["", ""]);
+    for part in &b.address {
+        w.text(part);
+    }
+}
+
 /// Writes a [`DebtorContact`]'s seven cells.
 pub(super) fn contact_cells(w: &mut CsvZip, c: &DebtorContact) {
     let (address, civic, cap, city, province, country, email) = c;
@@ -190,15 +209,7 @@ fn row(
         .raw(&stamp)
         .text(&p.receipt_id)
         .raw(day);
-    w.raw("B").text(&p.psp_id).opt(p.psp_name.as_deref());
-    w.texts(&["", "", "", "", "", "", "", ""]);
-    w.raw("G")
-        .raw(&b.fiscal_code)
-        .text(&b.name)
-        .texts(&["", ""]);
-    for part in &b.address {
-        w.text(part);
-    }
+    attestante_and_beneficiary(w, &p.psp_id, p.psp_name.as_deref(), b);
     let payer_kind = p
         .payer_id
         .as_ref()

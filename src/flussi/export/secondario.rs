@@ -5,7 +5,7 @@
 //! first transfer's taxonomy of the entity that collected the payment.
 
 use super::columns::{cents, local_stamp};
-use super::pagati::{Beneficiary, Query};
+use super::pagati::{attestante_and_beneficiary, Beneficiary, Query};
 use super::sink::CsvZip;
 use crate::db::schema::{entities, receipt_transfers, receipts};
 use crate::db::AnyConnection;
@@ -153,15 +153,7 @@ fn row(w: &mut CsvZip, q: &Query, b: &Beneficiary, s: &Shared) -> std::io::Resul
         .raw(&stamp)
         .text(&s.receipt_id)
         .raw(day);
-    w.raw("B").text(&s.psp.0).opt(s.psp.1.as_deref());
-    w.texts(&["", "", "", "", "", "", "", ""]);
-    w.raw("G")
-        .raw(&b.fiscal_code)
-        .text(&b.name)
-        .texts(&["", ""]);
-    for part in &b.address {
-        w.text(part);
-    }
+    attestante_and_beneficiary(w, &s.psp.0, s.psp.1.as_deref(), b);
     for who in [&s.payer, &s.debtor] {
         w.opt(who[0].as_deref())
             .opt(who[1].as_deref())
