@@ -5,6 +5,7 @@
 pub mod iuv;
 pub mod models;
 pub mod schema;
+pub mod stamp;
 pub mod url;
 
 pub use url::DatabaseUrl;

@@ -4,43 +4,16 @@
 //! the flusso's counters move in the same transaction, so a crash loses nothing and a
 //! resumed import doubles nothing.
 
-use super::tracciato::{parse_row, Row, Version};
+use super::prepare::{Prepared, RawRow, Rejected};
+use super::tracciato::{Row, Version};
 use crate::db::iuv::reserve_progressives;
 use crate::db::schema::{dovuti, dovuto_transfers, flussi, flusso_rejects};
+use crate::db::stamp::{Day, Stamp};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::{AuxDigit, DovutoState, Iuv, NoticeNumber, SegregationCode};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
-
-/// A row as read: its number (1 = first after the header) and fields.
-#[derive(Debug, Clone)]
-pub struct RawRow {
-    /// Row number.
-    pub number: i64,
-    /// Its fields.
-    pub fields: Vec<String>,
-}
-
-impl RawRow {
-    /// The row written back as CSV (`;`, quoted where needed): only rejected rows need it.
-    pub fn line(&self) -> String {
-        line_of(&self.fields)
-    }
-}
-
-/// Fields written back as one CSV line (`;`, quoted where needed, no terminator).
-pub fn line_of<S: AsRef<[u8]>>(fields: &[S]) -> String {
-    let mut w = csv::WriterBuilder::new()
-        .delimiter(b';')
-        .terminator(csv::Terminator::Any(b'\n'))
-        .from_writer(Vec::new());
-    let _ = w.write_record(fields);
-    let bytes = w.into_inner().unwrap_or_default();
-    String::from_utf8_lossy(&bytes)
-        .trim_end_matches('\n')
-        .to_owned()
-}
 
 /// What the import knows about the entity.
 #[derive(Debug, Clone)]
@@ -90,7 +63,7 @@ struct NewRow {
     debtor_email: Option<String>,
     amount_cents: i64,
     pa_fee_cents: Option<i64>,
-    due_date: Option<chrono::NaiveDate>,
+    due_date: Option<Day>,
     causale: String,
     collection_data: String,
     bilancio: Option<String>,
@@ -98,69 +71,27 @@ struct NewRow {
     flusso_id: Option<i64>,
     flusso_row: Option<i64>,
     version: i32,
-    created_at: NaiveDateTime,
-    updated_at: NaiveDateTime,
-    iuv_assigned_at: Option<NaiveDateTime>,
+    created_at: Stamp,
+    updated_at: Stamp,
+    iuv_assigned_at: Option<Stamp>,
 }
 
 /// The accepted rows of a chunk: (row number, IUV), in row order.
 pub type Accepted = Vec<(i64, Option<String>)>;
 
-/// Applies `rows` (inside the caller's transaction); returns the rows accepted.
+/// Applies a prepared chunk (inside the caller's transaction): what the database must
+/// decide (IUD already held, IUV already used, the dovuto to change or annul), the writes,
+/// the rejects and the flusso's counters. Returns the rows accepted.
 pub fn apply(
     c: &mut AnyConnection,
     ctx: &Context,
-    rows: &[RawRow],
-    seen: &mut HashSet<String>,
+    chunk: &Prepared,
     now: NaiveDateTime,
 ) -> Result<Accepted, DbError> {
-    let mut rejects: Vec<(i64, String, String, String)> = Vec::new();
-    let mut good: Vec<(&RawRow, Row, i64)> = Vec::new();
-    for raw in rows {
-        let fields: Vec<&str> = raw.fields.iter().map(String::as_str).collect();
-        let row = match parse_row(ctx.version, &fields) {
-            Ok(r) => r,
-            Err(e) => {
-                rejects.push((raw.number, e.code, e.message, raw.line()));
-                continue;
-            }
-        };
-        let reject =
-            |code: &str, msg: &str| (raw.number, code.to_owned(), msg.to_owned(), raw.line());
-        match ctx.due_types.get(&row.due_type) {
-            None => rejects.push(reject(
-                "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO_INESISTENTE",
-                "TIPO DOVUTO INESISTENTE",
-            )),
-            Some((_, false, _, _)) => rejects.push(reject(
-                "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO_NON_ATTIVO_PER_ENTE",
-                "TIPO DOVUTO NON ATTIVO PER L'ENTE",
-            )),
-            Some((_, _, true, _)) if row.due_date.is_none() => rejects.push(reject(
-                "PAA_IMPORT_SINTASSI_CSV_DATA_SCADENZA_PAGAMENTO_NON_PRESENTE",
-                "DATA SCADENZA OBBLIGATORIA PER IL TIPO DOVUTO",
-            )),
-            Some((_, _, _, None)) if row.secondary.is_some() => rejects.push(reject(
-                "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO",
-                "TIPO DOVUTO SENZA CONTO PER LA QUOTA DELL'ENTE",
-            )),
-            Some(_) if !seen.insert(row.iud.clone()) => rejects.push(reject(
-                "PAA_IMPORT_IUD_DUPLICATO",
-                "IUD DUPLICATO NEL FLUSSO",
-            )),
-            Some((id, ..)) => good.push((raw, row, *id)),
-        }
-    }
-    // What the entity already holds under these IUDs.
-    let iuds: Vec<&str> = good.iter().map(|(_, r, _)| r.iud.as_str()).collect();
-    type Held = (i64, String, Option<String>);
-    let existing: HashMap<String, Held> = dovuti::table
-        .filter(dovuti::entity_id.eq(ctx.entity_id))
-        .filter(dovuti::iud.eq_any(&iuds))
-        .select((dovuti::iud, dovuti::id, dovuti::state, dovuti::iuv))
-        .load::<(String, i64, String, Option<String>)>(c)?
-        .into_iter()
-        .map(|(iud, id, state, iuv)| (iud, (id, state, iuv)))
+    let good: Vec<Good> = chunk
+        .good
+        .iter()
+        .map(|(i, row, id)| (&chunk.rows[*i], row, *id))
         .collect();
     let own_iuvs: Vec<&str> = good
         .iter()
@@ -177,12 +108,97 @@ pub fn apply(
             .into_iter()
             .collect()
     };
+    // Most flussi only add dovuti: their rows go in at once under a savepoint, and the
+    // unique index on (entity, IUD) says whether one is already held. Only then, or when
+    // rows change or annul, are the IUDs looked up first.
+    let only_inserts = good.iter().all(|(_, r, _)| r.action == 'I');
+    let tried = if only_inserts {
+        let none = HashMap::new();
+        match c.transaction(|c| decide(c, ctx, chunk, &good, &none, &taken, now)) {
+            Err(e) if e.is_unique_violation() => None,
+            done => Some(done?),
+        }
+    } else {
+        None
+    };
+    let (accepted, rejects) = match tried {
+        Some(done) => done,
+        None => {
+            let existing = held(c, ctx, &good)?;
+            decide(c, ctx, chunk, &good, &existing, &taken, now)?
+        }
+    };
+    let counts = Counts {
+        accepted: accepted.len() as i64,
+        rejected: rejects.len() as i64,
+    };
+    if !rejects.is_empty() {
+        let values: Vec<_> = rejects
+            .iter()
+            .map(|(n, code, msg, line)| {
+                (
+                    flusso_rejects::flusso_id.eq(ctx.flusso_id),
+                    flusso_rejects::row_number.eq(*n),
+                    flusso_rejects::code.eq(code),
+                    flusso_rejects::message.eq(msg),
+                    flusso_rejects::line.eq(line),
+                )
+            })
+            .collect();
+        for part in values.chunks(500) {
+            crate::with_backend!(&mut *c, c => diesel::insert_into(flusso_rejects::table).values(part).execute(c))?;
+        }
+    }
+    diesel::update(flussi::table.find(ctx.flusso_id))
+        .set((
+            flussi::rows_done.eq(flussi::rows_done + chunk.rows.len() as i64),
+            flussi::rows_accepted.eq(flussi::rows_accepted + counts.accepted),
+            flussi::rows_rejected.eq(flussi::rows_rejected + counts.rejected),
+            flussi::updated_at.eq(now),
+        ))
+        .execute(c)?;
+    Ok(accepted)
+}
+
+/// A row that passed the checks: as read, parsed, its due type's id.
+type Good<'a> = (&'a RawRow, &'a Row, i64);
+/// A dovuto the entity holds: (id, state, IUV).
+type Held = (i64, String, Option<String>);
+
+/// What the entity already holds under the IUDs of `good`.
+fn held(
+    c: &mut AnyConnection,
+    ctx: &Context,
+    good: &[Good],
+) -> Result<HashMap<String, Held>, DbError> {
+    let iuds: Vec<&str> = good.iter().map(|(_, r, _)| r.iud.as_str()).collect();
+    Ok(dovuti::table
+        .filter(dovuti::entity_id.eq(ctx.entity_id))
+        .filter(dovuti::iud.eq_any(&iuds))
+        .select((dovuti::iud, dovuti::id, dovuti::state, dovuti::iuv))
+        .load::<(String, i64, String, Option<String>)>(c)?
+        .into_iter()
+        .map(|(iud, id, state, iuv)| (iud, (id, state, iuv)))
+        .collect())
+}
+
+/// Each good row against what the entity holds (`existing`) and the IUVs already used
+/// (`taken`): inserted, changed, annulled or refused. Returns the accepted rows and every
+/// reject of the chunk.
+fn decide(
+    c: &mut AnyConnection,
+    ctx: &Context,
+    chunk: &Prepared,
+    good: &[Good],
+    existing: &HashMap<String, Held>,
+    taken: &HashSet<String>,
+    now: NaiveDateTime,
+) -> Result<(Accepted, Vec<Rejected>), DbError> {
+    let mut rejects = chunk.rejects.clone();
     let mut inserts: Vec<(&RawRow, &Row, i64)> = Vec::new();
-    let mut counts = Counts::default();
     let mut accepted: Accepted = Vec::new();
-    for (raw, row, due_type_id) in &good {
-        let reject =
-            |code: &str, msg: &str| (raw.number, code.to_owned(), msg.to_owned(), raw.line());
+    for &(raw, row, due_type_id) in good {
+        let reject = |code: &str, msg: &str| raw.reject(code, msg);
         let closed = |s: &str| {
             matches!(
                 DovutoState::from_code(s),
@@ -194,7 +210,7 @@ pub fn apply(
             ('I', None) if row.iuv.as_ref().is_some_and(|i| taken.contains(i)) => {
                 rejects.push(reject("PAA_IMPORT_SINTASSI_CSV_IUV", "COD_IUV GIA' USATO"))
             }
-            ('I', None) => inserts.push((raw, row, *due_type_id)),
+            ('I', None) => inserts.push((raw, row, due_type_id)),
             (_, None) => rejects.push(reject("PAA_IMPORT_ERROR", "NESSUN DOVUTO CON QUESTO IUD")),
             (_, Some((_, state, _))) if closed(state) => {
                 rejects.push(reject("PAA_IMPORT_ERROR", "DOVUTO GIA' PAGATO O ANNULLATO"))
@@ -250,34 +266,7 @@ pub fn apply(
     }
     accepted.extend(insert(c, ctx, &inserts, now)?);
     accepted.sort_unstable_by_key(|a| a.0);
-    counts.accepted = accepted.len() as i64;
-    counts.rejected = rejects.len() as i64;
-    if !rejects.is_empty() {
-        let values: Vec<_> = rejects
-            .iter()
-            .map(|(n, code, msg, line)| {
-                (
-                    flusso_rejects::flusso_id.eq(ctx.flusso_id),
-                    flusso_rejects::row_number.eq(*n),
-                    flusso_rejects::code.eq(code),
-                    flusso_rejects::message.eq(msg),
-                    flusso_rejects::line.eq(line),
-                )
-            })
-            .collect();
-        for part in values.chunks(500) {
-            crate::with_backend!(&mut *c, c => diesel::insert_into(flusso_rejects::table).values(part).execute(c))?;
-        }
-    }
-    diesel::update(flussi::table.find(ctx.flusso_id))
-        .set((
-            flussi::rows_done.eq(flussi::rows_done + rows.len() as i64),
-            flussi::rows_accepted.eq(flussi::rows_accepted + counts.accepted),
-            flussi::rows_rejected.eq(flussi::rows_rejected + counts.rejected),
-            flussi::updated_at.eq(now),
-        ))
-        .execute(c)?;
-    Ok(accepted)
+    Ok((accepted, rejects))
 }
 
 /// Rows per SQLite INSERT: a fixed-size batch is one statement prepared once and reused.
@@ -299,6 +288,7 @@ fn insert(
     } else {
         0
     };
+    let stamp = Stamp::new(now);
     let mut values = Vec::with_capacity(rows.len());
     let mut assigned: Accepted = Vec::with_capacity(rows.len());
     for ((raw, row, due_type_id), gen) in rows.iter().zip(&generate) {
@@ -319,7 +309,7 @@ fn insert(
             due_type_id: *due_type_id,
             iud: row.iud.clone(),
             notice_number: notice.map(|n| n.as_str().to_owned()),
-            iuv_assigned_at: iuv.as_ref().map(|_| now),
+            iuv_assigned_at: iuv.as_ref().map(|_| stamp.clone()),
             iuv: iuv.map(|i| i.as_str().to_owned()),
             state: DovutoState::Payable.code(),
             debtor_kind: row.debtor_kind.clone(),
@@ -334,7 +324,7 @@ fn insert(
             debtor_email: email.clone(),
             amount_cents: row.amount.cents(),
             pa_fee_cents: row.pa_fee.map(|a| a.cents()),
-            due_date: row.due_date,
+            due_date: row.due_date.map(Day::new),
             causale: row.causale.clone(),
             collection_data: row.collection_data.clone(),
             bilancio: row.bilancio.clone(),
@@ -342,8 +332,8 @@ fn insert(
             flusso_id: Some(ctx.flusso_id),
             flusso_row: Some(raw.number),
             version: 0,
-            created_at: now,
-            updated_at: now,
+            created_at: stamp.clone(),
+            updated_at: stamp.clone(),
         });
     }
     match &mut *c {

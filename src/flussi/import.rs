@@ -7,7 +7,8 @@
 //! Interrupted, it resumes after the last committed chunk.
 
 use super::archive::{csv_reader, parse_name, prescan, with_csv, FileError};
-use super::chunk::{apply, Context, RawRow};
+use super::chunk::{apply, Accepted, Context};
+use super::prepare::{prepare, Prepared, RawRow};
 use super::results::{outputs, IuvWriter};
 use super::tracciato::Version;
 use crate::db::schema::{due_types, entities, flussi};
@@ -15,8 +16,8 @@ use crate::db::{write_tx, AnyConnection, Db, DbError};
 use crate::domain::SegregationCode;
 use chrono::Utc;
 use diesel::prelude::*;
-use std::collections::HashSet;
 use std::path::{Path, PathBuf};
+use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// The job queue of imports sent through the web services or the back office.
 pub const QUEUE: &str = "flusso-import";
@@ -228,42 +229,64 @@ fn run_on(
         .execute(conn)
         .map_err(|e| err(&e))?;
     progress(done as u64, total);
-    let mut seen: HashSet<String> = HashSet::new();
-    // A fresh import writes its IUV file as chunks commit; a resumed one rebuilds it.
-    let mut iuvs: Option<IuvWriter> = None;
-    let applied = with_csv(&zip, |r| {
+    // Three stages: rows read, parsed and checked on one thread; applied here, a chunk
+    // per transaction; the IUV file written (and the chunk freed) on a third. With two
+    // cores the checks and the file overlap the database's work.
+    let (to_writer, from_reader) = sync_channel(2);
+    let (to_results, from_writer) = sync_channel(2);
+    let target = dir(files_dir, id);
+    let (applied, read, results) = std::thread::scope(|s| {
+        let (zip, ctx, target, base) = (&zip, &ctx, &target, &base);
+        let reader = s.spawn(move || read_chunks(zip, ctx, done, &to_writer));
+        let results = s.spawn(move || write_results(target, base, done == 0, from_writer));
+        let applied = write_chunks(conn, ctx, from_reader, to_results, &mut |n| {
+            progress(n, total)
+        });
+        let stopped = || Err(generic("lettura del flusso interrotta".into()));
+        let read = reader.join().unwrap_or_else(|_| stopped());
+        let results = results
+            .join()
+            .unwrap_or_else(|_| Err("scrittura del file IUV interrotta".into()));
+        (applied, read, results)
+    });
+    applied?;
+    read.map_err(|e| e.to_string())?;
+    let written = results?;
+    outputs(conn, files_dir, id, &ctx, &base, written)?;
+    set_state(conn, id, DONE, None).map_err(|e| err(&e))
+}
+
+/// What passes between the stages of an import.
+enum Piece {
+    /// The header line (the IUV file starts with it).
+    Header(csv::StringRecord),
+    /// The next rows, checked; then also the rows accepted.
+    Chunk(Prepared, Accepted),
+    /// Every row read (and, past the writing stage, applied).
+    End,
+}
+
+/// Reads the flusso's rows after the first `done`, in chunks of [`CHUNK`] prepared for
+/// `apply`, until the end or until the writing side stops listening.
+fn read_chunks(
+    zip: &Path,
+    ctx: &Context,
+    done: i64,
+    tx: &SyncSender<Piece>,
+) -> Result<(), FileError> {
+    with_csv(zip, |r| {
         let mut reader = csv_reader(r);
         let mut record = csv::StringRecord::new();
-        let (mut number, mut chunk) = (0i64, Vec::with_capacity(CHUNK));
-        let mut flush =
-            |chunk: &mut Vec<RawRow>, seen: &mut HashSet<String>, iuvs: &mut Option<IuvWriter>| {
-                if chunk.is_empty() {
-                    return Ok(());
-                }
-                let now = Utc::now().naive_utc();
-                let accepted = write_tx(conn, |c| apply(c, &ctx, chunk, seen, now))
-                    .map_err(|e| generic(e.to_string()))?;
-                if let Some(w) = iuvs.as_mut() {
-                    w.rows(chunk, &accepted)
-                        .map_err(|e| generic(e.to_string()))?;
-                }
-                let last = chunk.last().map_or(0, |r| r.number);
-                chunk.clear();
-                // Later chunks see earlier rows in the database (IUD already present): the set
-                // only covers a chunk, so memory stays flat in the size of the flusso.
-                seen.clear();
-                progress(last as u64, total);
-                Ok::<(), FileError>(())
-            };
+        let (mut number, mut rows) = (0i64, Vec::with_capacity(CHUNK));
         let mut header = true;
+        let send = |rows| tx.send(Piece::Chunk(prepare(ctx, rows), Vec::new()));
         while reader
             .read_record(&mut record)
             .map_err(|e| generic(e.to_string()))?
         {
             if std::mem::take(&mut header) {
-                if done == 0 {
-                    let w = IuvWriter::create(&dir(files_dir, id), &base, &record);
-                    iuvs = Some(w.map_err(|e| generic(e.to_string()))?);
+                if tx.send(Piece::Header(record.clone())).is_err() {
+                    return Ok(());
                 }
                 continue;
             }
@@ -272,18 +295,70 @@ fn run_on(
                 continue;
             }
             let fields: Vec<String> = record.iter().map(str::to_owned).collect();
-            chunk.push(RawRow { number, fields });
-            if chunk.len() == CHUNK {
-                flush(&mut chunk, &mut seen, &mut iuvs)?;
+            rows.push(RawRow { number, fields });
+            if rows.len() == CHUNK
+                && send(std::mem::replace(&mut rows, Vec::with_capacity(CHUNK))).is_err()
+            {
+                return Ok(());
             }
         }
-        flush(&mut chunk, &mut seen, &mut iuvs)
-    });
-    applied.map_err(|e| e.to_string())?;
-    let written = match iuvs {
-        Some(w) => w.finish().map(|_| true).map_err(|e| err(&e))?,
-        None => false,
-    };
-    outputs(conn, files_dir, id, &ctx, &base, written)?;
-    set_state(conn, id, DONE, None).map_err(|e| err(&e))
+        if rows.is_empty() || send(rows).is_ok() {
+            let _ = tx.send(Piece::End);
+        }
+        Ok(())
+    })
+}
+
+/// Applies each chunk read in its own transaction, then hands it on with its accepted
+/// rows. `progress(rows done)` after each.
+fn write_chunks(
+    conn: &mut AnyConnection,
+    ctx: &Context,
+    rx: Receiver<Piece>,
+    tx: SyncSender<Piece>,
+    progress: &mut dyn FnMut(u64),
+) -> Result<(), String> {
+    for mut piece in rx {
+        if let Piece::Chunk(chunk, accepted) = &mut piece {
+            let now = Utc::now().naive_utc();
+            *accepted = write_tx(conn, |c| apply(c, ctx, chunk, now)).map_err(|e| e.to_string())?;
+            progress(chunk.rows.last().map_or(0, |r| r.number) as u64);
+        }
+        // The other end stops only on an error, which it reports itself.
+        if tx.send(piece).is_err() {
+            break;
+        }
+    }
+    Ok(())
+}
+
+/// A fresh import's IUV file, written as the chunks commit; `Ok(true)` once complete
+/// (a resumed import, `fresh == false`, rebuilds it afterwards).
+fn write_results(
+    target: &Path,
+    base: &str,
+    fresh: bool,
+    rx: Receiver<Piece>,
+) -> Result<bool, String> {
+    let mut iuvs: Option<IuvWriter> = None;
+    let mut complete = false;
+    for piece in rx {
+        match piece {
+            Piece::End => complete = true,
+            Piece::Header(h) if fresh => {
+                iuvs = Some(IuvWriter::create(target, base, &h).map_err(|e| e.to_string())?);
+            }
+            Piece::Header(_) => {}
+            Piece::Chunk(chunk, accepted) => {
+                if let Some(w) = iuvs.as_mut() {
+                    w.rows(&chunk.rows, &accepted).map_err(|e| e.to_string())?;
+                }
+            }
+        }
+    }
+    match iuvs {
+        // An import stopped midway leaves the file unfinished: its retry rebuilds it.
+        Some(w) if complete => w.finish().map(|_| true).map_err(|e| e.to_string()),
+        _ => Ok(false),
+    }
 }

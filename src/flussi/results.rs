@@ -5,8 +5,9 @@
 //! rebuilds it from the database instead.
 
 use super::archive::{csv_reader, with_csv};
-use super::chunk::{line_of, Context, RawRow};
+use super::chunk::Context;
 use super::import::{dir, generic, PAGE};
+use super::prepare::{line_of, RawRow};
 use crate::avviso::bulk::Selection;
 use crate::db::schema::{dovuti, flusso_rejects};
 use crate::db::AnyConnection;

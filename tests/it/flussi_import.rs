@@ -7,14 +7,14 @@ use mypay::db::schema::{dovuti, entities, flussi, notice_batches};
 use mypay::flussi::import::{dir, register, run, CHUNK};
 use std::io::Write;
 
-const HEADER: &str = "IUD;codIuv;tipoIdentificativoUnivoco;codiceIdentificativoUnivoco;anagraficaPagatore;indirizzoPagatore;civicoPagatore;capPagatore;localitaPagatore;provinciaPagatore;nazionePagatore;mailPagatore;dataEsecuzionePagamento;importoDovuto;commissioneCaricoPa;tipoDovuto;tipoVersamento;causaleVersamento;datiSpecificiRiscossione;bilancio;flgGeneraIuv;azione";
+pub(crate) const HEADER: &str = "IUD;codIuv;tipoIdentificativoUnivoco;codiceIdentificativoUnivoco;anagraficaPagatore;indirizzoPagatore;civicoPagatore;capPagatore;localitaPagatore;provinciaPagatore;nazionePagatore;mailPagatore;dataEsecuzionePagamento;importoDovuto;commissioneCaricoPa;tipoDovuto;tipoVersamento;causaleVersamento;datiSpecificiRiscossione;bilancio;flgGeneraIuv;azione";
 
-fn good(i: usize) -> String {
+pub(crate) fn good(i: usize) -> String {
     format!("F-{i};;F;RSSMRA85T10A562S;Mario Rossi {i};Via Roma;1;30100;Venezia;VE;IT;;2027-01-31;{}.50;;MENSA;ALL;Mensa {i};9/0201133IM/;;true;I", 10 + i % 50)
 }
 
 /// A zip holding `files` (name, content), deflated.
-fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
+pub(crate) fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
     let mut z = zip::ZipWriter::new(std::io::Cursor::new(Vec::new()));
     for (name, content) in files {
         z.start_file(*name, zip::write::SimpleFileOptions::default())
@@ -24,7 +24,7 @@ fn zip_of(files: &[(&str, &[u8])]) -> Vec<u8> {
     z.finish().unwrap().into_inner()
 }
 
-fn entity(s: &TestServer) -> i64 {
+pub(crate) fn entity(s: &TestServer) -> i64 {
     let mut c = s.state.db.get().unwrap();
     entities::table
         .filter(entities::cod_ipa.eq("c_demo"))
@@ -34,7 +34,7 @@ fn entity(s: &TestServer) -> i64 {
 }
 
 /// Registers and stores `zip` as `name`; returns the flusso id or the file-level code.
-fn upload(s: &TestServer, name: &str, zip: &[u8]) -> Result<i64, String> {
+pub(crate) fn upload(s: &TestServer, name: &str, zip: &[u8]) -> Result<i64, String> {
     let mut c = s.state.db.get().unwrap();
     let id = register(&mut c, entity(s), name, None)
         .unwrap()
@@ -45,7 +45,7 @@ fn upload(s: &TestServer, name: &str, zip: &[u8]) -> Result<i64, String> {
     Ok(id)
 }
 
-fn state(s: &TestServer, id: i64) -> (String, i64, i64, i64) {
+pub(crate) fn state(s: &TestServer, id: i64) -> (String, i64, i64, i64) {
     let mut c = s.state.db.get().unwrap();
     flussi::table
         .find(id)
@@ -59,7 +59,7 @@ fn state(s: &TestServer, id: i64) -> (String, i64, i64, i64) {
         .unwrap()
 }
 
-fn imported(s: &TestServer, id: i64) -> i64 {
+pub(crate) fn imported(s: &TestServer, id: i64) -> i64 {
     let mut c = s.state.db.get().unwrap();
     dovuti::table
         .filter(dovuti::flusso_id.eq(id))

@@ -13,6 +13,7 @@ mod ente_portal;
 mod ente_queries;
 mod ente_ws;
 mod ente_zeep;
+mod flussi_actions;
 mod flussi_export;
 mod flussi_export_shared;
 mod flussi_import;

@@ -143,24 +143,8 @@ pub(crate) fn cents(c: i64) -> String {
 /// `yyyy-MM-ddTHH:mm:ss` in Italian time (written by hand: a million rows through
 /// `strftime` cost more than the rest of the row).
 pub(crate) fn local_stamp(utc: &NaiveDateTime) -> String {
-    use chrono::{Datelike, Timelike};
-    let t = Rome.from_utc_datetime(utc).naive_local();
     let mut out = String::with_capacity(19);
-    let y = t.year().clamp(0, 9999) as u32;
-    let parts = [
-        (y / 100, ""),
-        (y % 100, "-"),
-        (t.month(), "-"),
-        (t.day(), "T"),
-        (t.hour(), ":"),
-        (t.minute(), ":"),
-        (t.second(), ""),
-    ];
-    for (v, sep) in parts {
-        out.push(char::from(b'0' + (v / 10 % 10) as u8));
-        out.push(char::from(b'0' + (v % 10) as u8));
-        out.push_str(sep);
-    }
+    crate::db::stamp::push_date_time(&mut out, &Rome.from_utc_datetime(utc).naive_local(), "T");
     out
 }
 
