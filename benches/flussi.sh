@@ -57,12 +57,12 @@ MOVE_SQLITE="INSERT INTO dovuti ($DOVUTI_COLS) SELECT 1, 1, c0, printf('01%015d'
 MOVE_PG="INSERT INTO dovuti ($DOVUTI_COLS) SELECT 1, 1, c0, '01' || lpad(n::text, 15, '0'), '301' || lpad(n::text, 15, '0'), 'PREDISPOSTO', c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, round(c13::numeric * 100)::bigint, c12::date, c17, c18, TRUE, n, 0, '$NOW', '$NOW', '$NOW' FROM (SELECT *, row_number() OVER () AS n FROM raw) r;"
 if [ "$BACKEND" = sqlite ]; then
   sqlite3 "$WORK/raw.sqlite3" "PRAGMA journal_mode=WAL; CREATE TABLE raw ($raw_cols); CREATE UNIQUE INDEX raw_iud ON raw (c0);" >/dev/null
-  start=$(date +%s%N)
+  sync; start=$(date +%s%N)
   sqlite3 "$WORK/raw.sqlite3" ".mode csv" ".separator ;" "BEGIN;" ".import --skip 1 $WORK/rows.csv raw" "COMMIT;"
   base=$(secs "$start")
   $BIN migrate --database-url "sqlite://$WORK/eq.sqlite3" >/dev/null
   sqlite3 "$WORK/eq.sqlite3" "$registry CREATE TABLE raw ($raw_cols);" >/dev/null
-  start=$(date +%s%N)
+  sync; start=$(date +%s%N)
   sqlite3 "$WORK/eq.sqlite3" ".mode csv" ".separator ;" ".import --skip 1 $WORK/rows.csv raw" "$MOVE_SQLITE"
   equiv=$(secs "$start")
   URL="sqlite://$WORK/bench.sqlite3"
@@ -72,14 +72,14 @@ else
   psql "$PG_ADMIN_URL" -qAtc "CREATE DATABASE ${DBNAME}_raw" >/dev/null
   RAW="${PG_ADMIN_URL%/*}/${DBNAME}_raw"
   psql "$RAW" -qAtc "CREATE TABLE raw ($raw_cols)" -c "CREATE UNIQUE INDEX raw_iud ON raw (c0)" >/dev/null
-  start=$(date +%s%N)
+  sync; start=$(date +%s%N)
   psql "$RAW" -qAtc "\\copy raw FROM '$WORK/rows.csv' WITH (FORMAT csv, DELIMITER ';', HEADER true)" >/dev/null
   base=$(secs "$start")
   psql "$PG_ADMIN_URL" -qAtc "CREATE DATABASE ${DBNAME}_eq" >/dev/null
   EQ="${PG_ADMIN_URL%/*}/${DBNAME}_eq"
   $BIN migrate --database-url "$EQ" >/dev/null
   psql "$EQ" -q -v ON_ERROR_STOP=1 -c "BEGIN; $registry COMMIT;" -c "CREATE TABLE raw ($raw_cols)" >/dev/null
-  start=$(date +%s%N)
+  sync; start=$(date +%s%N)
   psql "$EQ" -qAtc "\\copy raw FROM '$WORK/rows.csv' WITH (FORMAT csv, DELIMITER ';', HEADER true)" -c "$MOVE_PG" >/dev/null
   equiv=$(secs "$start")
   psql "$PG_ADMIN_URL" -qAtc "CREATE DATABASE $DBNAME" >/dev/null
@@ -90,6 +90,7 @@ fi
 echo "RESULT $BACKEND baseline-bulk-load rows=$N seconds=$base rows_per_s=$(python3 -c "print(round($N / $base))")"
 echo "RESULT $BACKEND baseline-equivalent-table rows=$N seconds=$equiv rows_per_s=$(python3 -c "print(round($N / $equiv))")"
 cd "$WORK"
+sync
 /usr/bin/time -f "%e %M" -o "$WORK/time" $BIN flusso import "$WORK/BENCH-IUF1-1_4.zip" --ente c_bench --database-url "$URL" >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/out" "$WORK/err" >&2; exit 1; }
 read -r secs_import rss_kb <"$WORK/time"
 grep -q "$N rows: $N accepted, 0 rejected" "$WORK/out" || { cat "$WORK/out" >&2; exit 1; }

@@ -2,12 +2,14 @@
 //! an r2d2 pool of fixed size, and [`Db::run`] to use it from async code without holding a
 //! connection across `.await`.
 
+pub mod bulk;
 pub mod iuv;
 pub mod models;
 pub mod schema;
 pub mod stamp;
 pub mod url;
 
+pub use bulk::BulkWrites;
 pub use url::DatabaseUrl;
 
 use diesel::connection::{AnsiTransactionManager, SimpleConnection, TransactionManager};
@@ -97,16 +99,11 @@ impl DbError {
     }
 }
 
+/// Pages of WAL after which an SQLite commit copies them into the database file.
+pub const WAL_AUTOCHECKPOINT: u32 = 8192;
+
 /// How much of an SQLite database file each connection maps into memory.
 pub const MMAP_BYTES: i64 = 256 * 1024 * 1024;
-
-/// Sets an SQLite connection's memory map (`PRAGMA mmap_size`); nothing on PostgreSQL.
-pub fn set_mmap(conn: &mut AnyConnection, bytes: i64) -> Result<(), DbError> {
-    if let AnyConnection::Sqlite(c) = conn {
-        c.batch_execute(&format!("PRAGMA mmap_size = {bytes};"))?;
-    }
-    Ok(())
-}
 
 /// Opens connections for our parsed URL, applying SQLite's pragmas on each new one.
 #[derive(Debug, Clone)]
@@ -125,14 +122,14 @@ impl ManageConnection for Manager {
                     .map_err(r2d2::Error::ConnectionError)?;
                 // Page cache and memory map sized for a busy gateway: without them every
                 // lookup on a large database turns into read() syscalls.
-                c.batch_execute(
+                c.batch_execute(&format!(
                     // busy_timeout first: switching a new file to WAL needs a lock that a
                     // connection opening at the same moment may hold.
                     "PRAGMA busy_timeout = 10000; PRAGMA journal_mode = WAL; \
                      PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON; \
                      PRAGMA cache_size = -65536; PRAGMA temp_store = MEMORY; \
-                     PRAGMA wal_autocheckpoint = 8192;",
-                )
+                     PRAGMA wal_autocheckpoint = {WAL_AUTOCHECKPOINT};"
+                ))
                 .map_err(r2d2::Error::QueryError)?;
                 c.batch_execute(&format!("PRAGMA mmap_size = {MMAP_BYTES};"))
                     .map_err(r2d2::Error::QueryError)?;

@@ -179,9 +179,12 @@ pub fn prescan(path: &Path) -> Result<u64, FileError> {
                 }
             }
             line += 1;
-            if record.as_slice().len() > MAX_LINE * 4
-                || std::str::from_utf8(record.as_slice())
-                    .map_or(true, |s| s.chars().count() > MAX_LINE)
+            let bytes = record.as_slice();
+            // No more bytes than the limit means no more characters: count only longer ones.
+            if bytes.len() > MAX_LINE * 4
+                || std::str::from_utf8(bytes).map_or(true, |s| {
+                    bytes.len() > MAX_LINE && s.chars().count() > MAX_LINE
+                })
             {
                 let why = if std::str::from_utf8(record.as_slice()).is_err() {
                     "caratteri non UTF-8"

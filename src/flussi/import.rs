@@ -196,15 +196,8 @@ pub fn run(
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
-    let mut conn = db.get().map_err(|e| err(&e))?;
-    // An import writes far more than it reads back: without the memory map the database
-    // file's pages stay out of this process's resident memory, whatever the file's size.
-    let mapped = crate::db::set_mmap(&mut conn, 0).is_ok();
-    let result = run_on(&mut conn, files_dir, id, progress);
-    if mapped {
-        let _ = crate::db::set_mmap(&mut conn, crate::db::MMAP_BYTES);
-    }
-    result
+    let mut conn = crate::db::BulkWrites::new(db).map_err(|e| err(&e))?;
+    run_on(&mut conn, files_dir, id, progress)
 }
 
 fn run_on(
