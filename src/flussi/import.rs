@@ -287,8 +287,10 @@ fn read_chunks(
             if number <= done {
                 continue;
             }
-            let fields: Vec<String> = record.iter().map(str::to_owned).collect();
-            rows.push(RawRow { number, fields });
+            rows.push(RawRow {
+                number,
+                fields: record.clone(),
+            });
             if rows.len() == CHUNK
                 && send(std::mem::replace(&mut rows, Vec::with_capacity(CHUNK))).is_err()
             {

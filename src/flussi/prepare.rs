@@ -12,8 +12,8 @@ use std::collections::HashSet;
 pub struct RawRow {
     /// Row number.
     pub number: i64,
-    /// Its fields.
-    pub fields: Vec<String>,
+    /// Its fields (one buffer for the whole row).
+    pub fields: csv::StringRecord,
 }
 
 impl RawRow {
@@ -34,7 +34,11 @@ impl RawRow {
 }
 
 /// Fields written back as one CSV line (`;`, quoted where needed, no terminator).
-pub fn line_of<S: AsRef<[u8]>>(fields: &[S]) -> String {
+pub fn line_of<I, S>(fields: I) -> String
+where
+    I: IntoIterator<Item = S>,
+    S: AsRef<[u8]>,
+{
     let mut w = csv::WriterBuilder::new()
         .delimiter(b';')
         .terminator(csv::Terminator::Any(b'\n'))
@@ -66,7 +70,7 @@ pub fn prepare(ctx: &Context, rows: Vec<RawRow>) -> Prepared {
     let mut good = Vec::with_capacity(rows.len());
     let mut seen: HashSet<&str> = HashSet::with_capacity(rows.len());
     for (index, raw) in rows.iter().enumerate() {
-        let fields: Vec<&str> = raw.fields.iter().map(String::as_str).collect();
+        let fields: Vec<&str> = raw.fields.iter().collect();
         let row = match parse_row(ctx.version, &fields) {
             Ok(row) => row,
             Err(e) => {
@@ -92,7 +96,7 @@ pub fn prepare(ctx: &Context, rows: Vec<RawRow>) -> Prepared {
                 "TIPO DOVUTO SENZA CONTO PER LA QUOTA DELL'ENTE",
             )),
             // A parsed row's IUD is its first field trimmed; the field outlives the row.
-            Some(_) if !seen.insert(raw.fields[0].trim()) => {
+            Some(_) if !seen.insert(raw.fields.get(0).unwrap_or_default().trim()) => {
                 rejects.push(raw.reject("PAA_IMPORT_IUD_DUPLICATO", "IUD DUPLICATO NEL FLUSSO"))
             }
             Some((id, ..)) => good.push((index, row, *id)),

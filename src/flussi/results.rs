@@ -196,11 +196,15 @@ impl IuvWriter {
             let Some(raw) = rows.find(|r| r.number == *number) else {
                 continue;
             };
-            let cells = raw.fields.iter().enumerate().map(|(i, f)| match i {
-                1 => iuv.clone().unwrap_or_default(),
-                _ => safe_cell(f),
-            });
-            self.out.write_record(cells)?;
+            // Field by field: only a cell that needs neutralising is copied.
+            for (i, f) in raw.fields.iter().enumerate() {
+                match i {
+                    1 => self.out.write_field(iuv.as_deref().unwrap_or_default())?,
+                    _ if starts_formula(f) => self.out.write_field(safe_cell(f))?,
+                    _ => self.out.write_field(f)?,
+                }
+            }
+            self.out.write_record(None::<&[u8]>)?;
         }
         Ok(())
     }
