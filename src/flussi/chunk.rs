@@ -82,11 +82,16 @@ pub type Accepted = Vec<(i64, Option<String>)>;
 /// Applies a prepared chunk (inside the caller's transaction): what the database must
 /// decide (IUD already held, IUV already used, the dovuto to change or annul), the writes,
 /// the rejects and the flusso's counters. Returns the rows accepted.
+///
+/// Without `look_up`, a chunk of insertions only is written without first looking up its
+/// IUDs: one the entity already holds fails it with a unique violation
+/// ([`DbError::is_unique_violation`]); roll back and apply it again with `look_up`.
 pub fn apply(
     c: &mut AnyConnection,
     ctx: &Context,
     chunk: &Prepared,
     now: NaiveDateTime,
+    look_up: bool,
 ) -> Result<Accepted, DbError> {
     let good: Vec<Good> = chunk
         .good
@@ -108,26 +113,15 @@ pub fn apply(
             .into_iter()
             .collect()
     };
-    // Most flussi only add dovuti: their rows go in at once under a savepoint, and the
-    // unique index on (entity, IUD) says whether one is already held. Only then, or when
-    // rows change or annul, are the IUDs looked up first.
-    let only_inserts = good.iter().all(|(_, r, _)| r.action == 'I');
-    let tried = if only_inserts {
-        let none = HashMap::new();
-        match c.transaction(|c| decide(c, ctx, chunk, &good, &none, &taken, now)) {
-            Err(e) if e.is_unique_violation() => None,
-            done => Some(done?),
-        }
+    // Most flussi only add dovuti: the unique index on (entity, IUD) says whether one is
+    // already held, and the caller applies the chunk again with `look_up` when it does.
+    // Rows that change or annul need what is held anyway.
+    let existing = if look_up || good.iter().any(|(_, r, _)| r.action != 'I') {
+        held(c, ctx, &good)?
     } else {
-        None
+        HashMap::new()
     };
-    let (accepted, rejects) = match tried {
-        Some(done) => done,
-        None => {
-            let existing = held(c, ctx, &good)?;
-            decide(c, ctx, chunk, &good, &existing, &taken, now)?
-        }
-    };
+    let (accepted, rejects) = decide(c, ctx, chunk, &good, &existing, &taken, now)?;
     let counts = Counts {
         accepted: accepted.len() as i64,
         rejected: rejects.len() as i64,

@@ -316,7 +316,15 @@ fn write_chunks(
     for mut piece in rx {
         if let Piece::Chunk(chunk, accepted) = &mut piece {
             let now = Utc::now().naive_utc();
-            *accepted = write_tx(conn, |c| apply(c, ctx, chunk, now)).map_err(|e| e.to_string())?;
+            // Insertions go in without their IUDs looked up; if one is already held, the
+            // chunk is rolled back and applied again, looking them up.
+            *accepted = match write_tx(conn, |c| apply(c, ctx, chunk, now, false)) {
+                Err(e) if e.is_unique_violation() => {
+                    write_tx(conn, |c| apply(c, ctx, chunk, now, true))
+                }
+                done => done,
+            }
+            .map_err(|e| e.to_string())?;
             progress(chunk.rows.last().map_or(0, |r| r.number) as u64);
         }
         // The other end stops only on an error, which it reports itself.
