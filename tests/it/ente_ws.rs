@@ -94,7 +94,8 @@ fn importa(password: &str, payload: &str) -> String {
     format!("<password>{password}</password><dovuto>{payload}</dovuto><flagGeneraIuv>true</flagGeneraIuv>")
 }
 
-fn state(s: &TestServer, iud: &str) -> (String, i64, Option<String>) {
+/// (state, amount in cents, IUV) of the dovuto `iud`.
+pub(crate) fn state(s: &TestServer, iud: &str) -> (String, i64, Option<String>) {
     let mut c = s.state.db.get().unwrap();
     dovuti::table
         .filter(dovuti::iud.eq(iud))

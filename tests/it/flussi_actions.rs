@@ -1,10 +1,9 @@
 //! Flussi that act on what earlier flussi loaded: `I` of an IUD the entity already holds,
 //! `M` (change) and `A` (annul) of open dovuti, and either of an IUD it never had.
 
+use crate::ente_ws::state as dovuto;
 use crate::flussi_import::{good, imported, state, upload, zip_of, HEADER};
 use crate::support::TestServer;
-use diesel::prelude::*;
-use mypay::db::schema::dovuti;
 use mypay::flussi::import::{dir, run};
 
 /// Imports `rows` as flusso `name` and waits for it; returns its id.
@@ -20,16 +19,6 @@ async fn import(s: &TestServer, name: &str, rows: &[String]) -> i64 {
         .unwrap()
         .unwrap();
     id
-}
-
-/// (state, amount in cents, IUV) of the entity's dovuto `iud`.
-fn dovuto(s: &TestServer, iud: &str) -> (String, i64, Option<String>) {
-    let mut c = s.state.db.get().unwrap();
-    dovuti::table
-        .filter(dovuti::iud.eq(iud))
-        .select((dovuti::state, dovuti::amount_cents, dovuti::iuv))
-        .first(&mut *c)
-        .unwrap()
 }
 
 fn scarti(s: &TestServer, id: i64, base: &str) -> Vec<String> {

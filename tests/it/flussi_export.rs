@@ -80,6 +80,17 @@ async fn book_and_wait(
     panic!("export {token} did not finish");
 }
 
+/// The CSV of an export `st` says is done (`EXPORT_ESEGUITO`).
+pub async fn exported_csv(st: &crate::node::Answer) -> String {
+    assert_eq!(
+        st.get("stato").as_deref(),
+        Some("EXPORT_ESEGUITO"),
+        "{}",
+        st.body
+    );
+    csv_at(&st.get("downloadUrl").unwrap()).await
+}
+
 /// The CSV inside the zip at `url`.
 pub async fn csv_at(url: &str) -> String {
     let resp = reqwest::get(url).await.unwrap();
@@ -135,13 +146,7 @@ async fn paid_dovuti_export_in_every_tracciato() {
         "paaSILChiediStatoExportFlusso",
     )
     .await;
-    assert_eq!(
-        st.get("stato").as_deref(),
-        Some("EXPORT_ESEGUITO"),
-        "{}",
-        st.body
-    );
-    let csv = csv_at(&st.get("downloadUrl").unwrap()).await;
+    let csv = exported_csv(&st).await;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "{csv}");
     assert!(lines[0].starts_with("\"iuf\";\"numRigaFlusso\";\"codIud\";\"codIuv\""));
@@ -166,7 +171,7 @@ async fn paid_dovuti_export_in_every_tracciato() {
         "paaSILChiediStatoExportFlusso",
     )
     .await;
-    let csv = csv_at(&st.get("downloadUrl").unwrap()).await;
+    let csv = exported_csv(&st).await;
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 2, "{csv}");
     let r = cells(lines[1]);
@@ -192,13 +197,7 @@ async fn paid_dovuti_export_in_every_tracciato() {
     )
     .await;
     let next = a.get("dateTo").unwrap();
-    assert_eq!(
-        st.get("stato").as_deref(),
-        Some("EXPORT_ESEGUITO"),
-        "{}",
-        st.body
-    );
-    let csv = csv_at(&st.get("downloadUrl").unwrap()).await;
+    let csv = exported_csv(&st).await;
     assert_eq!(csv.lines().count(), 3);
     assert_eq!(cells(csv.lines().next().unwrap()).len(), 70);
     let body = format!(
