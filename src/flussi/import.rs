@@ -211,7 +211,8 @@ fn run_on(
     if state != LOADED && state != RUNNING {
         return Ok(());
     }
-    let zip = dir(files_dir, id).join("upload.zip");
+    let target = dir(files_dir, id);
+    let zip = target.join("upload.zip");
     let total = match prescan(&zip) {
         Ok(n) => n,
         Err(e) => return set_state(conn, id, &e.code.clone(), Some(&e)).map_err(|e| err(&e)),
@@ -227,7 +228,6 @@ fn run_on(
     // cores the checks and the file overlap the database's work.
     let (to_writer, from_reader) = sync_channel(2);
     let (to_results, from_writer) = sync_channel(2);
-    let target = dir(files_dir, id);
     let (applied, read, results) = std::thread::scope(|s| {
         let (zip, ctx, target, base) = (&zip, &ctx, &target, &base);
         let reader = s.spawn(move || read_chunks(zip, ctx, done, &to_writer));
