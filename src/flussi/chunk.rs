@@ -4,6 +4,7 @@
 //! the flusso's counters move in the same transaction, so a crash loses nothing and a
 //! resumed import doubles nothing.
 
+use super::new_rows::{write, NewRow};
 use super::prepare::{Prepared, RawRow, Rejected};
 use super::tracciato::{Row, Version};
 use crate::db::iuv::reserve_progressives;
@@ -39,41 +40,6 @@ pub struct Counts {
     pub accepted: i64,
     /// Rows rejected.
     pub rejected: i64,
-}
-
-#[derive(Insertable)]
-#[diesel(table_name = dovuti)]
-#[diesel(treat_none_as_default_value = false)]
-struct NewRow {
-    entity_id: i64,
-    due_type_id: i64,
-    iud: String,
-    iuv: Option<String>,
-    notice_number: Option<String>,
-    state: &'static str,
-    debtor_kind: String,
-    debtor_id: String,
-    debtor_name: String,
-    debtor_address: Option<String>,
-    debtor_civic_number: Option<String>,
-    debtor_postal_code: Option<String>,
-    debtor_city: Option<String>,
-    debtor_province: Option<String>,
-    debtor_country: Option<String>,
-    debtor_email: Option<String>,
-    amount_cents: i64,
-    pa_fee_cents: Option<i64>,
-    due_date: Option<Day>,
-    causale: String,
-    collection_data: String,
-    bilancio: Option<String>,
-    generate_iuv: bool,
-    flusso_id: Option<i64>,
-    flusso_row: Option<i64>,
-    version: i32,
-    created_at: Stamp,
-    updated_at: Stamp,
-    iuv_assigned_at: Option<Stamp>,
 }
 
 /// The accepted rows of a chunk: (row number, IUV), in row order.
@@ -263,9 +229,6 @@ fn decide(
     Ok((accepted, rejects))
 }
 
-/// Rows per SQLite INSERT: a fixed-size batch is one statement prepared once and reused.
-const SQLITE_BATCH: usize = 200;
-
 fn insert(
     c: &mut AnyConnection,
     ctx: &Context,
@@ -296,64 +259,42 @@ fn insert(
         let notice = iuv
             .as_ref()
             .and_then(|i| NoticeNumber::from_iuv(AuxDigit::Three, None, i).ok());
-        let [addr, civic, cap, city, prov, country, email] = &row.debtor_contact;
+        let [addr, civic, cap, city, prov, country, email] =
+            row.debtor_contact.each_ref().map(Option::as_deref);
         assigned.push((raw.number, iuv.as_ref().map(|i| i.as_str().to_owned())));
         values.push(NewRow {
             entity_id: ctx.entity_id,
             due_type_id: *due_type_id,
-            iud: row.iud.clone(),
+            iud: &row.iud,
             notice_number: notice.map(|n| n.as_str().to_owned()),
-            iuv_assigned_at: iuv.as_ref().map(|_| stamp.clone()),
+            iuv_assigned_at: iuv.as_ref().map(|_| &stamp),
             iuv: iuv.map(|i| i.as_str().to_owned()),
             state: DovutoState::Payable.code(),
-            debtor_kind: row.debtor_kind.clone(),
-            debtor_id: row.debtor_id.clone(),
-            debtor_name: row.debtor_name.clone(),
-            debtor_address: addr.clone(),
-            debtor_civic_number: civic.clone(),
-            debtor_postal_code: cap.clone(),
-            debtor_city: city.clone(),
-            debtor_province: prov.clone(),
-            debtor_country: country.clone(),
-            debtor_email: email.clone(),
+            debtor_kind: &row.debtor_kind,
+            debtor_id: &row.debtor_id,
+            debtor_name: &row.debtor_name,
+            debtor_address: addr,
+            debtor_civic_number: civic,
+            debtor_postal_code: cap,
+            debtor_city: city,
+            debtor_province: prov,
+            debtor_country: country,
+            debtor_email: email,
             amount_cents: row.amount.cents(),
             pa_fee_cents: row.pa_fee.map(|a| a.cents()),
             due_date: row.due_date.map(Day::new),
-            causale: row.causale.clone(),
-            collection_data: row.collection_data.clone(),
-            bilancio: row.bilancio.clone(),
+            causale: &row.causale,
+            collection_data: &row.collection_data,
+            bilancio: row.bilancio.as_deref(),
             generate_iuv: *gen,
             flusso_id: Some(ctx.flusso_id),
             flusso_row: Some(raw.number),
             version: 0,
-            created_at: stamp.clone(),
-            updated_at: stamp.clone(),
+            created_at: &stamp,
+            updated_at: &stamp,
         });
     }
-    match &mut *c {
-        // PostgreSQL takes the chunk in one binary COPY (no statement to parse and plan).
-        AnyConnection::Postgresql(pg) => {
-            diesel::copy_from(dovuti::table)
-                .from_insertable(&values)
-                .execute(pg)?;
-        }
-        // SQLite: one single-row statement, prepared once and reused for every row (a
-        // multi-row INSERT is parsed again for each batch).
-        AnyConnection::Sqlite(lite) => {
-            let mut blocks = values.chunks_exact(SQLITE_BATCH);
-            for block in &mut blocks {
-                let block: &[NewRow; SQLITE_BATCH] = block
-                    .try_into()
-                    .map_err(|_| DbError::Rule("batch size".into()))?;
-                diesel::insert_into(dovuti::table)
-                    .values(block)
-                    .execute(lite)?;
-            }
-            for v in blocks.remainder() {
-                diesel::insert_into(dovuti::table).values(v).execute(lite)?;
-            }
-        }
-    }
+    write(c, &values)?;
     let multi: Vec<&Row> = rows
         .iter()
         .filter(|(_, r, _)| r.secondary.is_some())
