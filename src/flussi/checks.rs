@@ -44,7 +44,8 @@ pub(super) fn limited(
     what: &str,
 ) -> Option<String> {
     let v = opt(value);
-    if v.as_ref().is_some_and(|v| v.chars().count() > max) {
+    // No more bytes than `max` means no more characters: count only longer values.
+    if v.as_ref().is_some_and(|v| v.len() > max && v.chars().count() > max) {
         p.add(code, format!("{what} TROPPO LUNGO (MAX {max})"));
         return None;
     }
