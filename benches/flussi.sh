@@ -5,7 +5,8 @@
 # table with a unique index on the IUD, and `\copy … FROM … (FORMAT csv)` into the same on
 # PostgreSQL (the loads of the performance-baselines note) — and the same load moved by one
 # INSERT … SELECT into a copy of the real dovuti table with its indexes ("equivalent
-# table"). Reports rows/s, the ratios to both baselines and peak RSS.
+# table"). On PostgreSQL also the schema's floor: the finished rows COPYed straight into a
+# fresh dovuti. Reports rows/s, the ratios to the baselines and peak RSS.
 #
 #   benches/flussi.sh [sqlite|postgres] [N=1000000]
 #
@@ -22,6 +23,7 @@ WORK=$(mktemp -d /tmp/mypay-flussi.XXXXXX)
 DBNAME="mypay_flussi_$$"
 cleanup() {
   psql "$PG_ADMIN_URL" -qAtc "DROP DATABASE IF EXISTS $DBNAME WITH (FORCE)" >/dev/null 2>&1 || true
+  psql "$PG_ADMIN_URL" -qAtc "DROP DATABASE IF EXISTS ${DBNAME}_floor WITH (FORCE)" >/dev/null 2>&1 || true
   psql "$PG_ADMIN_URL" -qAtc "DROP DATABASE IF EXISTS ${DBNAME}_raw WITH (FORCE)" >/dev/null 2>&1 || true
   psql "$PG_ADMIN_URL" -qAtc "DROP DATABASE IF EXISTS ${DBNAME}_eq WITH (FORCE)" >/dev/null 2>&1 || true
   rm -rf "$WORK"
@@ -53,6 +55,7 @@ secs() { python3 -c "print(round(($(date +%s%N) - $1) / 1e9, 2))"; }
 # indexes, IUVs numbered in SQL): what the schema alone costs, without our parsing,
 # checks, chunking and bookkeeping.
 DOVUTI_COLS="entity_id, due_type_id, iud, iuv, notice_number, state, debtor_kind, debtor_id, debtor_name, debtor_address, debtor_civic_number, debtor_postal_code, debtor_city, debtor_province, debtor_country, debtor_email, amount_cents, due_date, causale, collection_data, generate_iuv, flusso_row, version, created_at, updated_at, iuv_assigned_at"
+DOVUTI_COLS_FLUSSO="entity_id, due_type_id, iud, iuv, notice_number, state, debtor_kind, debtor_id, debtor_name, debtor_address, debtor_civic_number, debtor_postal_code, debtor_city, debtor_province, debtor_country, debtor_email, amount_cents, due_date, causale, collection_data, generate_iuv, flusso_id, flusso_row, version, created_at, updated_at, iuv_assigned_at"
 MOVE_SQLITE="INSERT INTO dovuti ($DOVUTI_COLS) SELECT 1, 1, c0, printf('01%015d', rowid), printf('301%015d', rowid), 'PREDISPOSTO', c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, CAST(ROUND(c13 * 100) AS INTEGER), c12, c17, c18, 1, rowid, 0, '$NOW', '$NOW', '$NOW' FROM raw;"
 MOVE_PG="INSERT INTO dovuti ($DOVUTI_COLS) SELECT 1, 1, c0, '01' || lpad(n::text, 15, '0'), '301' || lpad(n::text, 15, '0'), 'PREDISPOSTO', c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, round(c13::numeric * 100)::bigint, c12::date, c17, c18, TRUE, n, 0, '$NOW', '$NOW', '$NOW' FROM (SELECT *, row_number() OVER () AS n FROM raw) r;"
 if [ "$BACKEND" = sqlite ]; then
@@ -82,6 +85,24 @@ else
   sync; start=$(date +%s%N)
   psql "$EQ" -qAtc "\\copy raw FROM '$WORK/rows.csv' WITH (FORMAT csv, DELIMITER ';', HEADER true)" -c "$MOVE_PG" >/dev/null
   equiv=$(secs "$start")
+  # The schema's floor: the rows exactly as dovuti stores them (IUVs, notice numbers,
+  # cents, timestamps already made), COPYed straight into a fresh copy of dovuti — what
+  # PostgreSQL itself spends on the table and its indexes, with no client work at all.
+  python3 - "$WORK" "$N" "$NOW" <<'PY'
+import sys
+work, n, now = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+with open(f"{work}/finished.csv", "w") as f:
+    for i in range(n):
+        f.write(f"1;1;BENCH-{i};01{i:015d};301{i:015d};PREDISPOSTO;F;RSSMRA85T10A562S;Mario Rossi {i};Via Roma;{i % 200};30100;Venezia;VE;IT;mario{i % 1000}@example.org;{(10 + i % 500) * 100 + i % 100};2027-12-31;TARI 2026 rata unica {i};9/0101101IM/;t;1;{i};0;{now};{now};{now}\n")
+PY
+  psql "$PG_ADMIN_URL" -qAtc "CREATE DATABASE ${DBNAME}_floor" >/dev/null
+  FLOOR="${PG_ADMIN_URL%/*}/${DBNAME}_floor"
+  $BIN migrate --database-url "$FLOOR" >/dev/null
+  sync; start=$(date +%s%N)
+  psql "$FLOOR" -qAtc "\\copy dovuti ($DOVUTI_COLS_FLUSSO) FROM '$WORK/finished.csv' WITH (FORMAT csv, DELIMITER ';')" >/dev/null
+  floor=$(secs "$start")
+  rm -f "$WORK/finished.csv"
+  psql "$PG_ADMIN_URL" -qAtc "DROP DATABASE ${DBNAME}_floor WITH (FORCE)" >/dev/null
   psql "$PG_ADMIN_URL" -qAtc "CREATE DATABASE $DBNAME" >/dev/null
   URL="${PG_ADMIN_URL%/*}/$DBNAME"
   $BIN migrate --database-url "$URL" >/dev/null
@@ -89,6 +110,7 @@ else
 fi
 echo "RESULT $BACKEND baseline-bulk-load rows=$N seconds=$base rows_per_s=$(python3 -c "print(round($N / $base))")"
 echo "RESULT $BACKEND baseline-equivalent-table rows=$N seconds=$equiv rows_per_s=$(python3 -c "print(round($N / $equiv))")"
+[ -n "${floor:-}" ] && echo "RESULT $BACKEND floor-copy-finished-rows-into-dovuti rows=$N seconds=$floor rows_per_s=$(python3 -c "print(round($N / $floor))") ratio_to_bulk_load=$(python3 -c "print(round($base / $floor, 2))")"
 cd "$WORK"
 sync
 /usr/bin/time -f "%e %M" -o "$WORK/time" $BIN flusso import "$WORK/BENCH-IUF1-1_4.zip" --ente c_bench --database-url "$URL" >"$WORK/out" 2>"$WORK/err" || { cat "$WORK/out" "$WORK/err" >&2; exit 1; }
