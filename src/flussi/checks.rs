@@ -45,7 +45,9 @@ pub(super) fn limited(
 ) -> Option<String> {
     let v = opt(value);
     // No more bytes than `max` means no more characters: count only longer values.
-    if v.as_ref().is_some_and(|v| v.len() > max && v.chars().count() > max) {
+    if v.as_ref()
+        .is_some_and(|v| v.len() > max && v.chars().count() > max)
+    {
         p.add(code, format!("{what} TROPPO LUNGO (MAX {max})"));
         return None;
     }
