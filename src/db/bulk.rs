@@ -60,24 +60,11 @@ impl Drop for BulkWrites {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::db::tests::sqlite_pragma;
     use crate::db::DatabaseUrl;
-    use diesel::sql_types::BigInt;
-    use diesel::RunQueryDsl;
-
-    #[derive(diesel::QueryableByName)]
-    struct On {
-        #[diesel(sql_type = BigInt)]
-        foreign_keys: i64,
-    }
 
     fn foreign_keys(conn: &mut AnyConnection) -> i64 {
-        let AnyConnection::Sqlite(c) = conn else {
-            unreachable!()
-        };
-        diesel::sql_query("PRAGMA foreign_keys")
-            .get_result::<On>(c)
-            .unwrap()
-            .foreign_keys
+        sqlite_pragma(conn, "foreign_keys")
     }
 
     #[test]

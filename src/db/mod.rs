@@ -349,20 +349,24 @@ mod tests {
     use diesel::sql_types::BigInt;
 
     #[derive(diesel::QueryableByName)]
-    struct Size {
+    struct Value {
         #[diesel(sql_type = BigInt)]
-        page_size: i64,
+        value: i64,
+    }
+
+    /// An SQLite connection's integer setting `name` (`PRAGMA name`).
+    pub(super) fn sqlite_pragma(conn: &mut AnyConnection, name: &str) -> i64 {
+        let AnyConnection::Sqlite(c) = conn else {
+            unreachable!()
+        };
+        diesel::sql_query(format!("SELECT {name} AS value FROM pragma_{name}()"))
+            .get_result::<Value>(c)
+            .unwrap()
+            .value
     }
 
     fn page_size(db: &Db) -> i64 {
-        let mut conn = db.get().unwrap();
-        let AnyConnection::Sqlite(c) = &mut *conn else {
-            unreachable!()
-        };
-        diesel::sql_query("PRAGMA page_size")
-            .get_result::<Size>(c)
-            .unwrap()
-            .page_size
+        sqlite_pragma(&mut db.get().unwrap(), "page_size")
     }
 
     #[test]
