@@ -55,7 +55,7 @@ secs() { python3 -c "print(round(($(date +%s%N) - $1) / 1e9, 2))"; }
 # indexes, IUVs numbered in SQL): what the schema alone costs, without our parsing,
 # checks, chunking and bookkeeping.
 DOVUTI_COLS="entity_id, due_type_id, iud, iuv, notice_number, state, debtor_kind, debtor_id, debtor_name, debtor_address, debtor_civic_number, debtor_postal_code, debtor_city, debtor_province, debtor_country, debtor_email, amount_cents, due_date, causale, collection_data, generate_iuv, flusso_row, version, created_at, updated_at, iuv_assigned_at"
-DOVUTI_COLS_FLUSSO="entity_id, due_type_id, iud, iuv, notice_number, state, debtor_kind, debtor_id, debtor_name, debtor_address, debtor_civic_number, debtor_postal_code, debtor_city, debtor_province, debtor_country, debtor_email, amount_cents, due_date, causale, collection_data, generate_iuv, flusso_id, flusso_row, version, created_at, updated_at, iuv_assigned_at"
+DOVUTI_COLS_FLUSSO="${DOVUTI_COLS/flusso_row/flusso_id, flusso_row}"
 MOVE_SQLITE="INSERT INTO dovuti ($DOVUTI_COLS) SELECT 1, 1, c0, printf('01%015d', rowid), printf('301%015d', rowid), 'PREDISPOSTO', c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, CAST(ROUND(c13 * 100) AS INTEGER), c12, c17, c18, 1, rowid, 0, '$NOW', '$NOW', '$NOW' FROM raw;"
 MOVE_PG="INSERT INTO dovuti ($DOVUTI_COLS) SELECT 1, 1, c0, '01' || lpad(n::text, 15, '0'), '301' || lpad(n::text, 15, '0'), 'PREDISPOSTO', c2, c3, c4, c5, c6, c7, c8, c9, c10, c11, round(c13::numeric * 100)::bigint, c12::date, c17, c18, TRUE, n, 0, '$NOW', '$NOW', '$NOW' FROM (SELECT *, row_number() OVER () AS n FROM raw) r;"
 if [ "$BACKEND" = sqlite ]; then

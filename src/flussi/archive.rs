@@ -3,6 +3,7 @@
 //! within limits (zip bombs), UTF-8, no line longer than [`MAX_LINE`], at least one row
 //! after the header — so a bad file fails whole and nothing is half-imported.
 
+use super::checks::longer_than;
 use super::tracciato::Version;
 use std::io::Read;
 use std::path::Path;
@@ -180,11 +181,8 @@ pub fn prescan(path: &Path) -> Result<u64, FileError> {
             }
             line += 1;
             let bytes = record.as_slice();
-            // No more bytes than the limit means no more characters: count only longer ones.
             if bytes.len() > MAX_LINE * 4
-                || std::str::from_utf8(bytes).map_or(true, |s| {
-                    bytes.len() > MAX_LINE && s.chars().count() > MAX_LINE
-                })
+                || std::str::from_utf8(bytes).map_or(true, |s| longer_than(s, MAX_LINE))
             {
                 let why = if std::str::from_utf8(record.as_slice()).is_err() {
                     "caratteri non UTF-8"

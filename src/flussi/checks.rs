@@ -35,6 +35,12 @@ pub(super) fn opt(s: &str) -> Option<String> {
     (!t.is_empty()).then(|| t.to_owned())
 }
 
+/// Whether `s` has more than `max` characters. No more bytes than `max` means no more
+/// characters, so only longer strings are counted.
+pub(super) fn longer_than(s: &str, max: usize) -> bool {
+    s.len() > max && s.chars().count() > max
+}
+
 /// `Some(value)` within `max` characters; records `code` otherwise.
 pub(super) fn limited(
     p: &mut Problems,
@@ -44,10 +50,7 @@ pub(super) fn limited(
     what: &str,
 ) -> Option<String> {
     let v = opt(value);
-    // No more bytes than `max` means no more characters: count only longer values.
-    if v.as_ref()
-        .is_some_and(|v| v.len() > max && v.chars().count() > max)
-    {
+    if v.as_deref().is_some_and(|v| longer_than(v, max)) {
         p.add(code, format!("{what} TROPPO LUNGO (MAX {max})"));
         return None;
     }
