@@ -3,24 +3,9 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::random::RandomSource;
-use chrono::{DateTime, Utc};
 use std::sync::Arc;
 
-/// The clock, injected so tests can move time.
-pub trait Clock: Send + Sync {
-    /// Current instant.
-    fn now(&self) -> DateTime<Utc>;
-}
-
-/// The system clock.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct SystemClock;
-
-impl Clock for SystemClock {
-    fn now(&self) -> DateTime<Utc> {
-        Utc::now()
-    }
-}
+pub use crate::clock::Clock;
 
 /// Randomness from the operating system.
 #[derive(Debug, Default, Clone, Copy)]
@@ -44,8 +29,8 @@ pub struct App {
     pub config: Config,
     /// Connection pool.
     pub db: Db,
-    /// Clock.
-    pub clock: Arc<dyn Clock>,
+    /// The clock every timestamp comes from.
+    pub clock: Clock,
     /// Randomness.
     pub random: Arc<dyn RandomSource>,
     /// Base URL for links.
@@ -57,9 +42,9 @@ pub struct App {
 }
 
 impl App {
-    /// Builds the state with the system clock and OS randomness; starts the journal writer
-    /// (so it must be called inside a tokio runtime).
-    pub fn new(config: Config, db: Db, public_base: String) -> Self {
+    /// Builds the state with `clock` and OS randomness; starts the journal writer (so it must
+    /// be called inside a tokio runtime).
+    pub fn new(config: Config, db: Db, clock: Clock, public_base: String) -> Self {
         Self {
             journal: crate::journal::Journal::start(db.clone()),
             routes: Arc::new(crate::pagopa::routing::RouteCache::new(
@@ -67,7 +52,7 @@ impl App {
             )),
             config,
             db,
-            clock: Arc::new(SystemClock),
+            clock,
             random: Arc::new(OsRandom),
             public_base,
         }
@@ -75,7 +60,7 @@ impl App {
 
     /// Now, as the naive UTC timestamp stored in the database.
     pub fn now(&self) -> chrono::NaiveDateTime {
-        self.clock.now().naive_utc()
+        self.clock.now_naive()
     }
 }
 

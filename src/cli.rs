@@ -145,17 +145,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_ref(), overrides)?;
             init_logging(cfg.log_format);
             let db = server::open_database(&cfg)?;
-            crate::avviso::command::run(&db, args)
+            crate::avviso::command::run(&db, cfg.clock()?, args)
         }
         Command::Flusso { action } => {
             let cfg = load_config(cli.config.as_ref(), action.overrides())?;
             init_logging(cfg.log_format);
             let db = server::open_database(&cfg)?;
-            crate::flussi::command::run_command(&db, &cfg.files_dir, action)
+            crate::flussi::command::run_command(&db, &cfg.files_dir, cfg.clock()?, action)
         }
         Command::NodeSim { action } => {
             init_logging(LogFormat::Text);
-            runtime()?.block_on(crate::sim::command::run(action))
+            runtime()?.block_on(crate::sim::command::run(action, server::shutdown_signal()))
         }
         Command::Replay {
             dir,
@@ -238,7 +238,10 @@ async fn serve(mut cfg: Config, demo: Option<bool>) -> anyhow::Result<()> {
         println!("{}", report.render(&server.state.public_base));
         if let Some(l) = checkout {
             let gateway = format!("{}/pagopa/paForNode", server.state.public_base);
-            let sim = crate::sim::server::SimConfig::new(&gateway, &report.broker, &report.station);
+            let sim = crate::sim::server::SimConfig {
+                clock: server.state.clock,
+                ..crate::sim::server::SimConfig::new(&gateway, &report.broker, &report.station)
+            };
             let running = crate::sim::server::spawn(l, sim)?;
             println!(
                 "Checkout    : {} (pagoPA simulator)\n",

@@ -1,6 +1,7 @@
 //! The configuration: one typed struct built from defaults, then `mypay.toml`, then
 //! `MYPAY_*` environment variables, then command-line flags. It is passed in, never global.
 
+use crate::clock::Clock;
 use crate::db::DatabaseUrl;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -109,6 +110,10 @@ pub struct Config {
     pub files_dir: PathBuf,
     /// How long a cart started by an entity portal may wait to be paid.
     pub cart_ttl_minutes: i64,
+    /// Run as if started at this instant (RFC 3339, or a day `YYYY-MM-DD`), the clock then
+    /// moving at real speed: for rehearsals on recorded data and date-independent tests.
+    /// Unset: the system clock.
+    pub clock_start: Option<String>,
 }
 
 impl Default for Config {
@@ -129,6 +134,7 @@ impl Default for Config {
             bench_routes: false,
             files_dir: PathBuf::from("./data/files"),
             cart_ttl_minutes: 60,
+            clock_start: None,
         }
     }
 }
@@ -215,6 +221,7 @@ impl Config {
                         .collect()
                 }
                 "MYPAY_BENCH_ROUTES" => self.bench_routes = parse(name, v)?,
+                "MYPAY_CLOCK_START" => self.clock_start = Some(v.clone()),
                 // MYPAY_CONFIG names the file; MYPAY_LOG is the log filter.
                 _ => {}
             }
@@ -247,7 +254,22 @@ impl Config {
             return Err(ConfigError("login_max_failures: must be at least 1".into()));
         }
         self.node.validate()?;
+        self.clock()?;
         Ok((addr, db))
+    }
+
+    /// The clock the gateway runs on: the system's, or one starting at `clock_start`.
+    pub fn clock(&self) -> Result<Clock, ConfigError> {
+        match &self.clock_start {
+            None => Ok(Clock::system()),
+            Some(text) => crate::clock::parse_start(text)
+                .map(Clock::starting_at)
+                .ok_or_else(|| {
+                    ConfigError(format!(
+                        "clock_start: {text:?} is neither RFC 3339 nor a day like 2027-03-31"
+                    ))
+                }),
+        }
     }
 
     /// Base URL for links we print or hand out.

@@ -8,6 +8,7 @@
 pub mod app;
 pub mod avviso;
 pub mod cli;
+pub mod clock;
 pub mod config;
 pub mod db;
 pub mod demo;

@@ -77,8 +77,9 @@ impl Server {
     pub fn new(config: Config, db: Db, listener: TcpListener) -> anyhow::Result<Self> {
         let addr = listener.local_addr()?;
         let base = config.public_base(addr);
+        let clock = config.clock()?;
         Ok(Self {
-            state: Arc::new(App::new(config, db, base)),
+            state: Arc::new(App::new(config, db, clock, base)),
             listener,
             node: None,
         })
@@ -153,15 +154,18 @@ fn start_workers(
 ) -> Vec<tokio::task::JoinHandle<()>> {
     use crate::jobs::worker::{spawn, Handler, Timing};
     let files = state.config.files_dir.clone();
-    let notices: Handler = Arc::new(move |db, job| crate::avviso::batch::run_job(db, &files, job));
+    let notices: Handler =
+        Arc::new(move |db, clock, job| crate::avviso::batch::run_job(db, &files, clock, job));
     let files = state.config.files_dir.clone();
-    let imports: Handler = Arc::new(move |db, job| crate::flussi::import::run_job(db, &files, job));
+    let imports: Handler =
+        Arc::new(move |db, clock, job| crate::flussi::import::run_job(db, &files, clock, job));
     let files = state.config.files_dir.clone();
     let exports: Handler =
-        Arc::new(move |db, job| crate::flussi::export::run::run_job(db, &files, job));
+        Arc::new(move |db, clock, job| crate::flussi::export::run::run_job(db, &files, clock, job));
     vec![
         spawn(
             state.db.clone(),
+            state.clock,
             crate::flussi::export::QUEUE,
             exports,
             Timing::default(),
@@ -169,6 +173,7 @@ fn start_workers(
         ),
         spawn(
             state.db.clone(),
+            state.clock,
             crate::avviso::batch::QUEUE,
             notices,
             Timing::default(),
@@ -176,6 +181,7 @@ fn start_workers(
         ),
         spawn(
             state.db.clone(),
+            state.clock,
             crate::flussi::import::QUEUE,
             imports,
             Timing::default(),

@@ -6,11 +6,12 @@
 
 use super::bulk::{count, Selection};
 use super::command::write_file;
+use crate::clock::Clock;
 use crate::db::models::Scope;
 use crate::db::schema::{entities, flussi, notice_batches};
 use crate::db::{write_tx, AnyConnection, Db, DbError};
 use crate::jobs::{self, Job};
-use chrono::{NaiveDateTime, Utc};
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
@@ -152,8 +153,8 @@ fn set_state(
     id: i64,
     state: &str,
     error: Option<&str>,
+    now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let now = Utc::now().naive_utc();
     let finished = matches!(state, "done" | "failed").then_some(now);
     diesel::update(notice_batches::table.find(id))
         .set((
@@ -167,23 +168,23 @@ fn set_state(
 }
 
 /// Runs one claimed job of [`QUEUE`]: builds the zip, keeping the batch's progress current.
-pub fn run_job(db: &Db, files_dir: &Path, job: &Job) -> Result<(), String> {
+pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &Job) -> Result<(), String> {
     let id = serde_json::from_str::<serde_json::Value>(&job.payload)
         .ok()
         .and_then(|v| v["batch"].as_i64())
         .ok_or_else(|| format!("bad payload {:?}", job.payload))?;
-    let result = build(db, files_dir, id);
+    let result = build(db, files_dir, id, clock);
     if let Err(e) = &result {
         let last = job.attempts >= job.max_attempts;
         let state = if last { "failed" } else { "queued" };
         if let Ok(mut c) = db.get() {
-            let _ = set_state(&mut c, id, state, Some(e));
+            let _ = set_state(&mut c, id, state, Some(e), clock.now_naive());
         }
     }
     result
 }
 
-fn build(db: &Db, files_dir: &Path, id: i64) -> Result<(), String> {
+fn build(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let mut conn = db.get().map_err(|e| err(&e))?;
     let (entity_id, flusso_id): (i64, Option<i64>) = notice_batches::table
@@ -196,14 +197,14 @@ fn build(db: &Db, files_dir: &Path, id: i64) -> Result<(), String> {
         flusso_id,
     };
     let total = count(&mut conn, sel).map_err(|e| err(&e))?;
-    set_state(&mut conn, id, "running", None).map_err(|e| err(&e))?;
+    set_state(&mut conn, id, "running", None, clock.now_naive()).map_err(|e| err(&e))?;
     let progress = |done: i64| -> Result<(), DbError> {
         let mut c = db.get()?;
         diesel::update(notice_batches::table.find(id))
             .set((
                 notice_batches::notices_total.eq(total),
                 notice_batches::notices_done.eq(done),
-                notice_batches::updated_at.eq(Utc::now().naive_utc()),
+                notice_batches::updated_at.eq(clock.now_naive()),
             ))
             .execute(&mut *c)?;
         Ok(())
@@ -214,7 +215,7 @@ fn build(db: &Db, files_dir: &Path, id: i64) -> Result<(), String> {
         std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
     }
     let mut last = Instant::now();
-    write_file(&mut conn, sel, &path, &mut |done, _| {
+    write_file(&mut conn, sel, &path, clock.now_naive(), &mut |done, _| {
         // Progress is for people: at most a few writes a second.
         if last.elapsed() >= Duration::from_millis(500) {
             last = Instant::now();
@@ -223,5 +224,5 @@ fn build(db: &Db, files_dir: &Path, id: i64) -> Result<(), String> {
     })
     .map_err(|e| format!("{e:#}"))?;
     progress(total).map_err(|e| err(&e))?;
-    set_state(&mut conn, id, "done", None).map_err(|e| err(&e))
+    set_state(&mut conn, id, "done", None, clock.now_naive()).map_err(|e| err(&e))
 }

@@ -10,7 +10,7 @@ use super::source::{entity_logo, plan_options, NoticeSource};
 use crate::db::schema::{dovuti, due_types, entities};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::DovutoState;
-use chrono::{Datelike, Timelike};
+use chrono::{Datelike, NaiveDateTime, Timelike};
 use diesel::prelude::*;
 use std::collections::HashSet;
 use std::io::Write;
@@ -93,11 +93,12 @@ pub fn write_zip<W: Write>(
     conn: &mut AnyConnection,
     sel: Selection,
     out: W,
+    now: NaiveDateTime,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<Outcome, BulkError> {
     let total = count(conn, sel)? as u64;
     let logo: Option<Logo> = entity_logo(conn, sel.entity_id)?;
-    let stamp = zip_time(chrono::Utc::now().naive_utc());
+    let stamp = zip_time(now);
     let pdf = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(stamp);
@@ -162,11 +163,11 @@ pub fn write_zip<W: Write>(
 
 /// A zip holding one file (the notice of a single position, as paaSILImportaDovuto
 /// returns it).
-pub fn zip_one(name: &str, data: &[u8]) -> Result<Vec<u8>, BulkError> {
+pub fn zip_one(name: &str, data: &[u8], now: NaiveDateTime) -> Result<Vec<u8>, BulkError> {
     let mut zip = ZipWriter::new_stream(Vec::with_capacity(data.len() + 256));
     let options = SimpleFileOptions::default()
         .compression_method(CompressionMethod::Stored)
-        .last_modified_time(zip_time(chrono::Utc::now().naive_utc()));
+        .last_modified_time(zip_time(now));
     zip.start_file(name, options)?;
     zip.write_all(data)?;
     Ok(zip.finish()?.into_inner())

@@ -58,6 +58,7 @@ pub fn write_file(
     conn: &mut AnyConnection,
     sel: Selection,
     out: &Path,
+    now: chrono::NaiveDateTime,
     progress: &mut dyn FnMut(u64, u64),
 ) -> anyhow::Result<Outcome> {
     let dir = out
@@ -67,7 +68,7 @@ pub fn write_file(
     let tmp = tempfile::NamedTempFile::new_in(dir)
         .with_context(|| format!("cannot write in {}", dir.display()))?;
     let writer = std::io::BufWriter::with_capacity(1 << 20, tmp.as_file());
-    let outcome = write_zip(conn, sel, writer, progress)?;
+    let outcome = write_zip(conn, sel, writer, now, progress)?;
     tmp.as_file().sync_all()?;
     tmp.persist(out)
         .with_context(|| format!("cannot create {}", out.display()))?;
@@ -75,7 +76,11 @@ pub fn write_file(
 }
 
 /// Runs the command.
-pub fn run(db: &crate::db::Db, args: &AvvisiArgs) -> anyhow::Result<()> {
+pub fn run(
+    db: &crate::db::Db,
+    clock: crate::clock::Clock,
+    args: &AvvisiArgs,
+) -> anyhow::Result<()> {
     let mut conn = db.get()?;
     let sel = selection(&mut conn, &args.ente, args.flusso.as_deref())?;
     let bar = ProgressBar::new(0).with_style(
@@ -83,7 +88,8 @@ pub fn run(db: &crate::db::Db, args: &AvvisiArgs) -> anyhow::Result<()> {
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = std::time::Instant::now();
-    let outcome = write_file(&mut conn, sel, &args.out, &mut |done, total| {
+    let now = clock.now_naive();
+    let outcome = write_file(&mut conn, sel, &args.out, now, &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })?;

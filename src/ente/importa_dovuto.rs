@@ -73,9 +73,10 @@ async fn notice_zip(app: &AppState, id: i64) -> Result<Option<String>, EnteFault
         })
         .await?;
     let Some(p) = printable else { return Ok(None) };
+    let now = app.now();
     let zip = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
         let pdf = crate::avviso::pdf::render(&p.notice()).map_err(|e| e.to_string())?;
-        crate::avviso::bulk::zip_one(&p.file_name(), &pdf).map_err(|e| e.to_string())
+        crate::avviso::bulk::zip_one(&p.file_name(), &pdf, now).map_err(|e| e.to_string())
     })
     .await
     .map_err(|e| EnteFault::system(&crate::app::correlation_id(), e))?

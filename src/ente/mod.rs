@@ -162,7 +162,7 @@ async fn service(
     let (inner, entity_id, fault) = match result {
         Ok((inner, entity)) => (inner, Some(entity), None),
         Err(f) => {
-            let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+            let now = app.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
             let mut inner = f.render(id);
             inner.push_str(&ops::fault_tail(op.name, f.code.code(), id, &now));
             (inner, f.entity_id, Some(f.code.code()))
@@ -204,7 +204,7 @@ async fn unreadable(
         EnteCode::XmlNonValido,
         format!("richiesta non leggibile: {e}"),
     );
-    let now = chrono::Utc::now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let now = app.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let inner = f.render("mypay") + &ops::fault_tail(op.name, f.code.code(), "mypay", &now);
     let xml = soap::envelope(&op.response(&inner));
     let exchange = Exchange {

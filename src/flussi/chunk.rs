@@ -19,6 +19,8 @@ use std::collections::{HashMap, HashSet};
 /// What the import knows about the entity.
 #[derive(Debug, Clone)]
 pub struct Context {
+    /// The clock the chunks' timestamps come from.
+    pub clock: crate::clock::Clock,
     /// The flusso.
     pub flusso_id: i64,
     /// The entity.

@@ -4,6 +4,7 @@
 //! --out FILE.zip`: the paid dovuti of those days, as `paaSILPrenotaExportFlusso` makes.
 
 use super::import::{dir, register, run};
+use crate::clock::Clock;
 use crate::db::models::registry::entity_by_cod_ipa;
 use crate::db::schema::flussi;
 use anyhow::Context;
@@ -66,11 +67,12 @@ impl FlussoAction {
 pub fn run_command(
     db: &crate::db::Db,
     files_dir: &std::path::Path,
+    clock: Clock,
     action: &FlussoAction,
 ) -> anyhow::Result<()> {
     let (file, ente) = match action {
         FlussoAction::Import { file, ente, .. } => (file, ente),
-        FlussoAction::Export { .. } => return export_command(db, files_dir, action),
+        FlussoAction::Export { .. } => return export_command(db, files_dir, clock, action),
     };
     let mut conn = db.get()?;
     let entity = entity_by_cod_ipa(&mut conn, ente)?
@@ -79,7 +81,8 @@ pub fn run_command(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .context("the file has no name")?;
-    let id = register(&mut conn, entity.id, &name, None)?.map_err(|e| anyhow::anyhow!("{e}"))?;
+    let id = register(&mut conn, entity.id, &name, None, clock.now_naive())?
+        .map_err(|e| anyhow::anyhow!("{e}"))?;
     let target = dir(files_dir, id);
     std::fs::create_dir_all(&target)
         .with_context(|| format!("cannot create {}", target.display()))?;
@@ -93,7 +96,7 @@ pub fn run_command(
             .unwrap_or_else(|_| ProgressStyle::default_bar()),
     );
     let started = std::time::Instant::now();
-    run(db, files_dir, id, &mut |done, total| {
+    run(db, files_dir, id, clock, &mut |done, total| {
         bar.set_length(total);
         bar.set_position(done);
     })
@@ -127,6 +130,7 @@ pub fn run_command(
 fn export_command(
     db: &crate::db::Db,
     files_dir: &std::path::Path,
+    clock: Clock,
     action: &FlussoAction,
 ) -> anyhow::Result<()> {
     use super::export::{dir, pagati::Version, record, run::run, Request};
@@ -149,11 +153,11 @@ fn export_command(
         .with_context(|| format!("no entity with IPA code {ente:?}"))?;
     let req = Request::paid_on_days(*from, *to, tipo.clone(), version);
     let random = crate::app::OsRandom;
-    let now = chrono::Utc::now().naive_utc();
+    let now = clock.now_naive();
     let (_, id) = record(&mut conn, entity.id, &req, &random, now, false)?;
     drop(conn);
     let started = std::time::Instant::now();
-    let rows = run(db, files_dir, id).map_err(|e| anyhow::anyhow!("export failed: {e}"))?;
+    let rows = run(db, files_dir, id, clock).map_err(|e| anyhow::anyhow!("export failed: {e}"))?;
     let secs = started.elapsed().as_secs_f64();
     let mut conn = db.get()?;
     let (state, name): (String, Option<String>) = flussi::table

@@ -11,10 +11,11 @@ use super::chunk::{apply, Accepted, Context};
 use super::prepare::{prepare, Prepared, RawRow};
 use super::results::{outputs, IuvWriter};
 use super::tracciato::Version;
+use crate::clock::Clock;
 use crate::db::schema::{due_types, entities, flussi};
 use crate::db::{write_tx, AnyConnection, Db, DbError};
 use crate::domain::SegregationCode;
-use chrono::Utc;
+use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
@@ -23,12 +24,17 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 pub const QUEUE: &str = "flusso-import";
 
 /// Runs one claimed job of [`QUEUE`].
-pub fn run_job(db: &Db, files_dir: &Path, job: &crate::jobs::Job) -> Result<(), String> {
+pub fn run_job(
+    db: &Db,
+    files_dir: &Path,
+    clock: Clock,
+    job: &crate::jobs::Job,
+) -> Result<(), String> {
     let id = serde_json::from_str::<serde_json::Value>(&job.payload)
         .ok()
         .and_then(|v| v["flusso"].as_i64())
         .ok_or_else(|| format!("bad payload {:?}", job.payload))?;
-    run(db, files_dir, id, &mut |_, _| {})
+    run(db, files_dir, id, clock, &mut |_, _| {})
 }
 
 /// Rows per transaction.
@@ -66,12 +72,12 @@ pub fn register(
     entity_id: i64,
     file_name: &str,
     operator_id: Option<i64>,
+    now: NaiveDateTime,
 ) -> Result<Result<i64, FileError>, DbError> {
     let name = match parse_name(file_name) {
         Ok(n) => n,
         Err(e) => return Ok(Err(e)),
     };
-    let now = Utc::now().naive_utc();
     write_tx(conn, |c| {
         let existing: Option<(i64, String)> = flussi::table
             .filter(flussi::entity_id.eq(entity_id))
@@ -114,8 +120,8 @@ fn set_state(
     id: i64,
     state: &str,
     error: Option<&FileError>,
+    now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let now = Utc::now().naive_utc();
     let done = (state != RUNNING && state != LOADED).then_some(now);
     diesel::update(flussi::table.find(id))
         .set((
@@ -132,7 +138,11 @@ fn set_state(
 type FlussoRow = (i64, Option<String>, Option<String>, i64, String);
 type DueTypeRow = (String, i64, bool, bool, Option<String>, Option<String>);
 
-fn context(c: &mut AnyConnection, id: i64) -> Result<(Context, String, i64, String), DbError> {
+fn context(
+    c: &mut AnyConnection,
+    id: i64,
+    clock: Clock,
+) -> Result<(Context, String, i64, String), DbError> {
     let (entity_id, version, file, done, state): FlussoRow = flussi::table
         .find(id)
         .select((
@@ -159,6 +169,7 @@ fn context(c: &mut AnyConnection, id: i64) -> Result<(Context, String, i64, Stri
         ))
         .load(c)?;
     let ctx = Context {
+        clock,
         flusso_id: id,
         entity_id,
         entity_cf: cf,
@@ -193,21 +204,23 @@ pub fn run(
     db: &Db,
     files_dir: &Path,
     id: i64,
+    clock: Clock,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
     let mut conn = crate::db::BulkWrites::new(db).map_err(|e| err(&e))?;
-    run_on(&mut conn, files_dir, id, progress)
+    run_on(&mut conn, files_dir, id, clock, progress)
 }
 
 fn run_on(
     conn: &mut AnyConnection,
     files_dir: &Path,
     id: i64,
+    clock: Clock,
     progress: &mut dyn FnMut(u64, u64),
 ) -> Result<(), String> {
     let err = |e: &dyn std::fmt::Display| e.to_string();
-    let (ctx, base, done, state) = context(conn, id).map_err(|e| err(&e))?;
+    let (ctx, base, done, state) = context(conn, id, clock).map_err(|e| err(&e))?;
     if state != LOADED && state != RUNNING {
         return Ok(());
     }
@@ -215,9 +228,12 @@ fn run_on(
     let zip = target.join("upload.zip");
     let total = match prescan(&zip) {
         Ok(n) => n,
-        Err(e) => return set_state(conn, id, &e.code.clone(), Some(&e)).map_err(|e| err(&e)),
+        Err(e) => {
+            return set_state(conn, id, &e.code.clone(), Some(&e), clock.now_naive())
+                .map_err(|e| err(&e))
+        }
     };
-    set_state(conn, id, RUNNING, None).map_err(|e| err(&e))?;
+    set_state(conn, id, RUNNING, None, clock.now_naive()).map_err(|e| err(&e))?;
     diesel::update(flussi::table.find(id))
         .set(flussi::rows_total.eq(total as i64))
         .execute(conn)
@@ -246,7 +262,7 @@ fn run_on(
     read.map_err(|e| e.to_string())?;
     let written = results?;
     outputs(conn, files_dir, id, &ctx, &base, written)?;
-    set_state(conn, id, DONE, None).map_err(|e| err(&e))
+    set_state(conn, id, DONE, None, clock.now_naive()).map_err(|e| err(&e))
 }
 
 /// What passes between the stages of an import.
@@ -315,7 +331,7 @@ fn write_chunks(
 ) -> Result<(), String> {
     for mut piece in rx {
         if let Piece::Chunk(chunk, accepted) = &mut piece {
-            let now = Utc::now().naive_utc();
+            let now = ctx.clock.now_naive();
             // Insertions go in without their IUDs looked up; if one is already held, the
             // chunk is rolled back and applied again, looking them up.
             *accepted = match write_tx(conn, |c| apply(c, ctx, chunk, now, false)) {

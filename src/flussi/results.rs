@@ -11,7 +11,6 @@ use super::prepare::{line_of, RawRow};
 use crate::avviso::bulk::Selection;
 use crate::db::schema::{dovuti, flusso_rejects};
 use crate::db::AnyConnection;
-use chrono::Utc;
 use diesel::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
@@ -154,7 +153,7 @@ pub(super) fn outputs(
         entity_id: ctx.entity_id,
         flusso_id: Some(id),
     };
-    crate::avviso::batch::request(c, sel, None, Utc::now().naive_utc()).map_err(|x| e(&x))?;
+    crate::avviso::batch::request(c, sel, None, ctx.clock.now_naive()).map_err(|x| e(&x))?;
     Ok(())
 }
 

@@ -3,13 +3,14 @@
 //! runs them; claiming is atomic, so a job runs on one instance at a time.
 
 use super::queue::{claim, complete, fail, Job};
+use crate::clock::Clock;
 use crate::db::Db;
-use chrono::{Duration, Utc};
+use chrono::Duration;
 use std::sync::Arc;
 use tokio::sync::watch;
 
 /// Runs one job; `Err` is recorded as the job's last error.
-pub type Handler = Arc<dyn Fn(&Db, &Job) -> Result<(), String> + Send + Sync>;
+pub type Handler = Arc<dyn Fn(&Db, Clock, &Job) -> Result<(), String> + Send + Sync>;
 
 /// How a worker polls and leases.
 #[derive(Debug, Clone, Copy)]
@@ -35,6 +36,7 @@ impl Default for Timing {
 /// Starts a worker for `queue` until `stop` turns true (a running job is finished first).
 pub fn spawn(
     db: Db,
+    clock: Clock,
     queue: &'static str,
     handler: Handler,
     timing: Timing,
@@ -45,7 +47,7 @@ pub fn spawn(
         while !*stop.borrow() {
             let w = worker.clone();
             let claimed = db
-                .write(move |c| claim(c, queue, &w, Utc::now().naive_utc(), timing.lease))
+                .write(move |c| claim(c, queue, &w, clock.now_naive(), timing.lease))
                 .await;
             let job = match claimed {
                 Ok(Some(job)) => job,
@@ -60,13 +62,13 @@ pub fn spawn(
                 }
             };
             let (h, d, j) = (handler.clone(), db.clone(), job.clone());
-            let result = tokio::task::spawn_blocking(move || h(&d, &j))
+            let result = tokio::task::spawn_blocking(move || h(&d, clock, &j))
                 .await
                 .unwrap_or_else(|e| Err(format!("job panicked: {e}")));
             let w = worker.clone();
             let recorded = db
                 .write(move |c| {
-                    let now = Utc::now().naive_utc();
+                    let now = clock.now_naive();
                     match &result {
                         Ok(()) => complete(c, job.id, &w, now).map(|_| ()),
                         Err(e) => {

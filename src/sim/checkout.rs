@@ -342,6 +342,7 @@ async fn pay_cart(sim: &SimState, request: &CartRequest, note: &str) -> Result<(
             payment_note: Some(note.to_owned()),
             receipt_id: Some(OsRandom.token_hex(12)),
             psp: cfg.psp.clone(),
+            clock: cfg.clock,
             ..PayOptions::default()
         };
         let v = flow::verify(&sim.client, &cfg.gateway, &station, &n.notice_number)

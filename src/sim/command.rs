@@ -3,6 +3,7 @@
 use super::flow::{self, PayOptions, Step};
 use super::messages::{Psp, Station};
 use super::server::{self, SimConfig};
+use crate::clock::Clock;
 use clap::Subcommand;
 use std::time::Duration;
 
@@ -38,6 +39,9 @@ pub enum NodeSimAction {
         /// Send the receipt this many seconds after the activation (a late receipt).
         #[arg(long, value_name = "SECONDS")]
         late_receipt: Option<u64>,
+        /// Date payments as if started at this instant (as the gateway's `clock_start`).
+        #[arg(long, env = "MYPAY_CLOCK_START")]
+        clock_start: Option<String>,
         /// Notice numbers to pay.
         #[arg(required = true)]
         notices: Vec<String>,
@@ -69,11 +73,28 @@ pub enum NodeSimAction {
         /// idPSP of the collecting PSP.
         #[arg(long, default_value = "AGID_01")]
         psp: String,
+        /// Date payments and flows as if started at this instant (as the gateway's
+        /// `clock_start`).
+        #[arg(long, env = "MYPAY_CLOCK_START")]
+        clock_start: Option<String>,
     },
 }
 
-/// Runs a `node-sim` action.
-pub async fn run(action: &NodeSimAction) -> anyhow::Result<()> {
+/// The clock a `--clock-start` asks for (the system's without one).
+fn clock(start: Option<&str>) -> anyhow::Result<Clock> {
+    match start {
+        None => Ok(Clock::system()),
+        Some(t) => crate::clock::parse_start(t)
+            .map(Clock::starting_at)
+            .ok_or_else(|| anyhow::anyhow!("--clock-start: {t:?} is not a day or an instant")),
+    }
+}
+
+/// Runs a `node-sim` action; a server runs until `shutdown` resolves.
+pub async fn run(
+    action: &NodeSimAction,
+    shutdown: impl std::future::Future<Output = ()>,
+) -> anyhow::Result<()> {
     match action {
         NodeSimAction::Pay {
             url,
@@ -85,6 +106,7 @@ pub async fn run(action: &NodeSimAction) -> anyhow::Result<()> {
             reactivate,
             duplicate_receipt,
             late_receipt,
+            clock_start,
             notices,
         } => {
             let st = Station {
@@ -98,6 +120,7 @@ pub async fn run(action: &NodeSimAction) -> anyhow::Result<()> {
                 reactivate: *reactivate,
                 duplicate_receipt: *duplicate_receipt,
                 receipt_delay: late_receipt.map(Duration::from_secs),
+                clock: clock(clock_start.as_deref())?,
                 ..PayOptions::default()
             };
             pay(url, &st, notices, &opts).await
@@ -111,6 +134,7 @@ pub async fn run(action: &NodeSimAction) -> anyhow::Result<()> {
             subscription_key,
             v1,
             psp,
+            clock_start,
         } => {
             anyhow::ensure!(
                 (8..=15).contains(&password.chars().count()),
@@ -127,6 +151,7 @@ pub async fn run(action: &NodeSimAction) -> anyhow::Result<()> {
                     id: psp.clone(),
                     ..Psp::default()
                 },
+                clock: clock(clock_start.as_deref())?,
                 ..SimConfig::new(gateway, broker, station)
             };
             let running = server::spawn(listener, config)?;
@@ -135,7 +160,7 @@ pub async fn run(action: &NodeSimAction) -> anyhow::Result<()> {
             println!("  Checkout:  {}/carts", running.checkout_url(1));
             println!("             {}/carts", running.checkout_url(2));
             println!("  paying through {gateway} as {broker} / {station}");
-            crate::server::shutdown_signal().await;
+            shutdown.await;
             Ok(())
         }
     }

@@ -27,6 +27,8 @@ pub struct PayOptions {
     pub receipt_delay: Option<Duration>,
     /// The PSP that collects.
     pub psp: Psp,
+    /// The clock the PSP's payment time comes from.
+    pub clock: crate::clock::Clock,
 }
 
 /// One call of the flow and what came back.
@@ -193,7 +195,7 @@ pub async fn settle(
         .receipt_id
         .clone()
         .unwrap_or_else(|| format!("sim-{notice}"));
-    let paid_at = chrono::Utc::now();
+    let paid_at = opts.clock.now();
     let stamp = paid_at.format("%Y-%m-%dT%H:%M:%SZ").to_string();
     let data = body_element(answer)
         .ok_or_else(|| anyhow::anyhow!("activation answer has no SOAP body"))?;

@@ -144,7 +144,7 @@ fn list(sim: &SimState, body: &Node) -> Result<String, PptFault> {
     let c = caller(&mut s)?;
     s.end()?;
     authorise(sim, &c)?;
-    let flows = sim.ledger().list(filter(&c), chrono::Utc::now());
+    let flows = sim.ledger().list(filter(&c), sim.config.clock.now());
     let mut w = XmlWriter::new();
     w.open("elencoFlussiRendicontazione")
         .leaf("totRestituiti", &flows.len().to_string());
@@ -166,7 +166,7 @@ fn fetch(sim: &SimState, body: &Node) -> Result<String, PptFault> {
     authorise(sim, &c)?;
     let xml = sim
         .ledger()
-        .fetch(filter(&c), &id, chrono::Utc::now())
+        .fetch(filter(&c), &id, sim.config.clock.now())
         .ok_or_else(|| {
             PptFault::new(
                 "PPT_ID_FLUSSO_SCONOSCIUTO",

@@ -28,6 +28,8 @@ pub struct SimConfig {
     pub v2: bool,
     /// The PSP that collects.
     pub psp: Psp,
+    /// The clock payments and flows are dated by (the gateway's, in tests and the demo).
+    pub clock: crate::clock::Clock,
 }
 
 impl SimConfig {
@@ -41,6 +43,7 @@ impl SimConfig {
             subscription_key: None,
             v2: true,
             psp: Psp::default(),
+            clock: crate::clock::Clock::system(),
         }
     }
 }

@@ -179,7 +179,7 @@ pub async fn upload(
     let outcome = app
         .db
         .write(move |c| {
-            let id = match register(c, entity, &name, Some(operator))? {
+            let id = match register(c, entity, &name, Some(operator), now)? {
                 Ok(id) => id,
                 Err(e) => return Ok(Err(format!("{}: {}", e.code, e.message))),
             };

@@ -123,7 +123,7 @@ async fn operator_restricted_to_some_due_types_sees_only_those() {
     {
         let mut c = s.state.db.get().unwrap();
         let hash = mypay::security::hash_password(pw).unwrap();
-        let now = chrono::Utc::now().naive_utc();
+        let now = s.state.now();
         let op = mypay::db::models::operator::insert(
             &mut c,
             &mypay::db::models::operator::NewOperator {

@@ -113,7 +113,7 @@ async fn wait_done(b: &mut Browser) -> String {
 async fn a_batch_job_builds_the_zip_of_a_flusso_with_progress() {
     let s = TestServer::spawn().await;
     let creds = s.seed_demo().await;
-    let now = chrono::Utc::now().naive_utc();
+    let now = s.state.now();
     // A flusso that loaded 5 open dovuti, one of which lost its IUV (not printable).
     let (entity, flusso) = {
         let mut c = s.state.db.get().unwrap();
@@ -251,7 +251,7 @@ async fn a_batch_whose_worker_died_is_taken_over() {
     use mypay::avviso::batch;
     let s = TestServer::spawn().await;
     let creds = s.seed_demo().await;
-    let now = chrono::Utc::now().naive_utc();
+    let now = s.state.now();
     let mut c = s.state.db.get().unwrap();
     let entity: i64 = entities::table
         .filter(entities::cod_ipa.eq("aulss_demo"))

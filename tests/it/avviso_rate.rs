@@ -191,6 +191,7 @@ async fn the_demo_plan_prints_its_options_until_an_instalment_is_paid() {
     let url = format!("{}/pagopa/paForNode", s.base);
     let st = station(&s, "c_demo");
     let opts = mypay::sim::flow::PayOptions {
+        clock: s.state.clock,
         v2: true,
         ..Default::default()
     };

@@ -25,11 +25,12 @@ async fn gateway_and_checkout() -> (
     .await;
     let creds = s.seed_demo().await;
     let st = station(&s, "c_demo");
-    let cfg = SimConfig::new(
+    let mut cfg = SimConfig::new(
         &format!("{}/pagopa/paForNode", s.base),
         &st.id_broker,
         &st.id_station,
     );
+    cfg.clock = s.state.clock;
     let sim = server::spawn(listener, cfg).unwrap();
     (s, sim, creds)
 }
@@ -158,9 +159,7 @@ async fn cancelled_and_expired_carts() {
         use mypay::db::schema::carts;
         let mut c = s.state.db.get().unwrap();
         diesel::update(carts::table.filter(carts::session_id.eq(&session)))
-            .set(
-                carts::expires_at.eq(chrono::Utc::now().naive_utc() - chrono::Duration::minutes(1)),
-            )
+            .set(carts::expires_at.eq(s.state.now() - chrono::Duration::minutes(1)))
             .execute(&mut *c)
             .unwrap();
     }

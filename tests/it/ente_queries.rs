@@ -29,6 +29,7 @@ async fn a_payment_reads_back_as_pagati_con_ricevuta_and_in_the_history() {
     let pw = creds["c_demo"].clone();
     let n = notice(&s, "c_demo", "MENSA", "PREDISPOSTO");
     let opts = mypay::sim::flow::PayOptions {
+        clock: s.state.clock,
         v2: true,
         ..Default::default()
     };
@@ -152,7 +153,7 @@ async fn open_positions_and_pending_notices() {
     assert_valid_xsd(&first, &payload_xsd());
     assert!(first.contains(&debtor));
 
-    let today = chrono::Utc::now().date_naive();
+    let today = s.state.clock.today_in_rome();
     let body = format!("<password>{pw}</password><codIpaEnte>c_demo</codIpaEnte><dateFrom>{}</dateFrom><dateTo>{today}</dateTo>", today - chrono::Duration::days(1));
     let p = call_ente(&s, "paaSILChiediAvvisiPendenti", None, &body).await;
     assert!(p.fault().is_none(), "{}", p.body);

@@ -14,7 +14,8 @@ async fn import(s: &TestServer, name: &str, rows: &[String]) -> i64 {
         .join("\n");
     let id = upload(s, name, &zip_of(&[("f.csv", csv.as_bytes())])).unwrap();
     let (files, db) = (s.state.config.files_dir.clone(), s.state.db.clone());
-    tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+    let clock = s.state.clock;
+    tokio::task::spawn_blocking(move || run(&db, &files, id, clock, &mut |_, _| {}))
         .await
         .unwrap()
         .unwrap();

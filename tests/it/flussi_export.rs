@@ -7,7 +7,7 @@ use crate::ente_ws::call_ente;
 use crate::node::{notice, station};
 use crate::support::TestServer;
 use base64::Engine;
-use chrono::{Duration, TimeZone, Utc};
+use chrono::{Duration, TimeZone};
 use chrono_tz::Europe::Rome;
 use diesel::prelude::*;
 use mypay::db::schema::{dovuti, download_tokens, due_types, flussi};
@@ -16,6 +16,7 @@ use std::io::Read;
 async fn pay(s: &TestServer, due_type: &str) -> String {
     let n = notice(s, "c_demo", due_type, "PREDISPOSTO");
     let opts = mypay::sim::flow::PayOptions {
+        clock: s.state.clock,
         v2: true,
         ..Default::default()
     };
@@ -131,7 +132,7 @@ async fn paid_dovuti_export_in_every_tracciato() {
             .execute(&mut *c)
             .unwrap();
     }
-    let today = Rome.from_utc_datetime(&Utc::now().naive_utc()).date_naive();
+    let today = s.state.clock.today_in_rome();
     let days = format!(
         "<dateFrom>{}</dateFrom><dateTo>{today}</dateTo>",
         today - Duration::days(1)
@@ -185,7 +186,7 @@ async fn paid_dovuti_export_in_every_tracciato() {
     // The window ends at the booking's whole second: receipts of that very second go to
     // the next increment, so let one pass.
     tokio::time::sleep(std::time::Duration::from_millis(1100)).await;
-    let from = Rome.from_utc_datetime(&(Utc::now().naive_utc() - Duration::hours(1)));
+    let from = Rome.from_utc_datetime(&(s.state.now() - Duration::hours(1)));
     let body = format!("<dateFrom>{}</dateFrom><ricevuta>true</ricevuta><incrementale>true</incrementale><versioneTracciato>1.1</versioneTracciato><passwordMypivot>x</passwordMypivot>", from.format("%Y-%m-%dT%H:%M:%S"));
     let (a, st) = book_and_wait(
         &s,
@@ -254,7 +255,7 @@ async fn download_links_expire_and_files_are_purged() {
     let s = TestServer::spawn().await;
     let pw = s.seed_demo().await["c_demo"].clone();
     pay(&s, "MENSA").await;
-    let today = Rome.from_utc_datetime(&Utc::now().naive_utc()).date_naive();
+    let today = s.state.clock.today_in_rome();
     let days = format!("<dateFrom>{today}</dateFrom><dateTo>{today}</dateTo>");
     let st = export(
         &s,
@@ -269,7 +270,7 @@ async fn download_links_expire_and_files_are_purged() {
     assert_eq!(reqwest::get(&url).await.unwrap().status(), 200);
     let mut c = s.state.db.get().unwrap();
     diesel::update(download_tokens::table)
-        .set(download_tokens::expires_at.eq(Utc::now().naive_utc() - Duration::minutes(1)))
+        .set(download_tokens::expires_at.eq(s.state.now() - Duration::minutes(1)))
         .execute(&mut *c)
         .unwrap();
     assert_eq!(reqwest::get(&url).await.unwrap().status(), 410);
@@ -277,10 +278,10 @@ async fn download_links_expire_and_files_are_purged() {
     assert_eq!(reqwest::get(&forged).await.unwrap().status(), 404);
     // Past the retention the file goes and the export says so.
     diesel::update(flussi::table.filter(flussi::direction.eq("EXPORT")))
-        .set(flussi::completed_at.eq(Utc::now().naive_utc() - Duration::days(8)))
+        .set(flussi::completed_at.eq(s.state.now() - Duration::days(8)))
         .execute(&mut *c)
         .unwrap();
-    let now = Utc::now().naive_utc();
+    let now = s.state.now();
     let files = s.state.config.files_dir.clone();
     assert_eq!(
         mypay::flussi::export::purge(&mut c, &files, now).unwrap(),
@@ -307,7 +308,8 @@ async fn download_links_expire_and_files_are_purged() {
 async fn dovuti_falling_due_on_a_day() {
     let s = TestServer::spawn().await;
     let pw = s.seed_demo().await["c_demo"].clone();
-    let day = chrono::NaiveDate::from_ymd_opt(2027, 3, 31).unwrap();
+    // Past every due date the demo seeds (at most 195 days after its day), whatever the day.
+    let day = s.state.clock.today_in_rome() + Duration::days(400);
     let iuvs: Vec<String> = {
         let mut c = s.state.db.get().unwrap();
         diesel::update(due_types::table.filter(due_types::code.eq("MENSA")))

@@ -6,8 +6,6 @@
 use crate::flussi_export::{cells, export, exported_csv};
 use crate::node::station;
 use crate::support::TestServer;
-use chrono::{TimeZone, Utc};
-use chrono_tz::Europe::Rome;
 use diesel::prelude::*;
 use mypay::db::schema::{dovuti, entities};
 use mypay::flussi::import::{dir, register, run};
@@ -42,7 +40,7 @@ async fn a_shared_payment_in_both_entities_exports() {
     let zip = z.finish().unwrap().into_inner();
     let id = {
         let mut c = s.state.db.get().unwrap();
-        register(&mut c, borgo, "SH-IUF1-1_4.zip", None)
+        register(&mut c, borgo, "SH-IUF1-1_4.zip", None, s.state.now())
             .unwrap()
             .unwrap()
     };
@@ -50,7 +48,8 @@ async fn a_shared_payment_in_both_entities_exports() {
     std::fs::create_dir_all(&d).unwrap();
     std::fs::write(d.join("upload.zip"), zip).unwrap();
     let (files, db) = (s.state.config.files_dir.clone(), s.state.db.clone());
-    tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+    let clock = s.state.clock;
+    tokio::task::spawn_blocking(move || run(&db, &files, id, clock, &mut |_, _| {}))
         .await
         .unwrap()
         .unwrap();
@@ -63,6 +62,7 @@ async fn a_shared_payment_in_both_entities_exports() {
             .unwrap()
     };
     let opts = mypay::sim::flow::PayOptions {
+        clock: s.state.clock,
         v2: true,
         ..Default::default()
     };
@@ -71,7 +71,7 @@ async fn a_shared_payment_in_both_entities_exports() {
     mypay::sim::flow::pay(&reqwest::Client::new(), &url, &st, &notice, &opts)
         .await
         .unwrap();
-    let today = Rome.from_utc_datetime(&Utc::now().naive_utc()).date_naive();
+    let today = s.state.clock.today_in_rome();
     let body = format!("<dateFrom>{today}</dateFrom><dateTo>{today}</dateTo><versioneTracciato>1.3</versioneTracciato>");
     let (op, state_op) = ("paaSILPrenotaExportFlusso", "paaSILChiediStatoExportFlusso");
     // The collecting entity: its own dovuto, whole amount.

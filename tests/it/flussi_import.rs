@@ -36,7 +36,7 @@ pub(crate) fn entity(s: &TestServer) -> i64 {
 /// Registers and stores `zip` as `name`; returns the flusso id or the file-level code.
 pub(crate) fn upload(s: &TestServer, name: &str, zip: &[u8]) -> Result<i64, String> {
     let mut c = s.state.db.get().unwrap();
-    let id = register(&mut c, entity(s), name, None)
+    let id = register(&mut c, entity(s), name, None, s.state.now())
         .unwrap()
         .map_err(|e| e.code)?;
     let d = dir(&s.state.config.files_dir, id);
@@ -86,7 +86,8 @@ async fn good_and_bad_rows_with_their_result_files() {
     let id = upload(&s, "C-IUF1-1_3.zip", &zip).unwrap();
     let files = s.state.config.files_dir.clone();
     let db = s.state.db.clone();
-    tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+    let clock = s.state.clock;
+    tokio::task::spawn_blocking(move || run(&db, &files, id, clock, &mut |_, _| {}))
         .await
         .unwrap()
         .unwrap();
@@ -189,7 +190,8 @@ async fn bad_files_import_nothing() {
         let id = upload(&s, name, &zip).unwrap();
         let files = s.state.config.files_dir.clone();
         let db = s.state.db.clone();
-        tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+        let clock = s.state.clock;
+        tokio::task::spawn_blocking(move || run(&db, &files, id, clock, &mut |_, _| {}))
             .await
             .unwrap()
             .unwrap();
@@ -218,9 +220,10 @@ async fn an_interrupted_import_resumes_without_losing_or_doubling_rows() {
     let id = upload(&s, "R-IUF10-1_3.zip", &zip_of(&[("r.csv", csv.as_bytes())])).unwrap();
     // The process dies after the first chunk was committed.
     let (files, db) = (s.state.config.files_dir.clone(), s.state.db.clone());
+    let clock = s.state.clock;
     let crashed = tokio::task::spawn_blocking(move || {
         std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| {
-            run(&db, &files, id, &mut |done, _| {
+            run(&db, &files, id, clock, &mut |done, _| {
                 assert!(done < CHUNK as u64, "killed")
             })
         }))
@@ -236,7 +239,8 @@ async fn an_interrupted_import_resumes_without_losing_or_doubling_rows() {
     let again = upload(&s, "R-IUF10-1_3.zip", &zip_of(&[("r.csv", csv.as_bytes())])).unwrap();
     assert_eq!(again, id);
     let (files, db) = (s.state.config.files_dir.clone(), s.state.db.clone());
-    tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+    let clock = s.state.clock;
+    tokio::task::spawn_blocking(move || run(&db, &files, id, clock, &mut |_, _| {}))
         .await
         .unwrap()
         .unwrap();
@@ -413,7 +417,8 @@ async fn a_1_4_row_with_a_secondary_beneficiary_becomes_two_transfers() {
     )
     .unwrap();
     let (files, db) = (s.state.config.files_dir.clone(), s.state.db.clone());
-    tokio::task::spawn_blocking(move || run(&db, &files, id, &mut |_, _| {}))
+    let clock = s.state.clock;
+    tokio::task::spawn_blocking(move || run(&db, &files, id, clock, &mut |_, _| {}))
         .await
         .unwrap()
         .unwrap();

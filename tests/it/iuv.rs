@@ -8,7 +8,7 @@ use std::collections::HashSet;
 
 /// Inserts an entity with the given segregation code; returns its id.
 fn insert_entity(c: &mut mypay::db::AnyConnection, segregation_code: &str) -> i64 {
-    let now = chrono::Utc::now().naive_utc();
+    let now = crate::support::test_clock().now_naive();
     let cod_ipa = format!("c_test_{segregation_code}");
     diesel::insert_into(entities::table)
         .values(&NewEntity {

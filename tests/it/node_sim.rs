@@ -14,6 +14,7 @@ async fn a_payment_with_token_expiry_and_a_retried_receipt() {
     let url = format!("{}/pagopa/paForNode", s.base);
     let client = reqwest::Client::new();
     let opts = PayOptions {
+        clock: s.state.clock,
         v2: true,
         reactivate: true,
         duplicate_receipt: true,
@@ -43,9 +44,18 @@ async fn a_payment_with_token_expiry_and_a_retried_receipt() {
         .unwrap();
     assert_eq!(kept, 1, "the retried receipt is stored once");
     // Paying again stops at verify: already paid.
-    let again = pay(&client, &url, &st, &n, &PayOptions::default())
-        .await
-        .unwrap();
+    let again = pay(
+        &client,
+        &url,
+        &st,
+        &n,
+        &PayOptions {
+            clock: s.state.clock,
+            ..PayOptions::default()
+        },
+    )
+    .await
+    .unwrap();
     assert_eq!(again.len(), 1);
     assert_eq!(again[0].fault.as_deref(), Some("PAA_PAGAMENTO_DUPLICATO"));
 }

@@ -14,6 +14,7 @@ async fn a_paid_dovuto_has_a_receipt_with_what_was_paid() {
     let n = notice(&s, "c_demo", "MENSA", "PREDISPOSTO");
     let url = format!("{}/pagopa/paForNode", s.base);
     let opts = PayOptions {
+        clock: s.state.clock,
         v2: true,
         ..PayOptions::default()
     };

@@ -19,6 +19,7 @@ async fn simulator(s: &TestServer, tweak: impl FnOnce(&mut SimConfig)) -> Runnin
         &st.id_broker,
         &st.id_station,
     );
+    cfg.clock = s.state.clock;
     tweak(&mut cfg);
     let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
     server::spawn(listener, cfg).unwrap()
@@ -351,6 +352,7 @@ async fn a_late_receipt_for_a_notice_cancelled_meanwhile_is_kept_and_pays_it() {
     let url = format!("{}/pagopa/paForNode", s.base);
     let client = reqwest::Client::new();
     let opts = PayOptions {
+        clock: s.state.clock,
         v2: true,
         ..PayOptions::default()
     };
@@ -372,6 +374,7 @@ async fn a_late_receipt_for_a_notice_cancelled_meanwhile_is_kept_and_pays_it() {
     // And the delayed variant of the whole flow.
     let n2 = notice(&s, "c_demo", "TARI", "PREDISPOSTO");
     let late = PayOptions {
+        clock: s.state.clock,
         receipt_delay: Some(std::time::Duration::from_millis(200)),
         ..PayOptions::default()
     };

@@ -17,6 +17,25 @@ use std::sync::Mutex;
 static COUNTER: AtomicUsize = AtomicUsize::new(0);
 static PG_SETUP: Mutex<Option<String>> = Mutex::new(None);
 
+/// The day every test server starts on: `MYPAY_TEST_DAY` (scripts/test sets several: 1
+/// January, 31 March, 29 February of a leap year, 31 December) or a fixed default, never the
+/// real date, so that the suite gives the same answer on every day of the year.
+pub fn test_day() -> String {
+    std::env::var("MYPAY_TEST_DAY")
+        .ok()
+        .filter(|d| !d.trim().is_empty())
+        .unwrap_or_else(|| DEFAULT_TEST_DAY.to_owned())
+}
+
+/// The default test day.
+pub const DEFAULT_TEST_DAY: &str = "2027-06-15";
+
+/// The clock a test that runs no server uses (the same day as the servers).
+pub fn test_clock() -> mypay::clock::Clock {
+    let start = mypay::clock::parse_start(&test_day()).expect("MYPAY_TEST_DAY: a day YYYY-MM-DD");
+    mypay::clock::Clock::starting_at(start)
+}
+
 /// A database that exists for one test.
 pub struct TestDb {
     /// URL to hand to the gateway.
@@ -48,7 +67,9 @@ impl TestDb {
             "mypay_t_{}_{}_{}",
             std::process::id(),
             COUNTER.fetch_add(1, Ordering::SeqCst),
-            chrono::Utc::now().timestamp_micros() % 1_000_000
+            std::time::SystemTime::now()
+                .duration_since(std::time::UNIX_EPOCH)
+                .map_or(0, |d| d.subsec_micros())
         );
         let mut conn = PgConnection::establish(admin).expect("connect to TEST_DATABASE_URL");
         let mut last_err = None;
@@ -210,6 +231,7 @@ impl TestServer {
             database_url: tdb.url.clone(),
             pool_size: 4,
             files_dir: files.path().to_path_buf(),
+            clock_start: Some(test_day()),
             ..Config::default()
         };
         tweak(&mut cfg);

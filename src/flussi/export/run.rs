@@ -6,26 +6,32 @@
 
 use super::sink::{CsvZip, Quote};
 use super::{dir, pagati, purge, scaduti, DONE, EMPTY, FAILED, LOADED, RUNNING};
+use crate::clock::Clock;
 use crate::db::schema::{due_types, entities, flussi};
 use crate::db::{AnyConnection, Db};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone, Utc};
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Rome;
 use diesel::prelude::*;
 use std::path::Path;
 
 /// Runs one claimed job of [`super::QUEUE`]; on its last attempt a failure is recorded
 /// as `ERROR_EXPORT`.
-pub fn run_job(db: &Db, files_dir: &Path, job: &crate::jobs::Job) -> Result<(), String> {
+pub fn run_job(
+    db: &Db,
+    files_dir: &Path,
+    clock: Clock,
+    job: &crate::jobs::Job,
+) -> Result<(), String> {
     let id = serde_json::from_str::<serde_json::Value>(&job.payload)
         .ok()
         .and_then(|v| v["flusso"].as_i64())
         .ok_or_else(|| format!("bad payload {:?}", job.payload))?;
-    let outcome = run(db, files_dir, id).map(|_| ());
+    let outcome = run(db, files_dir, id, clock).map(|_| ());
     if let Err(e) = &outcome {
         tracing::error!(flusso = id, error = %e, "export failed");
         if job.attempts >= job.max_attempts {
             let mut conn = db.get().map_err(|x| x.to_string())?;
-            finish(&mut conn, id, FAILED, None, 0).map_err(|x| x.to_string())?;
+            finish(&mut conn, id, FAILED, None, 0, clock.now_naive()).map_err(|x| x.to_string())?;
             diesel::update(flussi::table.find(id))
                 .set(flussi::error_message.eq(e.chars().take(500).collect::<String>()))
                 .execute(&mut *conn)
@@ -55,8 +61,8 @@ fn finish(
     state: &str,
     file: Option<&str>,
     rows: i64,
+    now: NaiveDateTime,
 ) -> QueryResult<usize> {
-    let now = Utc::now().naive_utc();
     diesel::update(flussi::table.find(id))
         .set((
             flussi::state.eq(state),
@@ -70,10 +76,10 @@ fn finish(
 }
 
 /// Writes export `id` (if still to do); returns the rows written.
-pub fn run(db: &Db, files_dir: &Path, id: i64) -> Result<u64, String> {
+pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<u64, String> {
     let e = |x: &dyn std::fmt::Display| x.to_string();
     let mut conn = db.get().map_err(|x| e(&x))?;
-    let now = Utc::now().naive_utc();
+    let now = clock.now_naive();
     purge(&mut conn, files_dir, now).map_err(|x| e(&x))?;
     let p: Params = flussi::table
         .inner_join(entities::table)
@@ -161,7 +167,8 @@ pub fn run(db: &Db, files_dir: &Path, id: i64) -> Result<u64, String> {
     };
     let file = name.map(|n| format!("{n}.zip"));
     let state = if file.is_some() { DONE } else { EMPTY };
-    finish(&mut conn, id, state, file.as_deref(), rows as i64).map_err(|x| e(&x))?;
+    let done = clock.now_naive();
+    finish(&mut conn, id, state, file.as_deref(), rows as i64, done).map_err(|x| e(&x))?;
     Ok(rows)
 }
 
