@@ -3,25 +3,10 @@
 use crate::config::Config;
 use crate::db::Db;
 use crate::domain::random::RandomSource;
+use crate::random::OsRandom;
 use std::sync::Arc;
 
 pub use crate::clock::Clock;
-
-/// Randomness from the operating system.
-#[derive(Debug, Default, Clone, Copy)]
-pub struct OsRandom;
-
-impl RandomSource for OsRandom {
-    fn fill(&self, buf: &mut [u8]) {
-        use rand::RngCore;
-        rand::rngs::OsRng.fill_bytes(buf);
-    }
-}
-
-/// A short random id that ties an answer (error page, fault) to its log line and journal entry.
-pub fn correlation_id() -> String {
-    OsRandom.token_hex(8)
-}
 
 /// Shared application state.
 pub struct App {

@@ -254,7 +254,7 @@ async fn serve(mut cfg: Config, demo: Option<bool>) -> anyhow::Result<()> {
     tracing::info!(%addr, "mypay listening");
     if let Some(node) = server.node_addr() {
         let tls = server.state.config.node.tls_cert.is_some();
-        tracing::info!(%node, tls, "paForNode on its own listener");
+        tracing::info!(%node, tls, "node endpoint on its own listener");
     }
     server.run(server::shutdown_signal()).await
 }

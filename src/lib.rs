@@ -19,6 +19,7 @@ pub mod jobs;
 pub mod journal;
 pub mod net;
 pub mod pagopa;
+pub mod random;
 pub mod router;
 pub mod security;
 pub mod server;

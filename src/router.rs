@@ -2,18 +2,25 @@
 
 use crate::app::AppState;
 use crate::db;
+use crate::ente::PaPerEnte;
+use crate::net::allow::IpAllowList;
+use crate::pagopa::PaForNode;
+use crate::soap;
 use axum::extract::{DefaultBodyLimit, State};
 use axum::http::Request;
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Redirect};
-use axum::routing::get;
+use axum::routing::{get, post};
 use axum::{Json, Router};
+use std::sync::Arc;
 use std::time::Duration;
 use tower_http::trace::{DefaultOnResponse, TraceLayer};
 use tracing::Level;
 
 /// Largest request body accepted by default (SOAP and upload routes set their own).
 pub const DEFAULT_BODY_LIMIT: usize = 1024 * 1024;
+/// Largest flusso upload request: the zip's own limit and room for the form around it.
+const UPLOAD_BODY_LIMIT: usize = crate::flussi::upload::MAX_UPLOAD + 64 * 1024;
 
 /// A fixed paVerifyPaymentNotice answer of realistic size: the benchmark baseline (what
 /// the same server does with no parsing and no database).
@@ -44,10 +51,10 @@ pub fn router(state: AppState) -> Router {
     router = router
         .route("/", get(|| async { Redirect::to("/admin") }))
         .route("/health", get(health))
-        .merge(crate::web::routes())
-        .merge(crate::ente::routes());
+        .merge(pages())
+        .merge(entity_services());
     if !node_apart {
-        router = router.merge(crate::pagopa::routes(&state.config.node.allow_ips));
+        router = router.merge(node_services(&state.config.node.allow_ips));
     }
     finish(router, state)
 }
@@ -56,8 +63,71 @@ pub fn router(state: AppState) -> Router {
 pub fn node_router(state: AppState) -> Router {
     let router = Router::new()
         .route("/health", get(health))
-        .merge(crate::pagopa::routes(&state.config.node.allow_ips));
+        .merge(node_services(&state.config.node.allow_ips));
     finish(router, state)
+}
+
+/// paForNode, behind the configured IP allow-list (an invalid list — already refused by
+/// `Config::validate` — lets nobody in).
+fn node_services(allow_ips: &[String]) -> Router<AppState> {
+    let allow = IpAllowList::parse(allow_ips).unwrap_or_else(|e| {
+        tracing::error!(error = %e, "node.allow_ips invalid: refusing every caller");
+        IpAllowList::parse(&["255.255.255.255/32".to_owned()]).unwrap_or_default()
+    });
+    soap::service::routes::<PaForNode>().route_layer(axum::middleware::from_fn_with_state(
+        Arc::new(allow),
+        crate::net::allow::enforce,
+    ))
+}
+
+/// The entity web services (pa-per-ente.wsdl) and their flussi uploads and downloads.
+fn entity_services() -> Router<AppState> {
+    use crate::ente::{export_ops, flussi_ops};
+    soap::service::routes::<PaPerEnte>()
+        .route(
+            "/ente/flussi/upload",
+            post(flussi_ops::upload).layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/ente/flussi/export/{token}", get(export_ops::download))
+        .route("/ente/flussi/{token}/{kind}", get(flussi_ops::download))
+}
+
+/// The back office's pages and the payment pages entity portals send citizens to.
+fn pages() -> Router<AppState> {
+    use crate::web::{admin, auth, batches, documents, flussi, logo, pagamento};
+    Router::new()
+        .route(
+            "/admin/login",
+            get(auth::login_page).post(auth::login_submit),
+        )
+        .route("/admin/logout", post(auth::logout))
+        .route("/admin", get(admin::dashboard))
+        .route("/admin/entities", get(admin::entities))
+        .route(
+            "/admin/entities/{id}/logo",
+            get(logo::show).post(logo::upload),
+        )
+        .route("/admin/due-types", get(admin::due_types))
+        .route("/admin/dovuti", get(admin::dovuti))
+        .route("/admin/dovuti/{id}/avviso.pdf", get(documents::avviso))
+        .route("/admin/dovuti/{id}/ricevuta.pdf", get(documents::ricevuta))
+        .route(
+            "/admin/flussi",
+            get(flussi::page)
+                .post(flussi::upload)
+                .layer(DefaultBodyLimit::max(UPLOAD_BODY_LIMIT)),
+        )
+        .route("/admin/flussi/{id}/{kind}", get(flussi::download))
+        .route("/admin/avvisi", get(batches::page).post(batches::request))
+        .route("/admin/avvisi/{id}/zip", get(batches::download))
+        .route("/admin/events", get(admin::events))
+        .route(
+            "/pagamento/{session}",
+            get(pagamento::page).post(pagamento::pay),
+        )
+        .route("/pagamento/{session}/annulla", post(pagamento::cancel))
+        .route("/pagamento/{session}/esito", get(pagamento::outcome))
+        .route("/static/admin.css", get(crate::web::stylesheet))
 }
 
 fn finish(router: Router<AppState>, state: AppState) -> Router {

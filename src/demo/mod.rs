@@ -38,7 +38,7 @@ impl Report {
     pub fn render(&self, base: &str) -> String {
         let mut s = String::from("\n=== mypay demo ===\n");
         s += &format!("Back office : {base}/admin\nHealth      : {base}/health\n");
-        s += &format!("paForNode   : {base}/pagopa/paForNode (WSDL: ?wsdl)\n");
+        s += &format!("Node SOAP   : {base}/pagopa/paForNode (WSDL: ?wsdl)\n");
         s += &format!(
             "idBrokerPA  : {}\nidStation   : {}\n",
             self.broker, self.station

@@ -73,7 +73,7 @@ fn bad_range() -> EnteFault {
 /// `paaSILPrenotaExportFlusso`: paid on the days `dateFrom`…`dateTo` (Italian dates).
 /// As MyPay's back office, tracciati after 1.0 carry the receipt columns.
 pub async fn prenota(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILPrenotaExportFlusso")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     let from = date_of(s.req("dateFrom")?.value(), "dateFrom")?;
     let to = date_of(s.req("dateTo")?.value(), "dateTo")?;
@@ -97,7 +97,7 @@ pub async fn prenota_incrementale(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILPrenotaExportFlussoIncrementaleConRicevuta")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     let from = datetime_of(s.req("dateFrom")?.value(), "dateFrom")?;
     let to = match s.opt("dateTo") {
@@ -151,7 +151,7 @@ pub async fn prenota_scaduti(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILPrenotaExportFlussoScaduti")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     let day = date_of(s.req("dataScadenza")?.value(), "dataScadenza")?;
     let list = s.text("tipiDovuto", 1, 4096)?;
@@ -182,10 +182,9 @@ async fn state_of(
     app: &AppState,
     entity: &Entity,
     body: &Node,
-    op: &str,
     kind: &'static str,
 ) -> Result<(export::Status, Option<String>), EnteFault> {
-    let mut s = Seq::new(body, op)?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     let token = s.text("requestToken", 1, 64)?;
     s.end()?;
@@ -216,7 +215,7 @@ async fn state_of(
 
 /// `paaSILChiediStatoExportFlusso`.
 pub async fn stato(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
-    let (st, url) = state_of(app, entity, body, "paaSILChiediStatoExportFlusso", "PAGATI").await?;
+    let (st, url) = state_of(app, entity, body, "PAGATI").await?;
     let mut w = XmlWriter::new();
     w.leaf("stato", &st.state)
         .leaf("downloadUrl", url.as_deref().unwrap_or(""));
@@ -229,8 +228,7 @@ pub async fn stato_scaduti(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let op = "paaSILChiediStatoExportFlussoScaduti";
-    let (st, url) = state_of(app, entity, body, op, "SCADUTI").await?;
+    let (st, url) = state_of(app, entity, body, "SCADUTI").await?;
     let file = st.file_name.clone().unwrap_or_default();
     let path = match (&st.file_name, st.completed_at) {
         (Some(f), Some(at)) => format!(

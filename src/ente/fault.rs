@@ -145,6 +145,8 @@ pub struct EnteFault {
     pub description: String,
     /// The authenticated entity, when the fault came after authentication (journal).
     pub entity_id: Option<i64>,
+    /// What went wrong inside, for an unexpected failure: logged, never sent.
+    cause: Option<String>,
 }
 
 impl EnteFault {
@@ -154,6 +156,7 @@ impl EnteFault {
             code,
             description: description.into(),
             entity_id: None,
+            cause: None,
         }
     }
 
@@ -163,23 +166,31 @@ impl EnteFault {
         self
     }
 
-    /// An unexpected failure: the cause goes to the log, the caller gets a reference.
-    pub fn system(correlation_id: &str, cause: impl std::fmt::Display) -> Self {
-        tracing::error!(correlation_id, error = %cause, "entity web service failed");
-        Self::new(
-            EnteCode::SystemError,
-            format!("Errore interno, riferimento {correlation_id}"),
-        )
+    /// An unexpected failure: when the answer is rendered, the cause goes to the log and
+    /// the caller gets the exchange's correlation id as a reference.
+    pub fn system(cause: impl std::fmt::Display) -> Self {
+        Self {
+            cause: Some(cause.to_string()),
+            ..Self::new(EnteCode::SystemError, String::new())
+        }
     }
 
-    /// `<fault>…</fault>`; `id` is the entity's IPA code (or "mypay" when unknown).
-    pub fn render(&self, id: &str) -> String {
+    /// `<fault>…</fault>`; `id` is the entity's IPA code (or "mypay" when unknown). An
+    /// unexpected failure is logged here under `correlation_id`, which its description names.
+    pub fn render(&self, id: &str, correlation_id: &str) -> String {
+        let description = match &self.cause {
+            Some(cause) => {
+                tracing::error!(correlation_id, error = %cause, "entity web service failed");
+                format!("Errore interno, riferimento {correlation_id}")
+            }
+            None => self.description.clone(),
+        };
         let mut w = XmlWriter::new();
         w.open("fault")
             .leaf("faultCode", self.code.code())
             .leaf("faultString", self.code.text())
             .leaf("id", id)
-            .leaf("description", &self.description)
+            .leaf("description", &description)
             .close("fault");
         w.finish()
     }
@@ -193,6 +204,6 @@ impl From<SchemaError> for EnteFault {
 
 impl From<crate::db::DbError> for EnteFault {
     fn from(e: crate::db::DbError) -> Self {
-        Self::system(&crate::app::correlation_id(), e)
+        Self::system(e)
     }
 }

@@ -8,7 +8,7 @@ use super::fault::{EnteCode, EnteFault};
 use crate::app::AppState;
 use crate::db::models::registry::Entity;
 use crate::flussi::import::{dir, DONE};
-use crate::flussi::upload::{authorise, receive, status, Status};
+use crate::flussi::upload::{authorise, receive, status, Status, MAX_UPLOAD};
 use crate::soap::seq::Seq;
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::Node;
@@ -17,12 +17,9 @@ use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
 
-/// Largest flusso zip accepted.
-pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
-
 /// `paaSILAutorizzaImportFlusso`.
 pub async fn autorizza(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILAutorizzaImportFlusso")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     s.end()?;
     let (id, random, now) = (entity.id, app.random.clone(), app.now());
@@ -43,7 +40,7 @@ pub async fn autorizza(app: &AppState, entity: &Entity, body: &Node) -> Result<S
 
 /// `paaSILChiediStatoImportFlusso`.
 pub async fn stato(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILChiediStatoImportFlusso")?;
+    let mut s = Seq::root(body)?;
     let token = s.text("requestToken", 1, 64)?;
     s.text_opt("password", 1, 64)?;
     let want = [

@@ -29,7 +29,7 @@ pub(super) enum Done {
 
 /// Handles the call for the authenticated `entity`; returns the response's inner XML.
 pub async fn handle(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILImportaDovuto")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     let b64 = s.req("dovuto")?.value().to_owned();
     let generate = s.bool_opt("flagGeneraIuv")?;
@@ -79,8 +79,8 @@ async fn notice_zip(app: &AppState, id: i64) -> Result<Option<String>, EnteFault
         crate::avviso::bulk::zip_one(&p.file_name(), &pdf, now).map_err(|e| e.to_string())
     })
     .await
-    .map_err(|e| EnteFault::system(&crate::app::correlation_id(), e))?
-    .map_err(|e| EnteFault::system(&crate::app::correlation_id(), e))?;
+    .map_err(EnteFault::system)?
+    .map_err(EnteFault::system)?;
     Ok(Some(base64::engine::general_purpose::STANDARD.encode(zip)))
 }
 

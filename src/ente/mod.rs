@@ -18,234 +18,122 @@ pub mod registra;
 pub mod secondari;
 
 use crate::app::AppState;
-use crate::db::models::event::NewEvent;
-use crate::pagopa::{clip, elapsed_ms, envelope_fault};
-use crate::soap::{self, xml::Node, EnvelopeError};
-use axum::body::Body;
-use axum::extract::{ConnectInfo, RawQuery, State};
-use axum::http::{HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
-use axum::routing::post;
-use axum::Router;
+use crate::clock::Clock;
+use crate::journal::Journal;
+use crate::soap::pa_per_ente::Who;
+use crate::soap::{EnteOp, EnvelopeError, Handled, Request, Service};
 use fault::{EnteCode, EnteFault};
-use ops::{Op, Who, HEAD_NS};
-use std::net::SocketAddr;
-use std::time::Instant;
+use std::borrow::Cow;
 
-/// Where the service is served.
-pub const PATH: &str = "/ente/PagamentiTelematiciDovutiPagati";
-/// Our WSDL of the service, compiled in.
-const WSDL: &str = include_str!("../../wsdl/pa-per-ente.wsdl");
+/// The entity web services: their operations run through the one SOAP service layer.
+pub struct PaPerEnte;
 
-/// Routes of the entity web services.
-pub fn routes() -> Router<AppState> {
-    Router::new()
-        .route(PATH, post(service).get(describe))
-        .route(
-            "/ente/flussi/upload",
-            post(flussi_ops::upload).layer(axum::extract::DefaultBodyLimit::max(
-                flussi_ops::MAX_UPLOAD + 64 * 1024,
-            )),
-        )
-        .route(
-            "/ente/flussi/export/{token}",
-            axum::routing::get(export_ops::download),
-        )
-        .route(
-            "/ente/flussi/{token}/{kind}",
-            axum::routing::get(flussi_ops::download),
-        )
-}
+impl Service for PaPerEnte {
+    type Op = EnteOp;
+    type State = AppState;
+    const INTERFACE: &'static str = "ente";
 
-/// `GET ?wsdl` → the WSDL with this server's address.
-async fn describe(State(app): State<AppState>, RawQuery(query): RawQuery) -> Response {
-    if query.unwrap_or_default().eq_ignore_ascii_case("wsdl") {
-        let wsdl = WSDL.replace("{{ENDPOINT}}", &format!("{}{PATH}", app.public_base));
-        return soap::xml_response(StatusCode::OK, wsdl);
+    fn journal(app: &AppState) -> &Journal {
+        &app.journal
     }
-    (StatusCode::NOT_FOUND, "ask for ?wsdl\n").into_response()
+
+    fn clock(app: &AppState) -> Clock {
+        app.clock
+    }
+
+    fn public_base(app: &AppState) -> &str {
+        &app.public_base
+    }
+
+    async fn handle(app: &AppState, op: EnteOp, req: &Request) -> Handled {
+        let cod = op.cod_ipa(req.header.as_ref(), &req.body);
+        let result = match &cod {
+            Some(cod) => run(app, op, cod, req).await,
+            None if op.who() == Who::BodyOptional => Err(EnteFault::new(
+                EnteCode::ServizioNonImplementato,
+                "le ricerche senza codIpaEnte (su tutti gli enti) non sono disponibili",
+            )),
+            None => Err(EnteFault::new(
+                EnteCode::EnteNonValido,
+                "codIpaEnte mancante (intestazionePPT o corpo della richiesta)",
+            )),
+        };
+        let id = cod.as_deref().unwrap_or("mypay");
+        match result {
+            Ok((inner, entity)) => Handled {
+                entity_id: Some(entity),
+                ..Handled::to(req).ok(inner)
+            },
+            Err(f) => failed(app.clock, op, req, id, &f),
+        }
+    }
+
+    /// MyPay clients expect the operation's own answer with a `PAA_XML_NON_VALIDO`
+    /// faultBean for a request that cannot be read (too large, not XML, a DTD, over the
+    /// XML limits), when its SOAPAction names the operation.
+    fn unreadable(app: &AppState, op: EnteOp, req: &Request, e: &EnvelopeError) -> Option<Handled> {
+        let f = EnteFault::new(
+            EnteCode::XmlNonValido,
+            format!("richiesta non leggibile: {e}"),
+        );
+        Some(failed(app.clock, op, req, "mypay", &f))
+    }
+
+    fn journal_request(raw: &str) -> Cow<'_, str> {
+        Cow::Owned(redact_passwords(raw))
+    }
 }
 
-/// The IPA code the request names: header or body, as the operation defines.
-fn cod_ipa(op: Op, header: Option<&Node>, body: &Node) -> Option<String> {
-    let from_body = || body.child(None, "codIpaEnte").map(|n| n.value().to_owned());
-    let found = match op.who {
-        Who::Header => header
-            .filter(|h| h.ns.as_deref() == Some(HEAD_NS) && h.name == "intestazionePPT")
-            .and_then(|h| h.child(None, "codIpaEnte"))
-            .map(|n| n.value().to_owned()),
-        Who::Body | Who::BodyOptional => from_body(),
-    };
-    found.filter(|c| !c.is_empty())
+/// The answer of `op` carrying fault `f`, raised for the entity `id`.
+fn failed(clock: Clock, op: EnteOp, req: &Request, id: &str, f: &EnteFault) -> Handled {
+    let now = clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
+    let mut inner = f.render(id, &req.correlation_id);
+    inner.push_str(&ops::fault_tail(op, f.code.code(), id, &now));
+    Handled {
+        fault: Some(f.code.code()),
+        entity_id: f.entity_id,
+        ..Handled::to(req).ok(inner)
+    }
 }
 
 /// Runs an authenticated operation.
 async fn run(
     app: &AppState,
-    op: Op,
+    op: EnteOp,
     cod: &str,
-    body: &Node,
-    raw: &str,
+    req: &Request,
 ) -> Result<(String, i64), EnteFault> {
+    let body = &req.body;
     let password = body.child(None, "password").map(|n| n.value().to_owned());
     let entity = auth::authenticate(app, cod, password.as_deref()).await?;
-    let inner = match op.name {
-        "paaSILImportaDovuto" => importa_dovuto::handle(app, &entity, body).await,
-        "paaSILInviaDovuti" => portal::invia_dovuti(app, &entity, body).await,
-        "paaSILInviaCarrelloDovuti" => portal::invia_carrello(app, &entity, body).await,
-        "paaSILVerificaAvviso" => portal::verifica_avviso(app, &entity, body).await,
-        "paaSILChiediPagati" => portal::chiedi_pagati(app, &entity, body).await,
-        "paaSILChiediEsitoCarrelloDovuti" => portal::esito_carrello(app, &entity, body).await,
-        "paaSILAutorizzaImportFlusso" => flussi_ops::autorizza(app, &entity, body).await,
-        "paaSILChiediStatoImportFlusso" => flussi_ops::stato(app, &entity, body).await,
-        "paaSILPrenotaExportFlusso" => export_ops::prenota(app, &entity, body).await,
-        "paaSILPrenotaExportFlussoIncrementaleConRicevuta" => {
-            export_ops::prenota_incrementale(app, &entity, body).await
+    let e = &entity;
+    let inner = match op {
+        EnteOp::ImportaDovuto => importa_dovuto::handle(app, e, body).await,
+        EnteOp::InviaDovuti => portal::invia_dovuti(app, e, body).await,
+        EnteOp::InviaCarrelloDovuti => portal::invia_carrello(app, e, body).await,
+        EnteOp::VerificaAvviso => portal::verifica_avviso(app, e, body).await,
+        EnteOp::ChiediPagati => portal::chiedi_pagati(app, e, body).await,
+        EnteOp::ChiediEsitoCarrelloDovuti => portal::esito_carrello(app, e, body).await,
+        EnteOp::AutorizzaImportFlusso => flussi_ops::autorizza(app, e, body).await,
+        EnteOp::ChiediStatoImportFlusso => flussi_ops::stato(app, e, body).await,
+        EnteOp::PrenotaExportFlusso => export_ops::prenota(app, e, body).await,
+        EnteOp::PrenotaExportFlussoIncrementaleConRicevuta => {
+            export_ops::prenota_incrementale(app, e, body).await
         }
-        "paaSILChiediStatoExportFlusso" => export_ops::stato(app, &entity, body).await,
-        "paaSILPrenotaExportFlussoScaduti" => export_ops::prenota_scaduti(app, &entity, body).await,
-        "paaSILChiediStatoExportFlussoScaduti" => {
-            export_ops::stato_scaduti(app, &entity, body).await
+        EnteOp::ChiediStatoExportFlusso => export_ops::stato(app, e, body).await,
+        EnteOp::PrenotaExportFlussoScaduti => export_ops::prenota_scaduti(app, e, body).await,
+        EnteOp::ChiediStatoExportFlussoScaduti => export_ops::stato_scaduti(app, e, body).await,
+        EnteOp::RegistraPagamento => {
+            registra::handle(app, e, body, redact_passwords(&req.raw)).await
         }
-        "paaSILRegistraPagamento" => {
-            registra::handle(app, &entity, body, redact_passwords(raw)).await
-        }
-        "paaSILChiediPagatiConRicevuta" => queries::pagati_con_ricevuta(app, &entity, body).await,
-        "paaSILChiediStoricoPagamenti" => queries::storico(app, &entity, body).await,
-        "paaSILChiediPosizioniAperte" => queries::posizioni_aperte(app, &entity, body).await,
-        "paaSILChiediAvvisiPendenti" => queries::avvisi_pendenti(app, &entity, body).await,
-        name => Err(EnteFault::new(
-            EnteCode::ServizioNonImplementato,
-            format!("{name} non è ancora disponibile su questo gateway"),
-        )),
+        EnteOp::ChiediPagatiConRicevuta => queries::pagati_con_ricevuta(app, e, body).await,
+        EnteOp::ChiediStoricoPagamenti => queries::storico(app, e, body).await,
+        EnteOp::ChiediPosizioniAperte => queries::posizioni_aperte(app, e, body).await,
+        EnteOp::ChiediAvvisiPendenti => queries::avvisi_pendenti(app, e, body).await,
     };
     inner
         .map(|i| (i, entity.id))
         .map_err(|f| f.with_entity(entity.id))
-}
-
-async fn service(
-    State(app): State<AppState>,
-    ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    headers: HeaderMap,
-    body: Body,
-) -> Response {
-    const IFACE: &str = "ente";
-    let started = Instant::now();
-    let (content_type, action) = soap::request_headers(&headers);
-    let Ok(bytes) = axum::body::to_bytes(body, soap::MAX_BODY_BYTES).await else {
-        let e = EnvelopeError::TooLarge(soap::MAX_BODY_BYTES);
-        return unreadable(&app, peer, started, "", action.as_deref(), e).await;
-    };
-    let raw = String::from_utf8_lossy(&bytes).into_owned();
-    let (header, node) = match soap::decode_parts(&bytes, content_type.as_deref()) {
-        Ok(parts) => parts,
-        Err(e) => return unreadable(&app, peer, started, &raw, action.as_deref(), e).await,
-    };
-    let op = match Op::dispatch(&node, action.as_deref()) {
-        Ok(op) => op,
-        Err(e) => return envelope_fault(&app, IFACE, peer, started, &raw, e).await,
-    };
-    let cod = cod_ipa(op, header.as_ref(), &node);
-    let result = match &cod {
-        Some(cod) => run(&app, op, cod, &node, &raw).await,
-        None if op.who == Who::BodyOptional => Err(EnteFault::new(
-            EnteCode::ServizioNonImplementato,
-            "le ricerche senza codIpaEnte (su tutti gli enti) non sono disponibili",
-        )),
-        None => Err(EnteFault::new(
-            EnteCode::EnteNonValido,
-            "codIpaEnte mancante (intestazionePPT o corpo della richiesta)",
-        )),
-    };
-    let id = cod.as_deref().unwrap_or("mypay");
-    let (inner, entity_id, fault) = match result {
-        Ok((inner, entity)) => (inner, Some(entity), None),
-        Err(f) => {
-            let now = app.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-            let mut inner = f.render(id);
-            inner.push_str(&ops::fault_tail(op.name, f.code.code(), id, &now));
-            (inner, f.entity_id, Some(f.code.code()))
-        }
-    };
-    let xml = soap::envelope(&op.response(&inner));
-    let exchange = Exchange {
-        op: op.name,
-        peer,
-        started,
-        raw: &raw,
-        entity_id,
-        fault,
-    };
-    journal(&app, exchange, &xml).await;
-    soap::xml_response(StatusCode::OK, xml)
-}
-
-/// A request that cannot be read (too large, not XML, a DTD, over the XML limits): when
-/// its SOAPAction names one of our operations, the answer is that operation's response
-/// with a `PAA_XML_NON_VALIDO` faultBean, which is what MyPay clients handle; otherwise a
-/// SOAP Fault.
-async fn unreadable(
-    app: &AppState,
-    peer: SocketAddr,
-    started: Instant,
-    raw: &str,
-    action: Option<&str>,
-    e: EnvelopeError,
-) -> Response {
-    let op = action
-        .map(soap::normalise_action)
-        .and_then(|a| ops::OPERATIONS.iter().find(|(n, _)| *n == a))
-        .map(|(name, who)| Op { name, who: *who });
-    let Some(op) = op else {
-        return envelope_fault(app, "ente", peer, started, raw, e).await;
-    };
-    let f = EnteFault::new(
-        EnteCode::XmlNonValido,
-        format!("richiesta non leggibile: {e}"),
-    );
-    let now = app.clock.now().format("%Y-%m-%dT%H:%M:%SZ").to_string();
-    let inner = f.render("mypay") + &ops::fault_tail(op.name, f.code.code(), "mypay", &now);
-    let xml = soap::envelope(&op.response(&inner));
-    let exchange = Exchange {
-        op: op.name,
-        peer,
-        started,
-        raw,
-        entity_id: None,
-        fault: Some(f.code.code()),
-    };
-    journal(app, exchange, &xml).await;
-    soap::xml_response(StatusCode::OK, xml)
-}
-
-/// One exchange, for the journal.
-struct Exchange<'a> {
-    op: &'static str,
-    peer: SocketAddr,
-    started: Instant,
-    raw: &'a str,
-    entity_id: Option<i64>,
-    fault: Option<&'static str>,
-}
-
-async fn journal(app: &AppState, e: Exchange<'_>, response: &str) {
-    let entry = NewEvent {
-        occurred_at: app.now(),
-        correlation_id: crate::app::correlation_id(),
-        interface: "ente".into(),
-        operation: e.op.into(),
-        direction: "IN".into(),
-        entity_id: e.entity_id,
-        outcome: if e.fault.is_some() { "KO" } else { "OK" }.into(),
-        fault_code: e.fault.map(str::to_owned),
-        duration_ms: elapsed_ms(e.started),
-        remote_addr: Some(e.peer.ip().to_string()),
-        request: Some(clip(&redact_passwords(e.raw))),
-        response: Some(clip(response)),
-        ..NewEvent::default()
-    };
-    app.journal.record(entry).await;
 }
 
 /// The request as the journal keeps it: every `<password>` and `<passwordMypivot>`

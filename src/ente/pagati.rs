@@ -3,10 +3,10 @@
 //! message id, PSP as attesting institute, the entity as beneficiary), with the receipt's
 //! own XML alongside as `rt`.
 
-use super::ops::PAYLOAD_NS;
 use crate::db::schema::{dovuti, due_types, entities, receipts, stations};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::AmountCents;
+use crate::soap::pa_per_ente::PAYLOAD_NS;
 use crate::soap::writer::{truncate_chars, XmlWriter};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Rome;

@@ -4,8 +4,8 @@
 //! (fiscal codes, datiSpecificiRiscossione, bilancio adding up).
 
 use super::fault::{EnteCode, EnteFault};
-use super::ops::PAYLOAD_NS;
 use crate::domain::{AmountCents, CollectionData, FiscalCode};
+use crate::soap::pa_per_ente::PAYLOAD_NS;
 use crate::soap::seq::{date_of, Seq};
 use crate::soap::xml::{self, Limits, Node};
 use base64::Engine;

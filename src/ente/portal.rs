@@ -18,6 +18,7 @@ use crate::security::{ct_eq, sha256_hex};
 use crate::soap::seq::Seq;
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::Node;
+use crate::soap::EnteOp;
 use base64::Engine;
 use diesel::prelude::*;
 
@@ -122,7 +123,7 @@ pub async fn invia_dovuti(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILInviaDovuti")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     let b64 = s.req("dovuti")?.value().to_owned();
     let back = s.text_opt("enteSILInviaRispostaPagamentoUrl", 0, 2048)?;
@@ -157,7 +158,7 @@ pub async fn verifica_avviso(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILVerificaAvviso")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     let iuv = s.text("identificativoUnivocoVersamento", 1, 35)?;
     let back = s.text_opt("enteSILInviaRispostaPagamentoUrl", 0, 2048)?;
@@ -202,13 +203,13 @@ pub async fn verifica_avviso(
 }
 
 /// `paaSILInviaCarrelloDovuti`: positions of one or more entities, each element proving the
-/// caller's right with `sha256hex("paaSILInviaCarrelloDovuti-" + password + "-" + CF)`.
+/// caller's right with `sha256hex(operation name + "-" + password + "-" + CF)`.
 pub async fn invia_carrello(
     app: &AppState,
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILInviaCarrelloDovuti")?;
+    let mut s = Seq::root(body)?;
     let password = s.text("password", 1, 64)?;
     let list = s.req("listaDovuti")?;
     if s.opt("listaDovutiEntiSecondari").is_some() {
@@ -219,7 +220,7 @@ pub async fn invia_carrello(
     }
     let back = s.text_opt("enteSILInviaRispostaPagamentoUrl", 0, 2048)?;
     s.end()?;
-    let mut l = Seq::new(list, "paaSILInviaCarrelloDovuti/listaDovuti")?;
+    let mut l = Seq::new(list, &format!("{}/listaDovuti", body.name))?;
     let elements = l.many("elementoListaDovuti", 1, MAX_CART)?;
     l.end()?;
     let mut batches: Vec<Batch> = Vec::new();
@@ -238,7 +239,8 @@ pub async fn invia_carrello(
             )
         })?;
         let expected = sha256_hex(&format!(
-            "paaSILInviaCarrelloDovuti-{password}-{}",
+            "{}-{password}-{}",
+            EnteOp::InviaCarrelloDovuti.action(),
             owner.fiscal_code
         ));
         if !ct_eq(&expected, &hash.to_ascii_lowercase()) {
@@ -356,7 +358,7 @@ pub async fn chiedi_pagati(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILChiediPagati")?;
+    let mut s = Seq::root(body)?;
     s.text("codIpaEnte", 1, 35)?;
     s.text_opt("password", 1, 64)?;
     let session = s.text("idSession", 1, 64)?;
@@ -377,7 +379,7 @@ pub async fn esito_carrello(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILChiediEsitoCarrelloDovuti")?;
+    let mut s = Seq::root(body)?;
     s.text("codIpaEnte", 1, 35)?;
     s.text_opt("password", 1, 64)?;
     let session = s.text("idSessionCarrello", 1, 64)?;

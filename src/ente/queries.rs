@@ -9,6 +9,7 @@ use crate::app::AppState;
 use crate::db::models::registry::Entity;
 use crate::db::schema::{dovuti, due_types};
 use crate::domain::{DovutoState, FiscalCode};
+use crate::soap::pa_per_ente::element;
 use crate::soap::seq::{date_of, datetime_of, Seq};
 use crate::soap::writer::{truncate_chars, XmlWriter};
 use crate::soap::xml::Node;
@@ -52,12 +53,12 @@ fn person(node: &Node, path: &str) -> Result<String, EnteFault> {
 }
 
 fn storico_item(w: &mut XmlWriter, entity: &Entity, pagati: &str, rt: &str) {
-    w.open("paaSILStoricoPagamenti")
+    w.open(element::STORICO_PAGAMENTI)
         .leaf("ctPagatiConRicevuta", &b64(pagati))
         .leaf("rt", &b64(rt))
         .leaf("codIpaEnte", &entity.cod_ipa)
         .leaf("deNomeEnte", truncate_chars(&entity.name, 35))
-        .close("paaSILStoricoPagamenti");
+        .close(element::STORICO_PAGAMENTI);
 }
 
 /// `paaSILChiediPagatiConRicevuta`: by IUV or IUD (an `idSession` names a portal cart).
@@ -66,7 +67,7 @@ pub async fn pagati_con_ricevuta(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILChiediPagatiConRicevuta")?;
+    let mut s = Seq::root(body)?;
     s.text("codIpaEnte", 1, 35)?;
     s.text_opt("password", 1, 64)?;
     let session = s.text_opt("idSession", 1, 64)?;
@@ -139,7 +140,7 @@ pub async fn pagati_con_ricevuta(
 
 /// `paaSILChiediStoricoPagamenti`: a person's payments to the entity in a period.
 pub async fn storico(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILChiediStoricoPagamenti")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     s.text_opt("codIpaEnte", 1, 35)?;
     let who = person(
@@ -201,7 +202,7 @@ pub async fn posizioni_aperte(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILChiediPosizioniAperte")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     s.text_opt("codIpaEnte", 1, 35)?;
     let who = person(
@@ -226,11 +227,11 @@ pub async fn posizioni_aperte(
         .await?;
     let mut w = XmlWriter::new();
     for d in &rows {
-        w.open("paaSILPosizioniAperte")
+        w.open(element::POSIZIONI_APERTE)
             .leaf("codIpaEnte", &entity.cod_ipa)
             .leaf("deNomeEnte", truncate_chars(&entity.name, 35))
             .leaf("dovuti", &b64(&dovuti_xml(d)))
-            .close("paaSILPosizioniAperte");
+            .close(element::POSIZIONI_APERTE);
     }
     Ok(w.finish())
 }
@@ -241,7 +242,7 @@ pub async fn avvisi_pendenti(
     entity: &Entity,
     body: &Node,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILChiediAvvisiPendenti")?;
+    let mut s = Seq::root(body)?;
     s.text_opt("password", 1, 64)?;
     s.text("codIpaEnte", 1, 35)?;
     let from = date_of(s.req("dateFrom")?.value(), "dateFrom")?;
@@ -280,10 +281,10 @@ pub async fn avvisi_pendenti(
             .iuv_assigned_at
             .map(|t| chrono_tz::Europe::Rome.from_utc_datetime(&t).date_naive())
             .unwrap_or(from);
-        w.open("paaSILAvvisoPendente")
+        w.open(element::AVVISO_PENDENTE)
             .leaf("dtCreazioneCodIuv", &day.format("%Y-%m-%d").to_string())
             .leaf("dovuti", &b64(&dovuti_xml(d)))
-            .close("paaSILAvvisoPendente");
+            .close(element::AVVISO_PENDENTE);
     }
     Ok(w.finish())
 }

@@ -22,7 +22,7 @@ pub async fn handle(
     body: &Node,
     raw: String,
 ) -> Result<String, EnteFault> {
-    let mut s = Seq::new(body, "paaSILRegistraPagamento")?;
+    let mut s = Seq::root(body)?;
     s.text("codIpaEnte", 1, 35)?;
     s.text_opt("password", 1, 64)?;
     let iuv = s.text("identificativoUnivocoVersamento", 1, 35)?;
@@ -110,7 +110,7 @@ pub async fn handle(
         payment_at: paid_at,
         application_date: Some(day),
         transfer_date: None,
-        primitive: "paaSILRegistraPagamento".into(),
+        primitive: crate::soap::EnteOp::RegistraPagamento.action().into(),
         raw_xml: raw,
         double_payment: false,
         received_at: now,

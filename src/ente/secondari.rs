@@ -6,11 +6,11 @@
 //! transfer. This is what paGetPayment(V2) tells the node.
 
 use super::fault::{EnteCode, EnteFault};
-use super::ops::PAYLOAD_NS;
 use super::payload;
 use crate::db::schema::{dovuto_transfers, due_types, entities};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::{AmountCents, CollectionData, Iban, PartitaIva};
+use crate::soap::pa_per_ente::PAYLOAD_NS;
 use crate::soap::seq::Seq;
 use crate::soap::xml::Node;
 use diesel::prelude::*;

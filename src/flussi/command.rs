@@ -152,7 +152,7 @@ fn export_command(
     let entity = entity_by_cod_ipa(&mut conn, ente)?
         .with_context(|| format!("no entity with IPA code {ente:?}"))?;
     let req = Request::paid_on_days(*from, *to, tipo.clone(), version);
-    let random = crate::app::OsRandom;
+    let random = crate::random::OsRandom;
     let now = clock.now_naive();
     let (_, id) = record(&mut conn, entity.id, &req, &random, now, false)?;
     drop(conn);

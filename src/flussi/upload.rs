@@ -12,6 +12,9 @@ use crate::security::sha256_hex;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
+/// Largest flusso zip accepted.
+pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
+
 /// What `paaSILAutorizzaImportFlusso` hands out.
 #[derive(Debug, Clone)]
 pub struct Authorised {

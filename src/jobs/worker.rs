@@ -42,7 +42,7 @@ pub fn spawn(
     timing: Timing,
     mut stop: watch::Receiver<bool>,
 ) -> tokio::task::JoinHandle<()> {
-    let worker = format!("{}-{}", std::process::id(), crate::app::correlation_id());
+    let worker = format!("{}-{}", std::process::id(), crate::random::correlation_id());
     tokio::spawn(async move {
         while !*stop.borrow() {
             let w = worker.clone();

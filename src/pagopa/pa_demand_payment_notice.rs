@@ -6,7 +6,7 @@
 
 use super::fault::{Fault, FaultCode};
 use super::routing::Route;
-use super::{wire, Handled};
+use super::{wire, Fails};
 use crate::app::App;
 use crate::db::models::{dovuto, dovuto::NewDovuto, registry::DueType};
 use crate::db::schema::due_types;
@@ -17,6 +17,7 @@ use crate::domain::{
 use crate::soap::seq::{SchemaError, Seq};
 use crate::soap::writer::{truncate_chars, XmlWriter};
 use crate::soap::xml::{self, Limits, Node};
+use crate::soap::{Handled, Request};
 use base64::Engine;
 use diesel::prelude::*;
 use std::collections::HashMap;
@@ -36,11 +37,12 @@ const NAME_FIELDS: [&str; 4] = [
 ];
 
 /// Handles one call.
-#[tracing::instrument(name = "paDemandPaymentNotice", skip_all)]
-pub async fn handle(app: &App, body: &Node) -> Handled {
-    let mut seen = Handled::default();
+#[tracing::instrument(skip_all)]
+pub async fn handle(app: &App, req: &Request) -> Handled {
+    let body = &req.body;
+    let mut seen = Handled::to(req);
     let parsed = (|| {
-        let mut s = Seq::new(body, "paDemandPaymentNoticeRequest")?;
+        let mut s = Seq::root(body)?;
         let caller = wire::caller(&mut s)?;
         let service = s.text("idServizio", 5, 5)?;
         let subject = s.text("idSoggettoServizio", 5, 5)?;

@@ -7,28 +7,24 @@ use super::fault::Fault;
 use super::lookup::{payable, Found};
 use super::transfers::{of_position, write_list};
 use super::wire::{self, Subject};
-use super::Handled;
+use super::Fails;
 use crate::app::App;
 use crate::db::models::position;
 use crate::domain::DovutoState;
 use crate::soap::seq::Seq;
 use crate::soap::writer::{truncate_chars, XmlWriter};
-use crate::soap::xml::Node;
+use crate::soap::{Handled, Request};
 
 /// Due date sent when a position has none (the schema makes it mandatory).
 const NO_DUE_DATE: &str = "2099-12-31";
 
 /// Handles one call; `v2` selects paGetPaymentV2.
-#[tracing::instrument(name = "paGetPayment", skip_all, fields(v2))]
-pub async fn handle(app: &App, body: &Node, v2: bool) -> Handled {
-    let mut seen = Handled::default();
-    let root = if v2 {
-        "paGetPaymentV2Request"
-    } else {
-        "paGetPaymentReq"
-    };
+#[tracing::instrument(skip_all, fields(v2))]
+pub async fn handle(app: &App, req: &Request, v2: bool) -> Handled {
+    let body = &req.body;
+    let mut seen = Handled::to(req);
     let parsed = (|| {
-        let mut s = Seq::new(body, root)?;
+        let mut s = Seq::root(body)?;
         let caller = wire::caller(&mut s)?;
         let qr = wire::qr_code(&mut s)?;
         let _amount = s.amount_opt("amount")?;

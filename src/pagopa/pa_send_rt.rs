@@ -5,24 +5,20 @@
 
 use super::fault::{Fault, FaultCode};
 use super::receipt_wire::{self, Receipt};
-use super::{wire, Handled};
+use super::{wire, Fails};
 use crate::app::App;
 use crate::db::models::receipt::{self, NewReceipt, NewTransfer, Stored};
 use crate::domain::NoticeNumber;
 use crate::soap::seq::Seq;
-use crate::soap::xml::Node;
+use crate::soap::{Handled, PaForNodeOp, Request};
 
-/// Handles one call; `raw` is the request as received (kept with the receipt).
-#[tracing::instrument(name = "paSendRT", skip_all, fields(v2))]
-pub async fn handle(app: &App, body: &Node, raw: &str, v2: bool) -> Handled {
-    let mut seen = Handled::default();
-    let root = if v2 {
-        "paSendRTV2Request"
-    } else {
-        "paSendRTReq"
-    };
+/// Handles one call; the request as received is kept with the receipt.
+#[tracing::instrument(skip_all, fields(v2))]
+pub async fn handle(app: &App, req: &Request, v2: bool) -> Handled {
+    let (body, raw) = (&req.body, req.raw.as_str());
+    let mut seen = Handled::to(req);
     let parsed = (|| {
-        let mut s = Seq::new(body, root)?;
+        let mut s = Seq::root(body)?;
         let caller = wire::caller(&mut s)?;
         let path = s.path_of("receipt");
         let r = receipt_wire::parse(s.req("receipt")?, &path, v2)?;
@@ -50,7 +46,12 @@ pub async fn handle(app: &App, body: &Node, raw: &str, v2: bool) -> Handled {
     let (now, raw, primitive) = (
         app.now(),
         raw.to_owned(),
-        if v2 { "paSendRTV2" } else { "paSendRT" },
+        if v2 {
+            PaForNodeOp::SendRtV2
+        } else {
+            PaForNodeOp::SendRt
+        }
+        .action(),
     );
     let (c, routes) = (caller.clone(), app.routes.clone());
     let outcome = app

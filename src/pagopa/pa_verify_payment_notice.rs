@@ -4,18 +4,19 @@
 
 use super::fault::Fault;
 use super::lookup::{payable, Found};
-use super::{wire, Handled};
+use super::{wire, Fails};
 use crate::app::App;
 use crate::soap::seq::Seq;
 use crate::soap::writer::XmlWriter;
-use crate::soap::xml::Node;
+use crate::soap::{Handled, Request};
 
 /// Handles one call.
-#[tracing::instrument(name = "paVerifyPaymentNotice", skip_all)]
-pub async fn handle(app: &App, body: &Node) -> Handled {
-    let mut seen = Handled::default();
+#[tracing::instrument(skip_all)]
+pub async fn handle(app: &App, req: &Request) -> Handled {
+    let body = &req.body;
+    let mut seen = Handled::to(req);
     let parsed = (|| {
-        let mut s = Seq::new(body, "paVerifyPaymentNoticeReq")?;
+        let mut s = Seq::root(body)?;
         let caller = wire::caller(&mut s)?;
         let qr = wire::qr_code(&mut s)?;
         s.end()?;

@@ -7,9 +7,9 @@
 use super::flow::{self, PayOptions, Step};
 use super::messages::Station;
 use super::server::SimState;
-use crate::app::OsRandom;
 use crate::domain::random::RandomSource;
 use crate::domain::{AmountCents, NoticeNumber};
+use crate::random::OsRandom;
 use askama::Template;
 use axum::body::Bytes;
 use axum::extract::{Path, Query, State};

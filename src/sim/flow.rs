@@ -5,6 +5,7 @@
 use super::ledger::Settled;
 use super::messages::{self, Psp, Station};
 use crate::soap::xml::{self, Limits};
+use crate::soap::PaForNodeOp;
 use std::time::Duration;
 
 /// Options of one simulated payment.
@@ -130,9 +131,14 @@ pub async fn verify(
     notice: &str,
 ) -> anyhow::Result<Step> {
     let request = messages::verify(station, notice);
-    Ok(call(client, url, "paVerifyPaymentNotice", &request)
-        .await?
-        .0)
+    Ok(call(
+        client,
+        url,
+        PaForNodeOp::VerifyPaymentNotice.action(),
+        &request,
+    )
+    .await?
+    .0)
 }
 
 /// Verify, then activate (twice with `reactivate`); stops at the first failure.
@@ -154,10 +160,11 @@ pub async fn activate(
         });
     }
     let action = if opts.v2 {
-        "paGetPaymentV2"
+        PaForNodeOp::GetPaymentV2
     } else {
-        "paGetPayment"
-    };
+        PaForNodeOp::GetPayment
+    }
+    .action();
     let request = messages::get_payment_noted(
         station,
         notice,
@@ -211,7 +218,12 @@ pub async fn settle(
     .map_err(anyhow::Error::msg)?;
     let settled = Settled::from_activation(station, &data, &receipt_id, &opts.psp, paid_at)
         .map_err(anyhow::Error::msg)?;
-    let rt_action = if opts.v2 { "paSendRTV2" } else { "paSendRT" };
+    let rt_action = if opts.v2 {
+        PaForNodeOp::SendRtV2
+    } else {
+        PaForNodeOp::SendRt
+    }
+    .action();
     let mut steps = Vec::new();
     for _ in 0..if opts.duplicate_receipt { 2 } else { 1 } {
         let (step, _) = call(client, url, rt_action, &rt).await?;

@@ -2,7 +2,7 @@
 
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::{self, Limits, Node};
-use crate::soap::{envelope, PA_FOR_NODE_NS};
+use crate::soap::{envelope, PaForNodeOp, PA_FOR_NODE_NS};
 
 /// Who the node calls: the EC's fiscal code, the broker and the station.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -36,9 +36,11 @@ fn qr(w: &mut XmlWriter, station: &Station, notice: &str) {
 
 /// `paVerifyPaymentNoticeReq`.
 pub fn verify(station: &Station, notice: &str) -> String {
-    request("paVerifyPaymentNoticeReq", station, |w| {
-        qr(w, station, notice)
-    })
+    request(
+        PaForNodeOp::VerifyPaymentNotice.request_element(),
+        station,
+        |w| qr(w, station, notice),
+    )
 }
 
 /// `paGetPaymentReq` / `paGetPaymentV2Request`; `postal` sets `transferType=POSTAL`.
@@ -55,10 +57,11 @@ pub fn get_payment_noted(
     note: Option<&str>,
 ) -> String {
     let root = if v2 {
-        "paGetPaymentV2Request"
+        PaForNodeOp::GetPaymentV2
     } else {
-        "paGetPaymentReq"
-    };
+        PaForNodeOp::GetPayment
+    }
+    .request_element();
     request(root, station, |w| {
         qr(w, station, notice);
         w.leaf_opt("paymentNote", note);
@@ -108,10 +111,11 @@ pub fn receipt_for(
     let debtor = data.child(None, "debtor").ok_or("no debtor")?;
     let transfers = data.child(None, "transferList").ok_or("no transferList")?;
     let root = if v2 {
-        "paSendRTV2Request"
+        PaForNodeOp::SendRtV2
     } else {
-        "paSendRTReq"
-    };
+        PaForNodeOp::SendRt
+    }
+    .request_element();
     Ok(request(root, station, |w| {
         w.open("receipt")
             .leaf("receiptId", receipt_id)

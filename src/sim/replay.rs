@@ -8,7 +8,7 @@
 //! [`VOLATILE`] elements `{{ignore}}`.
 
 use crate::soap::xml::{self, Limits, Node};
-use crate::soap::PaForNodeOp;
+use crate::soap::{EnteOp, Operation, PaForNodeOp};
 use std::path::{Path, PathBuf};
 
 /// Wildcard for a value that changes from run to run.
@@ -111,13 +111,9 @@ pub async fn run(
 fn action_of(body: &[u8]) -> Option<&'static str> {
     let node = crate::soap::decode(body, Some("text/xml")).ok()?;
     PaForNodeOp::dispatch(&node, None)
+        .map(Operation::name)
+        .or_else(|_| EnteOp::dispatch(&node, None).map(Operation::name))
         .ok()
-        .map(PaForNodeOp::action)
-        .or_else(|| {
-            crate::ente::ops::Op::dispatch(&node, None)
-                .ok()
-                .map(|o| o.name)
-        })
 }
 
 /// Differences between an expected and an actual document.

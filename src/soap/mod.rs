@@ -1,9 +1,18 @@
-//! SOAP 1.1 document/literal: envelope decoding with limits, the dispatch table (the only
-//! place that knows SOAPActions and body namespaces), envelope-level SOAP Faults.
+//! SOAP 1.1 document/literal, the one service layer of every WSDL we serve: envelope decoding
+//! with limits, the typed dispatch table of each WSDL (the only place that knows SOAPActions
+//! and body namespaces: [`pa_for_node`], [`pa_per_ente`]), envelope-level SOAP Faults, and
+//! [`service`], which serves a request, correlation id and journal entry included.
 
+pub mod pa_for_node;
+pub mod pa_per_ente;
 pub mod seq;
+pub mod service;
 pub mod writer;
 pub mod xml;
+
+pub use pa_for_node::{PaForNodeOp, NS as PA_FOR_NODE_NS};
+pub use pa_per_ente::EnteOp;
+pub use service::{Handled, Operation, Request, Service};
 
 use axum::http::{header, HeaderMap, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -12,118 +21,29 @@ use xml::{Limits, Node, XmlError};
 
 /// SOAP 1.1 envelope namespace.
 pub const SOAP11: &str = "http://schemas.xmlsoap.org/soap/envelope/";
-/// Namespace of paForNode message elements.
-pub const PA_FOR_NODE_NS: &str = "http://pagopa-api.pagopa.gov.it/pa/paForNode.xsd";
 /// Largest SOAP request accepted (a receipt with five MBD attachments fits easily).
 pub const MAX_BODY_BYTES: usize = 512 * 1024;
 
-/// A paForNode operation, identified by its body element.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum PaForNodeOp {
-    /// `paVerifyPaymentNoticeReq`.
-    VerifyPaymentNotice,
-    /// `paGetPaymentReq`.
-    GetPayment,
-    /// `paGetPaymentV2Request`.
-    GetPaymentV2,
-    /// `paSendRTReq`.
-    SendRt,
-    /// `paSendRTV2Request`.
-    SendRtV2,
-    /// `paDemandPaymentNoticeRequest`.
-    DemandPaymentNotice,
-}
-
-/// Request element, response element and SOAPAction of each operation.
-const PA_FOR_NODE: [(PaForNodeOp, &str, &str, &str); 6] = [
-    (
-        PaForNodeOp::VerifyPaymentNotice,
-        "paVerifyPaymentNoticeReq",
-        "paVerifyPaymentNoticeRes",
-        "paVerifyPaymentNotice",
-    ),
-    (
-        PaForNodeOp::GetPayment,
-        "paGetPaymentReq",
-        "paGetPaymentRes",
-        "paGetPayment",
-    ),
-    (
-        PaForNodeOp::GetPaymentV2,
-        "paGetPaymentV2Request",
-        "paGetPaymentV2Response",
-        "paGetPaymentV2",
-    ),
-    (
-        PaForNodeOp::SendRt,
-        "paSendRTReq",
-        "paSendRTRes",
-        "paSendRT",
-    ),
-    (
-        PaForNodeOp::SendRtV2,
-        "paSendRTV2Request",
-        "paSendRTV2Response",
-        "paSendRTV2",
-    ),
-    (
-        PaForNodeOp::DemandPaymentNotice,
-        "paDemandPaymentNoticeRequest",
-        "paDemandPaymentNoticeResponse",
-        "paDemandPaymentNotice",
-    ),
-];
-
-impl PaForNodeOp {
-    fn row(self) -> (PaForNodeOp, &'static str, &'static str, &'static str) {
-        PA_FOR_NODE
-            .into_iter()
-            .find(|r| r.0 == self)
-            .unwrap_or(PA_FOR_NODE[0])
-    }
-
-    /// The SOAPAction (and operation name).
-    pub fn action(self) -> &'static str {
-        self.row().3
-    }
-
-    /// The response element's local name.
-    pub fn response_element(self) -> &'static str {
-        self.row().2
-    }
-
-    /// Finds the operation of a body element; a SOAPAction, when sent, must agree.
-    pub fn dispatch(body: &Node, soap_action: Option<&str>) -> Result<Self, EnvelopeError> {
-        let row = PA_FOR_NODE
-            .iter()
-            .find(|r| body.ns.as_deref() == Some(PA_FOR_NODE_NS) && body.name == r.1)
-            .ok_or_else(|| EnvelopeError::UnknownOperation(describe(body)))?;
-        if let Some(action) = soap_action.map(normalise_action).filter(|a| !a.is_empty()) {
-            if action != row.3 {
-                return Err(EnvelopeError::ActionMismatch(
-                    action.to_owned(),
-                    row.1.to_owned(),
-                ));
-            }
-        }
-        Ok(row.0)
-    }
-
-    /// `<pafn:RESPONSE xmlns:pafn="…">inner</pafn:RESPONSE>`.
-    pub fn response(self, inner: &str) -> String {
-        let tag = format!("pafn:{}", self.response_element());
-        let mut w = XmlWriter::new();
-        w.open_with(&tag, &[("xmlns:pafn", PA_FOR_NODE_NS)])
-            .raw(inner)
-            .close(&tag);
-        w.finish()
-    }
-}
-
-fn describe(n: &Node) -> String {
+/// `{namespace}name` of an element, for error messages.
+pub fn describe(n: &Node) -> String {
     match &n.ns {
         Some(ns) => format!("{{{ns}}}{}", n.name),
         None => n.name.clone(),
+    }
+}
+
+/// A SOAPAction, when sent and not empty, must name the operation of the body element.
+pub fn check_action(
+    soap_action: Option<&str>,
+    expected: &str,
+    element: &str,
+) -> Result<(), EnvelopeError> {
+    match soap_action.map(normalise_action).filter(|a| !a.is_empty()) {
+        Some(action) if action != expected => Err(EnvelopeError::ActionMismatch(
+            action.to_owned(),
+            element.to_owned(),
+        )),
+        _ => Ok(()),
     }
 }
 
@@ -260,27 +180,6 @@ mod tests {
     const VERIFY: &str = r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:paf="http://pagopa-api.pagopa.gov.it/pa/paForNode.xsd"><soapenv:Header/><soapenv:Body><paf:paVerifyPaymentNoticeReq><idPA>1</idPA></paf:paVerifyPaymentNoticeReq></soapenv:Body></soapenv:Envelope>"#;
 
     #[test]
-    fn decodes_and_dispatches() {
-        let body = decode(VERIFY.as_bytes(), Some("text/xml; charset=utf-8")).unwrap();
-        assert_eq!(
-            PaForNodeOp::dispatch(&body, None).unwrap(),
-            PaForNodeOp::VerifyPaymentNotice
-        );
-        assert_eq!(
-            PaForNodeOp::dispatch(&body, Some("\"paVerifyPaymentNotice\"")).unwrap(),
-            PaForNodeOp::VerifyPaymentNotice
-        );
-        assert!(matches!(
-            PaForNodeOp::dispatch(&body, Some("paSendRT")),
-            Err(EnvelopeError::ActionMismatch(..))
-        ));
-        assert_eq!(
-            PaForNodeOp::GetPaymentV2.response_element(),
-            "paGetPaymentV2Response"
-        );
-    }
-
-    #[test]
     fn refuses_what_is_not_a_soap_call() {
         assert!(matches!(
             decode(VERIFY.as_bytes(), Some("application/json")),
@@ -301,12 +200,6 @@ mod tests {
         assert!(matches!(
             decode(two.as_bytes(), Some("text/xml")),
             Err(EnvelopeError::NotSoap(_))
-        ));
-        let wrong_ns = VERIFY.replace("pa/paForNode.xsd", "nodeForPsp");
-        let body = decode(wrong_ns.as_bytes(), Some("text/xml")).unwrap();
-        assert!(matches!(
-            PaForNodeOp::dispatch(&body, None),
-            Err(EnvelopeError::UnknownOperation(_))
         ));
     }
 }

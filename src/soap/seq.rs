@@ -34,6 +34,12 @@ pub struct Seq<'a> {
 }
 
 impl<'a> Seq<'a> {
+    /// Starts reading a message's root element (a dispatched body); its own name names it
+    /// in error messages.
+    pub fn root(node: &'a Node) -> Result<Self, SchemaError> {
+        Self::new(node, &node.name)
+    }
+
     /// Starts reading `node`'s children; `path` names it in error messages.
     pub fn new(node: &'a Node, path: &str) -> Result<Self, SchemaError> {
         if let Some(c) = node.children.iter().find(|c| c.ns.is_some()) {

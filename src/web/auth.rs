@@ -94,7 +94,7 @@ pub async fn login_submit(
     let journal =
         move |outcome: &str, fault: Option<&str>, operator_id: Option<i64>| event::NewEvent {
             occurred_at: now,
-            correlation_id: crate::app::correlation_id(),
+            correlation_id: crate::random::correlation_id(),
             interface: "web".into(),
             operation: "login".into(),
             direction: "IN".into(),

@@ -28,7 +28,7 @@ pub enum WebError {
 impl WebError {
     /// Logs `cause` and returns an internal error carrying a fresh correlation id.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
-        let id = crate::app::correlation_id();
+        let id = crate::random::correlation_id();
         tracing::error!(correlation_id = %id, error = %cause, "page failed");
         Self::Internal(id)
     }

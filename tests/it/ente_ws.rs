@@ -118,7 +118,7 @@ async fn the_wsdl_describes_every_operation() {
     .unwrap();
     assert!(wsdl.contains(r#"targetNamespace="http://www.regione.veneto.it/pagamenti/ente/PagamentiTelematiciDovutiPagati""#));
     assert!(wsdl.contains(&format!("{}/ente/PagamentiTelematiciDovutiPagati", s.base)));
-    for (op, _) in mypay::ente::ops::OPERATIONS {
+    for op in mypay::soap::EnteOp::ALL.map(mypay::soap::EnteOp::action) {
         assert!(wsdl.contains(&format!("soapAction=\"{op}\"")), "{op}");
     }
 }
@@ -250,9 +250,10 @@ async fn callers_and_payloads_are_checked() {
         assert_eq!(a.fault().as_deref(), Some("PAA_ENTE_NON_VALIDO"), "{cod:?}");
     }
     // Every operation refuses a wrong password with a faultBean that still validates.
-    for (op, who) in mypay::ente::ops::OPERATIONS {
-        let (header, body) = match who {
-            mypay::ente::ops::Who::Header => {
+    for o in mypay::soap::EnteOp::ALL {
+        let op = o.action();
+        let (header, body) = match o.who() {
+            mypay::soap::pa_per_ente::Who::Header => {
                 (Some("c_demo"), "<password>wrong-pass</password>".to_owned())
             }
             _ => (

@@ -48,6 +48,7 @@ async fn zeep_drives_every_operation() {
         ))
         .args(["c_demo", creds["c_demo"].as_str(), debtor, &payable[1..]])
         .arg(station(&s, "c_demo").id_pa)
+        .arg(s.state.clock.today_in_rome().to_string())
         .output()
         .await
         .unwrap();
@@ -62,11 +63,7 @@ async fn zeep_drives_every_operation() {
         .map(|l| serde_json::from_str::<serde_json::Value>(l).unwrap())
         .map(|v| (v["op"].as_str().unwrap().to_owned(), v))
         .collect();
-    assert_eq!(
-        results.len(),
-        mypay::ente::ops::OPERATIONS.len(),
-        "{stdout}"
-    );
+    assert_eq!(results.len(), mypay::soap::EnteOp::ALL.len(), "{stdout}");
     let r = |op: &str| &results[op];
     assert_eq!(r("paaSILImportaDovuto")["esito"], "OK");
     assert!(

@@ -32,4 +32,5 @@ mod replay;
 mod ricevuta;
 mod samples;
 mod sim_server;
+mod soap_errors;
 mod wsdl;

@@ -1,7 +1,9 @@
 """Drives every operation of mypay's entity web services with zeep, the way an entity's
 accounting software would: the client is built from the WSDL the server publishes.
 
-    python ente_ws.py WSDL_URL COD_IPA PASSWORD DEBTOR_CF PAYABLE_IUV
+    python ente_ws.py WSDL_URL COD_IPA PASSWORD DEBTOR_CF PAYABLE_IUV ENTITY_CF TODAY
+
+TODAY (YYYY-MM-DD) is the gateway's day: the tests run it on a fixed clock, never the real date.
 
 Prints one JSON object per operation: {"op", "fault" (code or null), ...details}.
 """
@@ -14,6 +16,7 @@ import sys
 import zeep
 
 wsdl, cod, password, debtor, payable_iuv = sys.argv[1:6]
+today = datetime.date.fromisoformat(sys.argv[7])
 client = zeep.Client(wsdl)
 service = client.service
 header = client.get_element("{http://www.regione.veneto.it/pagamenti/ente/ppthead}intestazionePPT")
@@ -49,14 +52,13 @@ def dovuti(iud):
 
 versamento = (
     f'<Versamento xmlns="{PAY}"><versioneOggetto>6.2</versioneOggetto>{subject()}<datiVersamento>'
-    f'<dataEsecuzionePagamento>2027-01-31</dataEsecuzionePagamento><tipoVersamento>ALL</tipoVersamento>{item("ZEEP-1")}'
+    f'<dataEsecuzionePagamento>{today + datetime.timedelta(days=60)}</dataEsecuzionePagamento><tipoVersamento>ALL</tipoVersamento>{item("ZEEP-1")}'
     "</datiVersamento><azione>I</azione></Versamento>"
 ).encode()
 a = service.paaSILImportaDovuto(password=password, dovuto=versamento, flagGeneraIuv=True, _soapheaders=head)
 iuv = a.identificativoUnivocoVersamento
 report("paaSILImportaDovuto", a, esito=a.esito, iuv=iuv, zip=len(a.base64ZipAvviso or b""))
 
-today = datetime.date.today()
 a = service.paaSILChiediAvvisiPendenti(password=password, codIpaEnte=cod, dateFrom=today - datetime.timedelta(days=1), dateTo=today)
 found = [base64.b64decode(x.dovuti) if isinstance(x.dovuti, str) else x.dovuti for x in (a.paaSILAvvisoPendente or [])]
 report("paaSILChiediAvvisiPendenti", a, count=len(found), has_new=any(iuv.encode() in d for d in found))
@@ -75,7 +77,7 @@ a = service.paaSILChiediPagatiConRicevuta(codIpaEnte=cod, password=password, ide
 report("paaSILChiediPagatiConRicevuta", a, pagati=b"ZEEP-IUR-1" in (a.pagati or b""))
 
 a = service.paaSILChiediStoricoPagamenti(password=password, codIpaEnte=cod, identificativoUnivocoPersonaFG=person,
-                                         dataFrom=datetime.datetime(2020, 1, 1))
+                                         dataFrom=datetime.datetime(today.year - 5, 1, 1))
 report("paaSILChiediStoricoPagamenti", a, count=len(a.paaSILStoricoPagamenti or []))
 
 a = service.paaSILInviaDovuti(password=password, dovuti=dovuti("ZEEP-2"), _soapheaders=head)
@@ -108,7 +110,7 @@ report("paaSILPrenotaExportFlusso", a, token=bool(a.requestToken))
 a = service.paaSILChiediStatoExportFlusso(password=password, requestToken=a.requestToken, _soapheaders=head)
 report("paaSILChiediStatoExportFlusso", a, stato=a.stato)
 a = service.paaSILPrenotaExportFlussoIncrementaleConRicevuta(
-    password=password, dateFrom=datetime.datetime(2026, 1, 1), ricevuta=True, incrementale=True, _soapheaders=head)
+    password=password, dateFrom=datetime.datetime(today.year - 1, 1, 1), ricevuta=True, incrementale=True, _soapheaders=head)
 report("paaSILPrenotaExportFlussoIncrementaleConRicevuta", a, token=bool(a.requestToken), dateTo=bool(a.dateTo))
 a = service.paaSILPrenotaExportFlussoScaduti(password=password, dataScadenza=today, tipiDovuto="MENSA", _soapheaders=head)
 report("paaSILPrenotaExportFlussoScaduti", a, token=bool(a.requestToken))
