@@ -64,6 +64,16 @@ pub enum DbError {
     /// A domain rule was broken while writing (e.g. IUV progressive exhausted).
     #[error("{0}")]
     Rule(String),
+    /// A stored row holds what the domain cannot read (an unknown state code, say).
+    #[error("{table} row {id}: {problem}")]
+    BadRow {
+        /// The table.
+        table: &'static str,
+        /// The row's id.
+        id: i64,
+        /// What is wrong.
+        problem: String,
+    },
 }
 
 // Manual conversions: the message already includes the cause, so no `source()` chain

@@ -12,6 +12,7 @@ pub mod dovuto;
 pub mod fiscal_code;
 pub mod iban;
 pub mod iuv;
+pub mod load;
 pub mod notice;
 pub mod qr;
 pub mod random;
@@ -22,6 +23,7 @@ pub use dovuto::{DovutoState, EntityState, NodeVerdict};
 pub use fiscal_code::{FiscalCode, PartitaIva, PersonFiscalCode};
 pub use iban::Iban;
 pub use iuv::{CreditorReference, Iuv, SegregationCode};
+pub use load::Azione;
 pub use notice::{AuxDigit, NoticeNumber};
 
 /// Why an identifier or amount was rejected. The message is meant for the person or

@@ -11,6 +11,7 @@ use crate::db::models::registry::Entity;
 use crate::db::models::Scope;
 use crate::db::schema::{dovuti, due_types};
 use crate::db::{iuv::next_iuv, write_tx, AnyConnection, DbError};
+use crate::domain::load::{decide, Change, Refusal};
 use crate::domain::{AuxDigit, DovutoState, Iuv, NoticeNumber, SegregationCode};
 use crate::soap::seq::Seq;
 use crate::soap::writer::XmlWriter;
@@ -130,47 +131,60 @@ pub(super) fn apply(
         }
         Some((id, true)) => id,
     };
-    let existing: Option<(i64, String, Option<String>)> = dovuti::table
-        .filter(dovuti::entity_id.eq(entity_id))
-        .filter(dovuti::iud.eq(&v.iud))
-        .select((dovuti::id, dovuti::state, dovuti::iuv))
-        .first(c)
-        .optional()?;
-    let closed = |state: &str| {
-        matches!(
-            DovutoState::from_code(state),
-            Some(DovutoState::Paid | DovutoState::Cancelled)
-        )
+    let held = dovuto::held_by_iud(c, entity_id, &v.iud)?;
+    let own_iuv_taken = match (&v.iuv, &held) {
+        (Some(own), None) => iuv_taken(c, entity_id, own)?,
+        _ => false,
     };
-    match (v.action, existing) {
-        ('I', Some(_)) => refused(
-            EnteCode::IudDuplicato,
-            format!("IUD [{}] già presente", v.iud),
-        ),
-        ('I', None) => insert(c, entity_id, due_type_id, segregation, v, generate, now),
-        (_, None) => refused(
-            EnteCode::IudNonValido,
-            format!("nessun dovuto con IUD [{}]", v.iud),
-        ),
-        (_, Some((_, state, _))) if closed(&state) => refused(
-            EnteCode::DovutoNonPagabile,
-            format!("il dovuto con IUD [{}] è già pagato o annullato", v.iud),
-        ),
-        ('A', Some((id, _, iuv))) => {
-            diesel::update(dovuti::table.find(id))
-                .set((
-                    dovuti::state.eq(DovutoState::Cancelled.code()),
-                    dovuti::updated_at.eq(now),
-                    dovuti::version.eq(dovuti::version + 1),
-                ))
-                .execute(c)?;
+    let change = decide(v.action, held.as_ref().map(|h| h.1), own_iuv_taken);
+    match (change, held) {
+        (Err(why), _) => Ok(Done::Refused(refusal(why, v))),
+        (Ok(Change::Insert), _) => insert(c, entity_id, due_type_id, segregation, v, generate, now),
+        (Ok(Change::Annul), Some((id, _, iuv))) => {
+            dovuto::annul(c, id, now, None)?;
             Ok(Done::Saved(id, iuv))
         }
-        (_, Some((id, _, iuv))) => {
-            details(c, id, due_type_id, v, now)?;
+        (Ok(Change::Modify), Some((id, _, iuv))) => {
+            details(c, id, due_type_id, v, now, 1)?;
             Ok(Done::Saved(id, iuv))
         }
+        (Ok(_), None) => Err(DbError::Rule(format!("IUD [{}]: nothing to change", v.iud))),
     }
+}
+
+/// The fault of a refused load.
+fn refusal(why: Refusal, v: &Versamento) -> EnteFault {
+    let iud = &v.iud;
+    match why {
+        Refusal::IudHeld => {
+            EnteFault::new(EnteCode::IudDuplicato, format!("IUD [{iud}] già presente"))
+        }
+        Refusal::IuvTaken => EnteFault::new(
+            EnteCode::IuvDuplicato,
+            format!("IUV [{}] già usato", v.iuv.as_deref().unwrap_or_default()),
+        ),
+        Refusal::IudUnknown => EnteFault::new(
+            EnteCode::IudNonValido,
+            format!("nessun dovuto con IUD [{iud}]"),
+        ),
+        Refusal::NotModifiable(state) => EnteFault::new(
+            EnteCode::DovutoNonPagabile,
+            format!(
+                "il dovuto con IUD [{iud}] non si può più cambiare: {}",
+                state.label().to_lowercase()
+            ),
+        ),
+    }
+}
+
+/// Whether another dovuto of the entity already uses `iuv`.
+fn iuv_taken(c: &mut AnyConnection, entity_id: i64, iuv: &str) -> Result<bool, DbError> {
+    let taken: i64 = dovuti::table
+        .filter(dovuti::entity_id.eq(entity_id))
+        .filter(dovuti::iuv.eq(iuv))
+        .count()
+        .get_result(c)?;
+    Ok(taken > 0)
 }
 
 fn insert(
@@ -210,13 +224,9 @@ fn insert(
         }
         (None, false) => None,
     };
-    if let Some(iuv) = &iuv {
-        let taken: i64 = dovuti::table
-            .filter(dovuti::entity_id.eq(entity_id))
-            .filter(dovuti::iuv.eq(iuv.as_str()))
-            .count()
-            .get_result(c)?;
-        if taken > 0 {
+    // A generated IUV can still meet one an entity chose itself earlier.
+    if let Some(iuv) = iuv.as_ref().filter(|_| v.iuv.is_none()) {
+        if iuv_taken(c, entity_id, iuv.as_str())? {
             return refused(
                 EnteCode::IuvDuplicato,
                 format!("IUV [{}] già usato", iuv.as_str()),
@@ -262,17 +272,19 @@ fn insert(
         .filter(dovuti::iud.eq(&v.iud))
         .select(dovuti::id)
         .first(c)?;
-    details(c, id, due_type_id, v, now)?;
+    details(c, id, due_type_id, v, now, 0)?;
     Ok(Done::Saved(id, iuv.map(|i| i.as_str().to_owned())))
 }
 
-/// Writes everything a `Versamento` carries onto dovuto `id` (insert or modify).
+/// Writes everything a `Versamento` carries onto dovuto `id`, its version going up by
+/// `step` (0 as it is inserted, 1 when it is modified).
 fn details(
     c: &mut AnyConnection,
     id: i64,
     due_type_id: i64,
     v: &Versamento,
     now: NaiveDateTime,
+    step: i32,
 ) -> Result<(), DbError> {
     diesel::update(dovuti::table.find(id))
         .set((
@@ -284,7 +296,7 @@ fn details(
             dovuti::collection_data.eq(v.collection_data.to_string()),
             dovuti::bilancio.eq(&v.bilancio),
             dovuti::updated_at.eq(now),
-            dovuti::version.eq(dovuti::version + 1),
+            dovuti::version.eq(dovuti::version + step),
         ))
         .execute(c)?;
     let entity_id: i64 = dovuti::table.find(id).select(dovuti::entity_id).first(c)?;

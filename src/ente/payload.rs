@@ -4,7 +4,7 @@
 //! (fiscal codes, datiSpecificiRiscossione, bilancio adding up).
 
 use super::fault::{EnteCode, EnteFault};
-use crate::domain::{AmountCents, CollectionData, FiscalCode};
+use crate::domain::{AmountCents, Azione, CollectionData, FiscalCode};
 use crate::soap::pa_per_ente::PAYLOAD_NS;
 use crate::soap::seq::{date_of, Seq};
 use crate::soap::xml::{self, Limits, Node};
@@ -110,7 +110,7 @@ pub struct Versamento {
     /// Bilancio, kept as sent (XML), already checked to add up.
     pub bilancio: Option<String>,
     /// `I` insert, `M` modify, `A` annul.
-    pub action: char,
+    pub action: Azione,
     /// A secondary entity sharing the amount (from `listaDovutiEntiSecondari`).
     pub secondary: Option<super::secondari::Secondary>,
     /// The position buys a marca da bollo digitale (`datiMarcaBolloDigitale`).
@@ -128,14 +128,11 @@ pub fn versamento(root: &Node) -> Result<Versamento, EnteFault> {
     let dv = s.req("datiVersamento")?;
     let action = s.text("azione", 1, 1)?;
     s.end()?;
-    let action = match action.as_str() {
-        "I" | "M" | "A" => action.chars().next().unwrap_or('I'),
-        other => {
-            return Err(EnteFault::new(
-                EnteCode::AzioneNonValido,
-                format!("azione [{other}] non valida: I, M o A"),
-            ))
-        }
+    let Some(action) = Azione::parse(&action) else {
+        return Err(EnteFault::new(
+            EnteCode::AzioneNonValido,
+            format!("azione [{action}] non valida: I, M o A"),
+        ));
     };
     let path = "Versamento/datiVersamento";
     let mut d = Seq::qualified(dv, path, PAYLOAD_NS)?;
@@ -289,7 +286,7 @@ pub fn dovuti(root: &Node) -> Result<Vec<Versamento>, EnteFault> {
             causale,
             collection_data,
             bilancio,
-            action: 'I',
+            action: Azione::Insert,
             secondary: None,
             stamp,
         });

@@ -8,10 +8,12 @@ use super::new_rows::{write, NewRow};
 use super::prepare::{Prepared, RawRow, Rejected};
 use super::tracciato::{Row, Version};
 use crate::db::iuv::reserve_progressives;
+use crate::db::models::dovuto::{self, FlussoRow};
 use crate::db::schema::{dovuti, dovuto_transfers, flussi, flusso_rejects};
 use crate::db::stamp::{Day, Stamp};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::{AuxDigit, DovutoState, Iuv, NoticeNumber, SegregationCode};
+use crate::domain::load::{decide, Change, Refusal};
+use crate::domain::{AuxDigit, Azione, DovutoState, Iuv, NoticeNumber, SegregationCode};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
@@ -84,12 +86,12 @@ pub fn apply(
     // Most flussi only add dovuti: the unique index on (entity, IUD) says whether one is
     // already held, and the caller applies the chunk again with `look_up` when it does.
     // Rows that change or annul need what is held anyway.
-    let existing = if look_up || good.iter().any(|(_, r, _)| r.action != 'I') {
+    let existing = if look_up || good.iter().any(|(_, r, _)| r.action != Azione::Insert) {
         held(c, ctx, &good)?
     } else {
         HashMap::new()
     };
-    let (accepted, rejects) = decide(c, ctx, chunk, &good, &existing, &taken, now)?;
+    let (accepted, rejects) = decide_all(c, ctx, chunk, &good, &existing, &taken, now)?;
     let counts = Counts {
         accepted: accepted.len() as i64,
         rejected: rejects.len() as i64,
@@ -125,7 +127,7 @@ pub fn apply(
 /// A row that passed the checks: as read, parsed, its due type's id.
 type Good<'a> = (&'a RawRow, &'a Row, i64);
 /// A dovuto the entity holds: (id, state, IUV).
-type Held = (i64, String, Option<String>);
+type Held = (i64, DovutoState, Option<String>);
 
 /// What the entity already holds under the IUDs of `good`.
 fn held(
@@ -134,20 +136,33 @@ fn held(
     good: &[Good],
 ) -> Result<HashMap<String, Held>, DbError> {
     let iuds: Vec<&str> = good.iter().map(|(_, r, _)| r.iud.as_str()).collect();
-    Ok(dovuti::table
+    dovuti::table
         .filter(dovuti::entity_id.eq(ctx.entity_id))
         .filter(dovuti::iud.eq_any(&iuds))
         .select((dovuti::iud, dovuti::id, dovuti::state, dovuti::iuv))
         .load::<(String, i64, String, Option<String>)>(c)?
         .into_iter()
-        .map(|(iud, id, state, iuv)| (iud, (id, state, iuv)))
-        .collect())
+        .map(|(iud, id, state, iuv)| Ok((iud, (id, dovuto::state_of(id, &state)?, iuv))))
+        .collect()
+}
+
+/// The reject of a refused load: MyPay's code and text.
+fn refusal(why: Refusal) -> (&'static str, &'static str) {
+    match why {
+        Refusal::IudHeld => ("PAA_IMPORT_IUD_DUPLICATO", "IUD GIA' PRESENTE"),
+        Refusal::IuvTaken => ("PAA_IMPORT_SINTASSI_CSV_IUV", "COD_IUV GIA' USATO"),
+        Refusal::IudUnknown => ("PAA_IMPORT_ERROR", "NESSUN DOVUTO CON QUESTO IUD"),
+        Refusal::NotModifiable(DovutoState::Paid | DovutoState::Cancelled) => {
+            ("PAA_IMPORT_ERROR", "DOVUTO GIA' PAGATO O ANNULLATO")
+        }
+        Refusal::NotModifiable(_) => ("PAA_IMPORT_ERROR", "PAGAMENTO DEL DOVUTO IN CORSO"),
+    }
 }
 
 /// Each good row against what the entity holds (`existing`) and the IUVs already used
-/// (`taken`): inserted, changed, annulled or refused. Returns the accepted rows and every
-/// reject of the chunk.
-fn decide(
+/// (`taken`), as `domain::load::decide` rules: inserted, changed, annulled or refused.
+/// Returns the accepted rows and every reject of the chunk.
+fn decide_all(
     c: &mut AnyConnection,
     ctx: &Context,
     chunk: &Prepared,
@@ -160,75 +175,79 @@ fn decide(
     let mut inserts: Vec<(&RawRow, &Row, i64)> = Vec::new();
     let mut accepted: Accepted = Vec::new();
     for &(raw, row, due_type_id) in good {
-        let reject = |code: &str, msg: &str| raw.reject(code, msg);
-        let closed = |s: &str| {
-            matches!(
-                DovutoState::from_code(s),
-                Some(DovutoState::Paid | DovutoState::Cancelled)
-            )
+        let held = existing.get(&row.iud);
+        let own_iuv_taken = held.is_none() && row.iuv.as_ref().is_some_and(|i| taken.contains(i));
+        let from = FlussoRow {
+            flusso_id: ctx.flusso_id,
+            row: raw.number,
         };
-        match (row.action, existing.get(&row.iud)) {
-            ('I', Some(_)) => rejects.push(reject("PAA_IMPORT_IUD_DUPLICATO", "IUD GIA' PRESENTE")),
-            ('I', None) if row.iuv.as_ref().is_some_and(|i| taken.contains(i)) => {
-                rejects.push(reject("PAA_IMPORT_SINTASSI_CSV_IUV", "COD_IUV GIA' USATO"))
+        match (decide(row.action, held.map(|h| h.1), own_iuv_taken), held) {
+            (Err(why), _) => {
+                let (code, text) = refusal(why);
+                rejects.push(raw.reject(code, text));
             }
-            ('I', None) => inserts.push((raw, row, due_type_id)),
-            (_, None) => rejects.push(reject("PAA_IMPORT_ERROR", "NESSUN DOVUTO CON QUESTO IUD")),
-            (_, Some((_, state, _))) if closed(state) => {
-                rejects.push(reject("PAA_IMPORT_ERROR", "DOVUTO GIA' PAGATO O ANNULLATO"))
-            }
-            ('A', Some((id, _, iuv))) => {
-                diesel::update(dovuti::table.find(id))
-                    .set((
-                        dovuti::state.eq(DovutoState::Cancelled.code()),
-                        dovuti::updated_at.eq(now),
-                        dovuti::flusso_id.eq(ctx.flusso_id),
-                        dovuti::flusso_row.eq(raw.number),
-                    ))
-                    .execute(c)?;
+            (Ok(Change::Insert), _) => inserts.push((raw, row, due_type_id)),
+            (Ok(Change::Annul), Some((id, _, iuv))) => {
+                dovuto::annul(c, *id, now, Some(from))?;
                 accepted.push((raw.number, iuv.clone()));
             }
-            (_, Some((id, _, iuv))) => {
-                let [addr, civic, cap, city, prov, country, email] = &row.debtor_contact;
-                diesel::update(dovuti::table.find(id))
-                    .set((
-                        dovuti::due_type_id.eq(due_type_id),
-                        (
-                            dovuti::debtor_kind.eq(&row.debtor_kind),
-                            dovuti::debtor_id.eq(&row.debtor_id),
-                            dovuti::debtor_name.eq(&row.debtor_name),
-                        ),
-                        (
-                            dovuti::debtor_address.eq(addr),
-                            dovuti::debtor_civic_number.eq(civic),
-                            dovuti::debtor_postal_code.eq(cap),
-                            dovuti::debtor_city.eq(city),
-                            dovuti::debtor_province.eq(prov),
-                            dovuti::debtor_country.eq(country),
-                            dovuti::debtor_email.eq(email),
-                        ),
-                        dovuti::amount_cents.eq(row.amount.cents()),
-                        dovuti::pa_fee_cents.eq(row.pa_fee.map(|a| a.cents())),
-                        dovuti::due_date.eq(row.due_date),
-                        dovuti::causale.eq(&row.causale),
-                        dovuti::collection_data.eq(&row.collection_data),
-                        dovuti::bilancio.eq(&row.bilancio),
-                        (
-                            dovuti::flusso_id.eq(ctx.flusso_id),
-                            dovuti::flusso_row.eq(raw.number),
-                            dovuti::updated_at.eq(now),
-                            dovuti::version.eq(dovuti::version + 1),
-                        ),
-                    ))
-                    .execute(c)?;
+            (Ok(Change::Modify), Some((id, _, iuv))) => {
+                modify(c, *id, due_type_id, row, from, now)?;
                 transfers(c, ctx, *id, row)?;
                 accepted.push((raw.number, iuv.clone()));
+            }
+            (Ok(_), None) => {
+                return Err(DbError::Rule(format!("IUD {}: nothing to change", row.iud)))
             }
         }
     }
     accepted.extend(insert(c, ctx, &inserts, now)?);
     accepted.sort_unstable_by_key(|a| a.0);
     Ok((accepted, rejects))
+}
+
+/// Rewrites dovuto `id` with what row `from` of a flusso sent, bumping its version.
+fn modify(
+    c: &mut AnyConnection,
+    id: i64,
+    due_type_id: i64,
+    row: &Row,
+    from: FlussoRow,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    let [addr, civic, cap, city, prov, country, email] = &row.debtor_contact;
+    diesel::update(dovuti::table.find(id))
+        .set((
+            dovuti::due_type_id.eq(due_type_id),
+            (
+                dovuti::debtor_kind.eq(&row.debtor_kind),
+                dovuti::debtor_id.eq(&row.debtor_id),
+                dovuti::debtor_name.eq(&row.debtor_name),
+            ),
+            (
+                dovuti::debtor_address.eq(addr),
+                dovuti::debtor_civic_number.eq(civic),
+                dovuti::debtor_postal_code.eq(cap),
+                dovuti::debtor_city.eq(city),
+                dovuti::debtor_province.eq(prov),
+                dovuti::debtor_country.eq(country),
+                dovuti::debtor_email.eq(email),
+            ),
+            dovuti::amount_cents.eq(row.amount.cents()),
+            dovuti::pa_fee_cents.eq(row.pa_fee.map(|a| a.cents())),
+            dovuti::due_date.eq(row.due_date),
+            dovuti::causale.eq(&row.causale),
+            dovuti::collection_data.eq(&row.collection_data),
+            dovuti::bilancio.eq(&row.bilancio),
+            (
+                dovuti::flusso_id.eq(from.flusso_id),
+                dovuti::flusso_row.eq(from.row),
+                dovuti::updated_at.eq(now),
+                dovuti::version.eq(dovuti::version + 1),
+            ),
+        ))
+        .execute(c)?;
+    Ok(())
 }
 
 fn insert(

@@ -4,7 +4,7 @@
 //! every problem found, joined with `|` as MyPay writes them.
 
 use super::checks::{amount, email_ok, flag, limited, required, secondary, Problems, SYNTAX};
-use crate::domain::{AmountCents, CollectionData, FiscalCode, Iuv, PartitaIva};
+use crate::domain::{AmountCents, Azione, CollectionData, FiscalCode, Iuv, PartitaIva};
 use chrono::NaiveDate;
 
 /// A tracciato version.
@@ -110,7 +110,7 @@ pub struct Row {
     /// Secondary beneficiary (1_4).
     pub secondary: Option<SecondaryRow>,
     /// `I`, `M` or `A`.
-    pub action: char,
+    pub action: Azione,
 }
 
 /// Why a row was rejected.
@@ -269,16 +269,14 @@ pub fn parse_row(version: Version, f: &[&str]) -> Result<Row, Reject> {
     } else {
         None
     };
-    let action = match f[f.len() - 1].trim() {
-        "I" => 'I',
-        "M" => 'M',
-        "A" => 'A',
-        _ => {
+    let action = match Azione::parse(f[f.len() - 1].trim()) {
+        Some(a) => a,
+        None => {
             p.add(
                 "PAA_IMPORT_SINTASSI_CSV_AZIONE",
                 "AZIONE DEVE ESSERE I, M O A",
             );
-            'I'
+            Azione::Insert
         }
     };
     p.finish(|| Row {
@@ -343,7 +341,7 @@ mod tests {
         let r = parse_row(Version::V1_0, &row(Version::V1_0, &[])).unwrap();
         assert_eq!(
             (r.amount.cents(), r.action, r.debtor_kind.as_str()),
-            (1250, 'I', "F")
+            (1250, Azione::Insert, "F")
         );
         parse_row(Version::V1_2, &row(Version::V1_2, &[""])).unwrap();
         let r = parse_row(Version::V1_3, &row(Version::V1_3, &["", "true"])).unwrap();

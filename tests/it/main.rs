@@ -21,6 +21,7 @@ mod flussi_web;
 mod health;
 mod iuv;
 mod jobs;
+mod load_equivalence;
 mod login;
 mod node;
 mod node_flows;

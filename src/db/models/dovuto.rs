@@ -182,3 +182,69 @@ pub fn insert_many(conn: &mut AnyConnection, rows: &[NewDovuto]) -> Result<usize
     }
     Ok(n)
 }
+
+/// Where a change of a dovuto came from: a row of an imported flusso.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct FlussoRow {
+    /// The flusso.
+    pub flusso_id: i64,
+    /// The row's number in it.
+    pub row: i64,
+}
+
+/// Annuls dovuto `id` (the load decided it may: `domain::load::decide`), bumping its
+/// version; from a flusso, the row that asked is noted on it.
+pub fn annul(
+    conn: &mut AnyConnection,
+    id: i64,
+    now: NaiveDateTime,
+    from: Option<FlussoRow>,
+) -> Result<(), DbError> {
+    let cancelled = crate::domain::DovutoState::Cancelled.code();
+    let target = diesel::update(dovuti::table.find(id));
+    match from {
+        None => target
+            .set((
+                dovuti::state.eq(cancelled),
+                dovuti::updated_at.eq(now),
+                dovuti::version.eq(dovuti::version + 1),
+            ))
+            .execute(conn)?,
+        Some(f) => target
+            .set((
+                dovuti::state.eq(cancelled),
+                dovuti::updated_at.eq(now),
+                dovuti::version.eq(dovuti::version + 1),
+                dovuti::flusso_id.eq(f.flusso_id),
+                dovuti::flusso_row.eq(f.row),
+            ))
+            .execute(conn)?,
+    };
+    Ok(())
+}
+
+/// What the entity holds under `iud`: (id, state, IUV); a stored state that is not one of
+/// ours is an error naming the dovuto.
+pub fn held_by_iud(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    iud: &str,
+) -> Result<Option<(i64, crate::domain::DovutoState, Option<String>)>, DbError> {
+    let row: Option<(i64, String, Option<String>)> = dovuti::table
+        .filter(dovuti::entity_id.eq(entity_id))
+        .filter(dovuti::iud.eq(iud))
+        .select((dovuti::id, dovuti::state, dovuti::iuv))
+        .first(conn)
+        .optional()?;
+    row.map(|(id, state, iuv)| Ok((id, state_of(id, &state)?, iuv)))
+        .transpose()
+}
+
+/// A stored state parsed; one that is not ours is an error with the dovuto's id.
+pub fn state_of(id: i64, code: &str) -> Result<crate::domain::DovutoState, DbError> {
+    crate::domain::DovutoState::from_code(code).ok_or_else(|| DbError::BadRow {
+        table: "dovuti",
+        id,
+        problem: format!("unknown state {code:?}"),
+    })
+}
