@@ -3,7 +3,8 @@
 //! `mypay flusso export --ente COD_IPA --from DAY --to DAY [--tipo T] [--versione V]
 //! --out FILE.zip`: the paid dovuti of those days, as `paaSILPrenotaExportFlusso` makes.
 
-use super::import::{dir, register, run};
+use super::accept::{accept, Incoming, RunBy, Zip};
+use super::import::{dir, run};
 use crate::clock::Clock;
 use crate::db::models::registry::entity_by_cod_ipa;
 use crate::db::schema::flussi;
@@ -81,15 +82,23 @@ pub fn run_command(
         .file_name()
         .map(|n| n.to_string_lossy().into_owned())
         .context("the file has no name")?;
-    let id = register(&mut conn, entity.id, &name, None, clock.now_naive())?
-        .map_err(|e| anyhow::anyhow!("{e}"))?;
+    let incoming = Incoming {
+        entity_id: entity.id,
+        file_name: &name,
+        operator_id: None,
+        reserved: None,
+    };
+    let now = clock.now_naive();
+    let id = accept(
+        &mut conn,
+        files_dir,
+        incoming,
+        Zip::File(file),
+        now,
+        RunBy::Caller,
+    )?
+    .map_err(|e| anyhow::anyhow!("{e}"))?;
     let target = dir(files_dir, id);
-    std::fs::create_dir_all(&target)
-        .with_context(|| format!("cannot create {}", target.display()))?;
-    let upload = target.join("upload.zip");
-    if !upload.exists() {
-        std::fs::copy(file, &upload).with_context(|| format!("cannot read {}", file.display()))?;
-    }
     drop(conn);
     let bar = ProgressBar::new(0).with_style(
         ProgressStyle::with_template("{bar:40} {pos}/{len} righe  {per_sec}  eta {eta}")

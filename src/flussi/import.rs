@@ -64,57 +64,6 @@ pub fn store_upload(files_dir: &Path, id: i64, zip: &[u8]) -> Result<(), DbError
     std::fs::rename(&part, target.join("upload.zip")).map_err(io)
 }
 
-/// Registers an import of `file_name` for the entity; the caller then puts the zip at
-/// `dir(..)/upload.zip`. A flusso of the same IUF that never finished is returned again
-/// (to resume it); a finished one makes this a duplicate.
-pub fn register(
-    conn: &mut AnyConnection,
-    entity_id: i64,
-    file_name: &str,
-    operator_id: Option<i64>,
-    now: NaiveDateTime,
-) -> Result<Result<i64, FileError>, DbError> {
-    let name = match parse_name(file_name) {
-        Ok(n) => n,
-        Err(e) => return Ok(Err(e)),
-    };
-    write_tx(conn, |c| {
-        let existing: Option<(i64, String)> = flussi::table
-            .filter(flussi::entity_id.eq(entity_id))
-            .filter(flussi::direction.eq("IMPORT"))
-            .filter(flussi::iuf.eq(&name.iuf))
-            .select((flussi::id, flussi::state))
-            .first(c)
-            .optional()?;
-        match existing {
-            Some((id, state)) if state == LOADED || state == RUNNING => return Ok(Ok(id)),
-            Some(_) => {
-                return Ok(Err(FileError {
-                    code: "PAA_IMPORT_FLUSSO_DUPLICATO".into(),
-                    message: format!("il flusso {} è già stato caricato", name.iuf),
-                }))
-            }
-            None => {}
-        }
-        let id: i64 = crate::with_backend!(c, c => diesel::insert_into(flussi::table)
-            .values((
-                flussi::entity_id.eq(entity_id),
-                flussi::direction.eq("IMPORT"),
-                flussi::kind.eq("DOVUTI"),
-                flussi::iuf.eq(&name.iuf),
-                flussi::file_name.eq(file_name),
-                flussi::tracciato_version.eq(name.version.code()),
-                flussi::state.eq(LOADED),
-                flussi::operator_id.eq(operator_id),
-                flussi::created_at.eq(now),
-                flussi::updated_at.eq(now),
-            ))
-            .returning(flussi::id)
-            .get_result(c))?;
-        Ok(Ok(id))
-    })
-}
-
 fn set_state(
     c: &mut AnyConnection,
     id: i64,

@@ -1,5 +1,6 @@
 //! Flussi: CSV files of dovuti in MyPay's tracciati, imported in bulk.
 
+pub mod accept;
 pub mod archive;
 pub mod checks;
 pub mod chunk;

@@ -3,10 +3,11 @@
 //! the upload URL, a job imports it, `paaSILChiediStatoImportFlusso` reports the state and
 //! the result files' URLs.
 
+use super::accept::{accept, Incoming, RunBy, Zip};
 use super::archive::{parse_name, FileError};
-use super::import::{store_upload, LOADED, QUEUE};
+use super::import::LOADED;
 use crate::db::schema::{flussi, notice_batches};
-use crate::db::{write_tx, AnyConnection, DbError};
+use crate::db::{AnyConnection, DbError};
 use crate::domain::random::RandomSource;
 use crate::security::sha256_hex;
 use chrono::NaiveDateTime;
@@ -87,39 +88,20 @@ pub fn receive(
         }));
     };
     let request = request.unwrap_or_default();
-    let named = parse_name(file_name);
-    let outcome = write_tx(conn, |c| {
-        let name = match &named {
-            Ok(n) => n,
-            Err(e) => return Ok(Err(e.clone())),
-        };
-        let taken: i64 = flussi::table
-            .filter(flussi::entity_id.eq(entity_id))
-            .filter(flussi::direction.eq("IMPORT"))
-            .filter(flussi::iuf.eq(&name.iuf))
-            .count()
-            .get_result(c)?;
-        if taken > 0 {
-            return Ok(Err(FileError {
-                code: "PAA_IMPORT_FLUSSO_DUPLICATO".into(),
-                message: format!("il flusso {} è già stato caricato", name.iuf),
-            }));
-        }
-        diesel::update(flussi::table.find(id))
-            .set((
-                flussi::iuf.eq(&name.iuf),
-                flussi::file_name.eq(file_name),
-                flussi::tracciato_version.eq(name.version.code()),
-                flussi::upload_token_hash.eq(None::<String>),
-                flussi::updated_at.eq(now),
-            ))
-            .execute(c)?;
-        // The file first: a worker may take the job as soon as this commits.
-        store_upload(files_dir, id, zip)?;
-        let payload = serde_json::json!({ "flusso": id }).to_string();
-        crate::jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
-        Ok(Ok(()))
-    })?;
+    let incoming = Incoming {
+        entity_id,
+        file_name,
+        operator_id: None,
+        reserved: Some(id),
+    };
+    let outcome = accept(
+        conn,
+        files_dir,
+        incoming,
+        Zip::Bytes(zip),
+        now,
+        RunBy::Queue,
+    )?;
     if let Err(e) = outcome {
         diesel::update(flussi::table.find(id))
             .set((

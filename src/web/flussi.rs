@@ -11,7 +11,8 @@ use crate::app::AppState;
 use crate::db::models::registry;
 use crate::db::schema::{entities, flussi, notice_batches};
 use crate::ente::flussi_ops::serve_result;
-use crate::flussi::import::{dir, register, store_upload, DONE, LOADED, QUEUE, RUNNING};
+use crate::flussi::accept::{accept, Incoming, RunBy, Zip};
+use crate::flussi::import::{DONE, LOADED, RUNNING};
 use crate::flussi::upload::status_by_id;
 use crate::flussi::upload::MAX_UPLOAD;
 use askama::Template;
@@ -180,22 +181,18 @@ pub async fn upload(
     let outcome = app
         .db
         .write(move |c| {
-            let id = match register(c, entity, &name, Some(operator), now)? {
-                Ok(id) => id,
-                Err(e) => return Ok(Err(format!("{}: {}", e.code, e.message))),
+            let incoming = Incoming {
+                entity_id: entity,
+                file_name: &name,
+                operator_id: Some(operator),
+                reserved: None,
             };
-            if dir(&files, id).join("upload.zip").exists() {
-                return Ok(Err(format!("Il flusso {name} è già in caricamento.")));
-            }
-            store_upload(&files, id, &file)?;
-            let payload = serde_json::json!({ "flusso": id }).to_string();
-            crate::jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
-            Ok(Ok(()))
+            accept(c, &files, incoming, Zip::Bytes(&file), now, RunBy::Queue)
         })
         .await?;
     match outcome {
-        Ok(()) => Ok(Redirect::to("/admin/flussi").into_response()),
-        Err(reason) => Err(WebError::BadRequest(reason)),
+        Ok(_) => Ok(Redirect::to("/admin/flussi").into_response()),
+        Err(e) => Err(WebError::BadRequest(format!("{}: {}", e.code, e.message))),
     }
 }
 

@@ -8,7 +8,7 @@ use crate::node::station;
 use crate::support::TestServer;
 use diesel::prelude::*;
 use mypay::db::schema::{dovuti, entities};
-use mypay::flussi::import::{dir, register, run};
+use mypay::flussi::import::run;
 use std::io::Write;
 
 fn entity(s: &TestServer, ipa: &str) -> (i64, String, String) {
@@ -38,15 +38,7 @@ async fn a_shared_payment_in_both_entities_exports() {
     z.write_all(format!("{header}\n{row}\n").as_bytes())
         .unwrap();
     let zip = z.finish().unwrap().into_inner();
-    let id = {
-        let mut c = s.state.db.get().unwrap();
-        register(&mut c, borgo, "SH-IUF1-1_4.zip", None, s.state.now())
-            .unwrap()
-            .unwrap()
-    };
-    let d = dir(&s.state.config.files_dir, id);
-    std::fs::create_dir_all(&d).unwrap();
-    std::fs::write(d.join("upload.zip"), zip).unwrap();
+    let id = crate::flussi_import::accepted(&s, borgo, "SH-IUF1-1_4.zip", &zip).unwrap();
     let (files, db) = (s.state.config.files_dir.clone(), s.state.db.clone());
     let clock = s.state.clock;
     tokio::task::spawn_blocking(move || run(&db, &files, id, clock, &mut |_, _| {}))

@@ -4,7 +4,7 @@
 use crate::support::TestServer;
 use diesel::prelude::*;
 use mypay::db::schema::{dovuti, entities, flussi, notice_batches};
-use mypay::flussi::import::{dir, register, run, CHUNK};
+use mypay::flussi::import::{dir, run, CHUNK};
 use std::io::Write;
 
 pub(crate) const HEADER: &str = "IUD;codIuv;tipoIdentificativoUnivoco;codiceIdentificativoUnivoco;anagraficaPagatore;indirizzoPagatore;civicoPagatore;capPagatore;localitaPagatore;provinciaPagatore;nazionePagatore;mailPagatore;dataEsecuzionePagamento;importoDovuto;commissioneCaricoPa;tipoDovuto;tipoVersamento;causaleVersamento;datiSpecificiRiscossione;bilancio;flgGeneraIuv;azione";
@@ -33,16 +33,32 @@ pub(crate) fn entity(s: &TestServer) -> i64 {
         .unwrap()
 }
 
-/// Registers and stores `zip` as `name`; returns the flusso id or the file-level code.
+/// Accepts `zip` as `name` for the test to run; returns the flusso id or the file-level code.
 pub(crate) fn upload(s: &TestServer, name: &str, zip: &[u8]) -> Result<i64, String> {
+    accepted(s, entity(s), name, zip)
+}
+
+/// Accepts `zip` as `name` for `entity`, the caller to run it.
+pub(crate) fn accepted(s: &TestServer, entity: i64, name: &str, zip: &[u8]) -> Result<i64, String> {
+    use mypay::flussi::accept::{accept, Incoming, RunBy, Zip};
     let mut c = s.state.db.get().unwrap();
-    let id = register(&mut c, entity(s), name, None, s.state.now())
-        .unwrap()
-        .map_err(|e| e.code)?;
-    let d = dir(&s.state.config.files_dir, id);
-    std::fs::create_dir_all(&d).unwrap();
-    std::fs::write(d.join("upload.zip"), zip).unwrap();
-    Ok(id)
+    let incoming = Incoming {
+        entity_id: entity,
+        file_name: name,
+        operator_id: None,
+        reserved: None,
+    };
+    let files = &s.state.config.files_dir;
+    accept(
+        &mut c,
+        files,
+        incoming,
+        Zip::Bytes(zip),
+        s.state.now(),
+        RunBy::Caller,
+    )
+    .unwrap()
+    .map_err(|e| e.code)
 }
 
 pub(crate) fn state(s: &TestServer, id: i64) -> (String, i64, i64, i64) {

@@ -1,0 +1,150 @@
+//! The one way a flusso of dovuti is accepted, whoever sends it — the entity's software
+//! (`paaSILAutorizzaImportFlusso` → upload), an operator's upload page or `mypay flusso
+//! import`: its name read (IUF, tracciato), a duplicate IUF refused, the import registered,
+//! the zip stored, and the import queued (or left for the caller to run).
+
+use super::archive::{parse_name, FileError};
+use super::import::{dir, store_upload, LOADED, QUEUE, RUNNING};
+use crate::db::schema::flussi;
+use crate::db::{write_tx, AnyConnection, DbError};
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+use std::path::Path;
+
+/// A flusso arriving.
+#[derive(Debug, Clone, Copy)]
+pub struct Incoming<'a> {
+    /// The entity it is for.
+    pub entity_id: i64,
+    /// Its file name (`<name>-<IUF>-<1_0…1_4>.zip`).
+    pub file_name: &'a str,
+    /// The operator who uploaded it, if one did.
+    pub operator_id: Option<i64>,
+    /// The import `paaSILAutorizzaImportFlusso` reserved for it, if it came that way.
+    pub reserved: Option<i64>,
+}
+
+/// Where the zip is.
+#[derive(Debug, Clone, Copy)]
+pub enum Zip<'a> {
+    /// Received in memory.
+    Bytes(&'a [u8]),
+    /// A file on this machine.
+    File(&'a Path),
+}
+
+/// Who runs the import.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum RunBy {
+    /// A worker, through the job queue.
+    Queue,
+    /// The caller, right after (`mypay flusso import`): an unfinished import of the same
+    /// IUF is resumed instead of refused.
+    Caller,
+}
+
+/// Accepts a flusso: returns its import's id, or why the file is refused (its name, or
+/// a duplicate IUF: `PAA_IMPORT_FLUSSO_DUPLICATO`).
+pub fn accept(
+    conn: &mut AnyConnection,
+    files_dir: &Path,
+    incoming: Incoming<'_>,
+    zip: Zip<'_>,
+    now: NaiveDateTime,
+    run_by: RunBy,
+) -> Result<Result<i64, FileError>, DbError> {
+    let name = match parse_name(incoming.file_name) {
+        Ok(n) => n,
+        Err(e) => return Ok(Err(e)),
+    };
+    write_tx(conn, |c| {
+        let held: Option<(i64, String)> = flussi::table
+            .filter(flussi::entity_id.eq(incoming.entity_id))
+            .filter(flussi::direction.eq("IMPORT"))
+            .filter(flussi::iuf.eq(&name.iuf))
+            .select((flussi::id, flussi::state))
+            .first(c)
+            .optional()?;
+        let stored = |id| dir(files_dir, id).join("upload.zip").exists();
+        let id = match held {
+            None => register(c, &incoming, &name, now)?,
+            // An upload the entity's software was authorised for is a new import.
+            Some(_) if incoming.reserved.is_some() => {
+                return Ok(Err(duplicate(&name.iuf, "è già stato caricato")))
+            }
+            Some((id, state)) if state == LOADED || state == RUNNING => {
+                if run_by == RunBy::Queue && stored(id) {
+                    return Ok(Err(duplicate(&name.iuf, "è già in caricamento")));
+                }
+                id
+            }
+            Some(_) => return Ok(Err(duplicate(&name.iuf, "è già stato caricato"))),
+        };
+        // The file first: a worker may take the job as soon as this commits.
+        if !stored(id) {
+            match zip {
+                Zip::Bytes(bytes) => store_upload(files_dir, id, bytes)?,
+                Zip::File(path) => copy_upload(files_dir, id, path)?,
+            }
+        }
+        if run_by == RunBy::Queue {
+            let payload = serde_json::json!({ "flusso": id }).to_string();
+            crate::jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
+        }
+        Ok(Ok(id))
+    })
+}
+
+fn duplicate(iuf: &str, what: &str) -> FileError {
+    FileError {
+        code: "PAA_IMPORT_FLUSSO_DUPLICATO".into(),
+        message: format!("il flusso {iuf} {what}"),
+    }
+}
+
+/// The import's row: the one reserved for it, named now, or a new one.
+fn register(
+    c: &mut AnyConnection,
+    incoming: &Incoming<'_>,
+    name: &super::archive::FlussoName,
+    now: NaiveDateTime,
+) -> Result<i64, DbError> {
+    if let Some(id) = incoming.reserved {
+        diesel::update(flussi::table.find(id))
+            .set((
+                flussi::iuf.eq(&name.iuf),
+                flussi::file_name.eq(incoming.file_name),
+                flussi::tracciato_version.eq(name.version.code()),
+                flussi::upload_token_hash.eq(None::<String>),
+                flussi::updated_at.eq(now),
+            ))
+            .execute(c)?;
+        return Ok(id);
+    }
+    let id = crate::with_backend!(c, c => diesel::insert_into(flussi::table)
+        .values((
+            flussi::entity_id.eq(incoming.entity_id),
+            flussi::direction.eq("IMPORT"),
+            flussi::kind.eq("DOVUTI"),
+            flussi::iuf.eq(&name.iuf),
+            flussi::file_name.eq(incoming.file_name),
+            flussi::tracciato_version.eq(name.version.code()),
+            flussi::state.eq(LOADED),
+            flussi::operator_id.eq(incoming.operator_id),
+            flussi::created_at.eq(now),
+            flussi::updated_at.eq(now),
+        ))
+        .returning(flussi::id)
+        .get_result(c))?;
+    Ok(id)
+}
+
+/// Copies a file on this machine in as import `id`'s zip (aside, then renamed).
+fn copy_upload(files_dir: &Path, id: i64, from: &Path) -> Result<(), DbError> {
+    let target = dir(files_dir, id);
+    let io = |e: std::io::Error| DbError::Rule(format!("{}: {e}", from.display()));
+    std::fs::create_dir_all(&target).map_err(io)?;
+    let part = target.join("upload.zip.part");
+    std::fs::copy(from, &part).map_err(io)?;
+    std::fs::rename(&part, target.join("upload.zip")).map_err(io)
+}
