@@ -14,6 +14,7 @@ pub mod db;
 pub mod demo;
 pub mod domain;
 pub mod ente;
+pub mod error;
 pub mod flussi;
 pub mod jobs;
 pub mod journal;

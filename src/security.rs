@@ -7,13 +7,18 @@ use argon2::Argon2;
 use sha2::{Digest, Sha256};
 use std::sync::OnceLock;
 
+/// A password that could not be hashed.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("cannot hash password: {0}")]
+pub struct HashError(argon2::password_hash::Error);
+
 /// Hashes a password into an argon2id PHC string.
-pub fn hash_password(password: &str) -> Result<String, String> {
+pub fn hash_password(password: &str) -> Result<String, HashError> {
     let salt = SaltString::generate(&mut OsRng);
     Argon2::default()
         .hash_password(password.as_bytes(), &salt)
         .map(|h| h.to_string())
-        .map_err(|e| format!("cannot hash password: {e}"))
+        .map_err(HashError)
 }
 
 /// Checks a password against a PHC string; a malformed hash never matches.

@@ -10,7 +10,9 @@ use crate::clock::Clock;
 use crate::db::models::Scope;
 use crate::db::schema::{entities, flussi, notice_batches};
 use crate::db::{write_tx, AnyConnection, Db, DbError};
+use crate::error::JobResult;
 use crate::jobs::{self, Job};
+use anyhow::Context;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::path::{Path, PathBuf};
@@ -168,36 +170,40 @@ fn set_state(
 }
 
 /// Runs one claimed job of [`QUEUE`]: builds the zip, keeping the batch's progress current.
-pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &Job) -> Result<(), String> {
+pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &Job) -> JobResult {
     let id = serde_json::from_str::<serde_json::Value>(&job.payload)
         .ok()
         .and_then(|v| v["batch"].as_i64())
-        .ok_or_else(|| format!("bad payload {:?}", job.payload))?;
+        .with_context(|| format!("bad payload {:?}", job.payload))?;
     let result = build(db, files_dir, id, clock);
     if let Err(e) = &result {
         let last = job.attempts >= job.max_attempts;
         let state = if last { "failed" } else { "queued" };
         if let Ok(mut c) = db.get() {
-            let _ = set_state(&mut c, id, state, Some(e), clock.now_naive());
+            let _ = set_state(
+                &mut c,
+                id,
+                state,
+                Some(&format!("{e:#}")),
+                clock.now_naive(),
+            );
         }
     }
     result
 }
 
-fn build(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<(), String> {
-    let err = |e: &dyn std::fmt::Display| e.to_string();
-    let mut conn = db.get().map_err(|e| err(&e))?;
+fn build(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> JobResult {
+    let mut conn = db.get()?;
     let (entity_id, flusso_id): (i64, Option<i64>) = notice_batches::table
         .find(id)
         .select((notice_batches::entity_id, notice_batches::flusso_id))
-        .first(&mut *conn)
-        .map_err(|e| err(&e))?;
+        .first(&mut *conn)?;
     let sel = Selection {
         entity_id,
         flusso_id,
     };
-    let total = count(&mut conn, sel).map_err(|e| err(&e))?;
-    set_state(&mut conn, id, "running", None, clock.now_naive()).map_err(|e| err(&e))?;
+    let total = count(&mut conn, sel)?;
+    set_state(&mut conn, id, "running", None, clock.now_naive())?;
     let progress = |done: i64| -> Result<(), DbError> {
         let mut c = db.get()?;
         diesel::update(notice_batches::table.find(id))
@@ -209,10 +215,10 @@ fn build(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<(), String>
             .execute(&mut *c)?;
         Ok(())
     };
-    progress(0).map_err(|e| err(&e))?;
+    progress(0)?;
     let path = zip_path(files_dir, id);
     if let Some(dir) = path.parent() {
-        std::fs::create_dir_all(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+        std::fs::create_dir_all(dir).with_context(|| dir.display().to_string())?;
     }
     let mut last = Instant::now();
     write_file(&mut conn, sel, &path, clock.now_naive(), &mut |done, _| {
@@ -221,8 +227,7 @@ fn build(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<(), String>
             last = Instant::now();
             let _ = progress(done as i64);
         }
-    })
-    .map_err(|e| format!("{e:#}"))?;
-    progress(total).map_err(|e| err(&e))?;
-    set_state(&mut conn, id, "done", None, clock.now_naive()).map_err(|e| err(&e))
+    })?;
+    progress(total)?;
+    Ok(set_state(&mut conn, id, "done", None, clock.now_naive())?)
 }

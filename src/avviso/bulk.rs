@@ -134,7 +134,9 @@ pub fn write_zip<W: Write>(
                     };
                     jobs.push((id, p.with_plan(options).with_logo(logo.clone())));
                 }
-                Err(reason) => rejects += &format!("{id};{}\n", reason.replace(';', ",")),
+                Err(reason) => {
+                    rejects += &format!("{id};{}\n", reason.to_string().replace(';', ","))
+                }
             }
         }
         for (id, (name, rendered)) in render_all(&jobs, threads)? {

@@ -47,6 +47,11 @@ fn faces() -> Result<&'static Faces, AvvisoError> {
         .map_err(|e| AvvisoError::Font(e.clone()))
 }
 
+/// Why an image cannot be an entity logo.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadLogo(String);
+
 /// An entity logo decoded once (PNG or JPEG), drawn into a box keeping its proportions.
 #[derive(Debug, Clone)]
 pub struct Logo {
@@ -55,10 +60,10 @@ pub struct Logo {
 
 impl Logo {
     /// Decodes PNG or JPEG bytes; the error says why the image is not usable.
-    pub fn decode(bytes: &[u8]) -> Result<Self, String> {
-        let image = RawImage::decode_from_bytes(bytes, &mut Vec::new())?;
+    pub fn decode(bytes: &[u8]) -> Result<Self, BadLogo> {
+        let image = RawImage::decode_from_bytes(bytes, &mut Vec::new()).map_err(BadLogo)?;
         if image.width == 0 || image.height == 0 {
-            return Err("empty image".into());
+            return Err(BadLogo("empty image".into()));
         }
         Ok(Self { image })
     }

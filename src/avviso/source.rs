@@ -168,22 +168,29 @@ fn joined(parts: &[&Option<String>], sep: &str) -> String {
         .join(sep)
 }
 
+/// Why a dovuto's notice may not be printed, for the person asking.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct NotPrintable(String);
+
 impl NoticeSource {
     /// Checks the notice may be produced; the error is the reason, for the person asking.
-    pub fn printable(self) -> Result<Printable, String> {
+    pub fn printable(self) -> Result<Printable, NotPrintable> {
+        let no = |why: &str| Err(NotPrintable(why.to_owned()));
         match DovutoState::from_code(&self.state) {
-            Some(DovutoState::Paid) => return Err("il dovuto è già pagato".into()),
-            Some(DovutoState::Cancelled) => return Err("il dovuto è annullato".into()),
+            Some(DovutoState::Paid) => return no("il dovuto è già pagato"),
+            Some(DovutoState::Cancelled) => return no("il dovuto è annullato"),
             _ => {}
         }
         if !self.printing {
-            return Err("la stampa dell'avviso è disabilitata per questo tipo dovuto".into());
+            return no("la stampa dell'avviso è disabilitata per questo tipo dovuto");
         }
         let (Some(_), Some(number)) = (&self.iuv, &self.notice_number) else {
-            return Err("il dovuto non ha ancora uno IUV".into());
+            return no("il dovuto non ha ancora uno IUV");
         };
-        let notice = NoticeNumber::parse(number).map_err(|e| e.to_string())?;
-        let entity_cf = PartitaIva::parse(&self.entity_cf).map_err(|e| e.to_string())?;
+        let invalid = |e: crate::domain::InvalidIdentifier| NotPrintable(e.to_string());
+        let notice = NoticeNumber::parse(number).map_err(invalid)?;
+        let entity_cf = PartitaIva::parse(&self.entity_cf).map_err(invalid)?;
         let street = joined(&[&self.debtor_address, &self.debtor_civic_number], " ");
         let city = joined(&[&self.debtor_postal_code, &self.debtor_city], " ");
         let province = self.debtor_province.as_deref().map(|p| format!(" ({p})"));
@@ -297,7 +304,7 @@ pub fn printable(
     conn: &mut AnyConnection,
     scope: &Scope,
     id: i64,
-) -> Result<Option<Result<Printable, String>>, DbError> {
+) -> Result<Option<Result<Printable, NotPrintable>>, DbError> {
     let Some(src) = load(conn, scope, id)? else {
         return Ok(None);
     };

@@ -3,6 +3,11 @@
 use std::fmt;
 use std::path::PathBuf;
 
+/// A database URL we cannot use.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadUrl(String);
+
 /// A parsed database URL.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum DatabaseUrl {
@@ -14,12 +19,12 @@ pub enum DatabaseUrl {
 
 impl DatabaseUrl {
     /// Parses by scheme. `sqlite://relative/path` and `sqlite:///absolute/path` both work.
-    pub fn parse(s: &str) -> Result<Self, String> {
+    pub fn parse(s: &str) -> Result<Self, BadUrl> {
         if let Some(path) = s.strip_prefix("sqlite://") {
             if path.is_empty() {
-                return Err(
+                return Err(BadUrl(
                     "sqlite:// URL needs a file path, e.g. sqlite://./data/mypay.sqlite3".into(),
-                );
+                ));
             }
             Ok(Self::Sqlite(PathBuf::from(path)))
         } else if s.starts_with("postgres://") || s.starts_with("postgresql://") {
@@ -30,9 +35,9 @@ impl DatabaseUrl {
                 .next()
                 .filter(|_| s.contains("://"))
                 .unwrap_or(s);
-            Err(format!(
+            Err(BadUrl(format!(
                 "unsupported database URL scheme {scheme:?}: use sqlite://PATH or postgres://USER@HOST/DB"
-            ))
+            )))
         }
     }
 
@@ -91,7 +96,7 @@ mod tests {
             .unwrap()
             .is_postgres());
         let e = DatabaseUrl::parse("mysql://u@h/db").unwrap_err();
-        assert!(e.contains("\"mysql\""), "{e}");
+        assert!(e.to_string().contains("\"mysql\""), "{e}");
         assert!(DatabaseUrl::parse("./file.db").is_err());
         assert!(DatabaseUrl::parse("sqlite://").is_err());
     }

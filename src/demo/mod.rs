@@ -239,7 +239,7 @@ fn seed_all(
     for (n, (ipa, cf10, name, seg, dts)) in specs.iter().enumerate() {
         let fiscal_code = people::partita_iva(cf10);
         let ws_pw = random.password(16);
-        let ws_hash = hash_password(&ws_pw).map_err(rule)?;
+        let ws_hash = hash_password(&ws_pw).map_err(|e| rule(e.to_string()))?;
         diesel::insert_into(entities::table)
             .values(&registry::NewEntity {
                 cod_ipa: ipa,
@@ -312,7 +312,7 @@ fn seed_all(
                     username: "operatore.borgo",
                     full_name: "Operatore Comune di Borgo Demo",
                     email: None,
-                    password_hash: &hash_password(&pw).map_err(rule)?,
+                    password_hash: &hash_password(&pw).map_err(|e| rule(e.to_string()))?,
                     role: operator::ROLE_OPERATOR,
                     created_at: now,
                 },
@@ -328,7 +328,7 @@ fn seed_all(
             username: "admin",
             full_name: "Amministratore regionale",
             email: None,
-            password_hash: &hash_password(&pw).map_err(rule)?,
+            password_hash: &hash_password(&pw).map_err(|e| rule(e.to_string()))?,
             role: operator::ROLE_ADMIN,
             created_at: now,
         },

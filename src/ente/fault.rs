@@ -179,10 +179,7 @@ impl EnteFault {
     /// unexpected failure is logged here under `correlation_id`, which its description names.
     pub fn render(&self, id: &str, correlation_id: &str) -> String {
         let description = match &self.cause {
-            Some(cause) => {
-                tracing::error!(correlation_id, error = %cause, "entity web service failed");
-                format!("Errore interno, riferimento {correlation_id}")
-            }
+            Some(cause) => crate::error::unexpected("ente", correlation_id, cause),
             None => self.description.clone(),
         };
         let mut w = XmlWriter::new();

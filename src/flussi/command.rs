@@ -109,7 +109,7 @@ pub fn run_command(
         bar.set_length(total);
         bar.set_position(done);
     })
-    .map_err(|e| anyhow::anyhow!("import interrupted (run the command again to resume): {e}"))?;
+    .context("import interrupted (run the command again to resume)")?;
     bar.finish_and_clear();
     let mut conn = db.get()?;
     let (state, total, accepted, rejected, message): (String, i64, i64, i64, Option<String>) =
@@ -166,7 +166,7 @@ fn export_command(
     let (_, id) = record(&mut conn, entity.id, &req, &random, now, false)?;
     drop(conn);
     let started = std::time::Instant::now();
-    let rows = run(db, files_dir, id, clock).map_err(|e| anyhow::anyhow!("export failed: {e}"))?;
+    let rows = run(db, files_dir, id, clock).context("export failed")?;
     let secs = started.elapsed().as_secs_f64();
     let mut conn = db.get()?;
     let (state, name): (String, Option<String>) = flussi::table

@@ -15,6 +15,8 @@ use crate::clock::Clock;
 use crate::db::schema::{due_types, entities, flussi};
 use crate::db::{write_tx, AnyConnection, Db, DbError};
 use crate::domain::SegregationCode;
+use crate::error::JobResult;
+use anyhow::Context as _;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::path::{Path, PathBuf};
@@ -24,16 +26,11 @@ use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 pub const QUEUE: &str = "flusso-import";
 
 /// Runs one claimed job of [`QUEUE`].
-pub fn run_job(
-    db: &Db,
-    files_dir: &Path,
-    clock: Clock,
-    job: &crate::jobs::Job,
-) -> Result<(), String> {
+pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &crate::jobs::Job) -> JobResult {
     let id = serde_json::from_str::<serde_json::Value>(&job.payload)
         .ok()
         .and_then(|v| v["flusso"].as_i64())
-        .ok_or_else(|| format!("bad payload {:?}", job.payload))?;
+        .with_context(|| format!("bad payload {:?}", job.payload))?;
     run(db, files_dir, id, clock, &mut |_, _| {})
 }
 
@@ -155,9 +152,8 @@ pub fn run(
     id: i64,
     clock: Clock,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<(), String> {
-    let err = |e: &dyn std::fmt::Display| e.to_string();
-    let mut conn = crate::db::BulkWrites::new(db).map_err(|e| err(&e))?;
+) -> JobResult {
+    let mut conn = crate::db::BulkWrites::new(db)?;
     run_on(&mut conn, files_dir, id, clock, progress)
 }
 
@@ -167,9 +163,8 @@ fn run_on(
     id: i64,
     clock: Clock,
     progress: &mut dyn FnMut(u64, u64),
-) -> Result<(), String> {
-    let err = |e: &dyn std::fmt::Display| e.to_string();
-    let (ctx, base, done, state) = context(conn, id, clock).map_err(|e| err(&e))?;
+) -> JobResult {
+    let (ctx, base, done, state) = context(conn, id, clock)?;
     if state != LOADED && state != RUNNING {
         return Ok(());
     }
@@ -178,15 +173,19 @@ fn run_on(
     let total = match prescan(&zip) {
         Ok(n) => n,
         Err(e) => {
-            return set_state(conn, id, &e.code.clone(), Some(&e), clock.now_naive())
-                .map_err(|e| err(&e))
+            return Ok(set_state(
+                conn,
+                id,
+                &e.code.clone(),
+                Some(&e),
+                clock.now_naive(),
+            )?)
         }
     };
-    set_state(conn, id, RUNNING, None, clock.now_naive()).map_err(|e| err(&e))?;
+    set_state(conn, id, RUNNING, None, clock.now_naive())?;
     diesel::update(flussi::table.find(id))
         .set(flussi::rows_total.eq(total as i64))
-        .execute(conn)
-        .map_err(|e| err(&e))?;
+        .execute(conn)?;
     progress(done as u64, total);
     // Three stages: rows read, parsed and checked on one thread; applied here, a chunk
     // per transaction; the IUV file written (and the chunk freed) on a third. With two
@@ -204,14 +203,14 @@ fn run_on(
         let read = reader.join().unwrap_or_else(|_| stopped());
         let results = results
             .join()
-            .unwrap_or_else(|_| Err("scrittura del file IUV interrotta".into()));
+            .unwrap_or_else(|_| Err(anyhow::anyhow!("scrittura del file IUV interrotta")));
         (applied, read, results)
     });
     applied?;
-    read.map_err(|e| e.to_string())?;
+    read?;
     let written = results?;
     outputs(conn, files_dir, id, &ctx, &base, written)?;
-    set_state(conn, id, DONE, None, clock.now_naive()).map_err(|e| err(&e))
+    Ok(set_state(conn, id, DONE, None, clock.now_naive())?)
 }
 
 /// What passes between the stages of an import.
@@ -277,7 +276,7 @@ fn write_chunks(
     rx: Receiver<Piece>,
     tx: SyncSender<Piece>,
     progress: &mut dyn FnMut(u64),
-) -> Result<(), String> {
+) -> JobResult {
     for mut piece in rx {
         if let Piece::Chunk(chunk, accepted) = &mut piece {
             let now = ctx.clock.now_naive();
@@ -288,8 +287,7 @@ fn write_chunks(
                     write_tx(conn, |c| apply(c, ctx, chunk, now, true))
                 }
                 done => done,
-            }
-            .map_err(|e| e.to_string())?;
+            }?;
             progress(chunk.rows.last().map_or(0, |r| r.number) as u64);
         }
         // The other end stops only on an error, which it reports itself.
@@ -307,26 +305,26 @@ fn write_results(
     base: &str,
     fresh: bool,
     rx: Receiver<Piece>,
-) -> Result<bool, String> {
+) -> anyhow::Result<bool> {
     let mut iuvs: Option<IuvWriter> = None;
     let mut complete = false;
     for piece in rx {
         match piece {
             Piece::End => complete = true,
             Piece::Header(h) if fresh => {
-                iuvs = Some(IuvWriter::create(target, base, &h).map_err(|e| e.to_string())?);
+                iuvs = Some(IuvWriter::create(target, base, &h)?);
             }
             Piece::Header(_) => {}
             Piece::Chunk(chunk, accepted) => {
                 if let Some(w) = iuvs.as_mut() {
-                    w.rows(&chunk.rows, &accepted).map_err(|e| e.to_string())?;
+                    w.rows(&chunk.rows, &accepted)?;
                 }
             }
         }
     }
     match iuvs {
         // An import stopped midway leaves the file unfinished: its retry rebuilds it.
-        Some(w) if complete => w.finish().map(|_| true).map_err(|e| e.to_string()),
+        Some(w) if complete => Ok(w.finish().map(|_| true)?),
         _ => Ok(false),
     }
 }

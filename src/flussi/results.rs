@@ -32,21 +32,19 @@ pub fn safe_cell(v: &str) -> String {
 /// `<name>_IUV.csv`: the accepted rows as sent, in file order, with `codIuv` (the
 /// second column) holding the IUV assigned. The file is read again beside the accepted
 /// rows' numbers, page by page: memory stays flat.
-fn iuv_file(c: &mut AnyConnection, d: &Path, id: i64, base: &str) -> Result<(), String> {
-    let e = |e: &dyn std::fmt::Display| e.to_string();
-    let file = std::fs::File::create(d.join(format!("{base}_IUV.csv"))).map_err(|x| e(&x))?;
+fn iuv_file(c: &mut AnyConnection, d: &Path, id: i64, base: &str) -> anyhow::Result<()> {
+    let file = std::fs::File::create(d.join(format!("{base}_IUV.csv")))?;
     let mut out = std::io::BufWriter::new(file);
     let mut page: std::collections::VecDeque<(i64, Option<String>)> = Default::default();
     let mut after = 0i64;
-    let mut next_page = |page: &mut std::collections::VecDeque<_>| -> Result<(), String> {
+    let mut next_page = |page: &mut std::collections::VecDeque<_>| -> anyhow::Result<()> {
         let rows: Vec<(i64, Option<String>)> = dovuti::table
             .filter(dovuti::flusso_id.eq(id))
             .filter(dovuti::flusso_row.gt(after))
             .order(dovuti::flusso_row)
             .limit(PAGE)
             .select((dovuti::flusso_row.assume_not_null(), dovuti::iuv))
-            .load(c)
-            .map_err(|x| e(&x))?;
+            .load(c)?;
         if let Some(last) = rows.last() {
             after = last.0;
         }
@@ -66,7 +64,7 @@ fn iuv_file(c: &mut AnyConnection, d: &Path, id: i64, base: &str) -> Result<(), 
             number += 1;
             if number > 0 {
                 if page.is_empty() {
-                    next_page(&mut page).map_err(generic)?;
+                    next_page(&mut page).map_err(|e| generic(format!("{e:#}")))?;
                 }
                 match page.front() {
                     Some((n, _)) if *n == number => {}
@@ -83,8 +81,8 @@ fn iuv_file(c: &mut AnyConnection, d: &Path, id: i64, base: &str) -> Result<(), 
             writeln!(out, "{}", line_of(&cells)).map_err(io)?;
         }
         out.flush().map_err(io)
-    })
-    .map_err(|x| e(&x))
+    })?;
+    Ok(())
 }
 
 pub(super) fn outputs(
@@ -94,9 +92,8 @@ pub(super) fn outputs(
     ctx: &Context,
     base: &str,
     iuv_written: bool,
-) -> Result<(), String> {
+) -> anyhow::Result<()> {
     let d = dir(files_dir, id);
-    let e = |e: &dyn std::fmt::Display| e.to_string();
     let header = with_csv(&d.join("upload.zip"), |r| {
         let mut reader = csv_reader(r);
         let mut first = csv::StringRecord::new();
@@ -104,15 +101,14 @@ pub(super) fn outputs(
             .read_record(&mut first)
             .map_err(|x| generic(x.to_string()))?;
         Ok(first.iter().map(safe_cell).collect::<Vec<_>>())
-    })
-    .map_err(|x| e(&x))?;
-    let file = std::fs::File::create(d.join(format!("{base}_SCARTI.csv"))).map_err(|x| e(&x))?;
+    })?;
+    let file = std::fs::File::create(d.join(format!("{base}_SCARTI.csv")))?;
     let mut scarti = std::io::BufWriter::new(file);
     // The rows as sent with MyPay's two extra columns; cells a spreadsheet would run as
     // formulas are neutralised.
     let mut head = header;
     head.extend(["cod_rifiuto".to_owned(), "de_rifiuto".to_owned()]);
-    writeln!(scarti, "{}", line_of(&head)).map_err(|x| e(&x))?;
+    writeln!(scarti, "{}", line_of(&head))?;
     // Read in pages by row number: memory stays flat however large the flusso.
     let mut after = 0i64;
     loop {
@@ -127,8 +123,7 @@ pub(super) fn outputs(
                 flusso_rejects::code,
                 flusso_rejects::message,
             ))
-            .load(c)
-            .map_err(|x| e(&x))?;
+            .load(c)?;
         let Some(last) = page.last() else { break };
         after = last.0;
         for (_, line, code, msg) in &page {
@@ -139,10 +134,10 @@ pub(super) fn outputs(
                 _ => vec![safe_cell(line)],
             };
             cells.extend([code.clone(), safe_cell(msg)]);
-            writeln!(scarti, "{}", line_of(&cells)).map_err(|x| e(&x))?;
+            writeln!(scarti, "{}", line_of(&cells))?;
         }
     }
-    scarti.flush().map_err(|x| e(&x))?;
+    scarti.flush()?;
     if !iuv_written {
         // What an interrupted run had started writing is replaced.
         let _ = std::fs::remove_file(d.join(format!("{base}_IUV.csv.part")));
@@ -153,7 +148,7 @@ pub(super) fn outputs(
         entity_id: ctx.entity_id,
         flusso_id: Some(id),
     };
-    crate::avviso::batch::request(c, sel, None, ctx.clock.now_naive()).map_err(|x| e(&x))?;
+    crate::avviso::batch::request(c, sel, None, ctx.clock.now_naive())?;
     Ok(())
 }
 

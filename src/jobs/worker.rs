@@ -5,12 +5,13 @@
 use super::queue::{claim, complete, fail, Job};
 use crate::clock::Clock;
 use crate::db::Db;
+use crate::error::JobResult;
 use chrono::Duration;
 use std::sync::Arc;
 use tokio::sync::watch;
 
 /// Runs one job; `Err` is recorded as the job's last error.
-pub type Handler = Arc<dyn Fn(&Db, Clock, &Job) -> Result<(), String> + Send + Sync>;
+pub type Handler = Arc<dyn Fn(&Db, Clock, &Job) -> JobResult + Send + Sync>;
 
 /// How a worker polls and leases.
 #[derive(Debug, Clone, Copy)]
@@ -64,7 +65,7 @@ pub fn spawn(
             let (h, d, j) = (handler.clone(), db.clone(), job.clone());
             let result = tokio::task::spawn_blocking(move || h(&d, clock, &j))
                 .await
-                .unwrap_or_else(|e| Err(format!("job panicked: {e}")));
+                .unwrap_or_else(|e| Err(anyhow::anyhow!("job panicked: {e}")));
             let w = worker.clone();
             let recorded = db
                 .write(move |c| {
@@ -72,8 +73,13 @@ pub fn spawn(
                     match &result {
                         Ok(()) => complete(c, job.id, &w, now).map(|_| ()),
                         Err(e) => {
-                            tracing::warn!(queue, job = job.id, error = %e, "job failed");
-                            fail(c, &job, &w, e, now, timing.backoff).map(|_| ())
+                            tracing::warn!(
+                                queue,
+                                job = job.id,
+                                error = format!("{e:#}"),
+                                "job failed"
+                            );
+                            fail(c, &job, &w, &format!("{e:#}"), now, timing.backoff).map(|_| ())
                         }
                     }
                 })

@@ -8,6 +8,11 @@ use axum::response::{IntoResponse, Response};
 use std::net::{IpAddr, SocketAddr};
 use std::sync::Arc;
 
+/// An allow-list entry that is neither an address nor a CIDR range.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadRange(String);
+
 /// One allowed range.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 struct Range {
@@ -16,7 +21,7 @@ struct Range {
 }
 
 impl Range {
-    fn parse(s: &str) -> Result<Self, String> {
+    fn parse(s: &str) -> Result<Self, BadRange> {
         let s = s.trim();
         let (ip, prefix) = match s.split_once('/') {
             Some((ip, p)) => (ip, Some(p)),
@@ -24,7 +29,7 @@ impl Range {
         };
         let net: IpAddr = ip
             .parse()
-            .map_err(|_| format!("{s:?} is not an IP address or CIDR range"))?;
+            .map_err(|_| BadRange(format!("{s:?} is not an IP address or CIDR range")))?;
         let max = if net.is_ipv4() { 32 } else { 128 };
         let prefix = match prefix {
             None => max,
@@ -32,7 +37,7 @@ impl Range {
                 .parse::<u8>()
                 .ok()
                 .filter(|p| *p <= max)
-                .ok_or_else(|| format!("{s:?}: prefix must be 0..={max}"))?,
+                .ok_or_else(|| BadRange(format!("{s:?}: prefix must be 0..={max}")))?,
         };
         Ok(Self { net, prefix })
     }
@@ -68,7 +73,7 @@ pub struct IpAllowList {
 
 impl IpAllowList {
     /// Parses `["1.2.3.4", "10.0.0.0/8", "::1"]`.
-    pub fn parse(items: &[String]) -> Result<Self, String> {
+    pub fn parse(items: &[String]) -> Result<Self, BadRange> {
         Ok(Self {
             ranges: items
                 .iter()

@@ -89,10 +89,9 @@ impl Fault {
 
     /// An unexpected failure: the cause goes to the log, the client gets a correlation id.
     pub fn system(correlation_id: &str, cause: impl std::fmt::Display) -> Self {
-        tracing::error!(correlation_id, error = %cause, "node-facing operation failed");
         Self::new(
             FaultCode::SystemError,
-            format!("Errore interno, riferimento {correlation_id}"),
+            crate::error::unexpected("paForNode", correlation_id, &cause),
         )
     }
 

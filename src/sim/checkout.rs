@@ -115,26 +115,36 @@ fn problem(status: StatusCode, detail: &str) -> Response {
         .into_response()
 }
 
+/// A cart Checkout's API schema refuses.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[error("{0}")]
+pub struct BadCart(String);
+
+fn bad(why: String) -> BadCart {
+    BadCart(why)
+}
+
 /// Checks a cart as Checkout's API schema does.
-pub fn validate(r: &CartRequest, version: u8) -> Result<(), String> {
+pub fn validate(r: &CartRequest, version: u8) -> Result<(), BadCart> {
     if !(1..=5).contains(&r.payment_notices.len()) {
-        return Err("paymentNotices must hold 1 to 5 notices".into());
+        return Err(BadCart("paymentNotices must hold 1 to 5 notices".into()));
     }
     for (i, n) in r.payment_notices.iter().enumerate() {
         let at = format!("paymentNotices[{i}]");
-        NoticeNumber::parse(&n.notice_number).map_err(|e| format!("{at}.noticeNumber: {e}"))?;
+        NoticeNumber::parse(&n.notice_number)
+            .map_err(|e| bad(format!("{at}.noticeNumber: {e}")))?;
         if n.fiscal_code.len() != 11 || !n.fiscal_code.bytes().all(|b| b.is_ascii_digit()) {
-            return Err(format!("{at}.fiscalCode must be 11 digits"));
+            return Err(bad(format!("{at}.fiscalCode must be 11 digits")));
         }
         if n.amount < 1 {
-            return Err(format!("{at}.amount must be at least 1 cent"));
+            return Err(bad(format!("{at}.amount must be at least 1 cent")));
         }
         for (name, v) in [
             ("companyName", &n.company_name),
             ("description", &n.description),
         ] {
             if v.chars().count() > 140 {
-                return Err(format!("{at}.{name} is longer than 140 characters"));
+                return Err(bad(format!("{at}.{name} is longer than 140 characters")));
             }
         }
     }
@@ -143,9 +153,9 @@ pub fn validate(r: &CartRequest, version: u8) -> Result<(), String> {
         .iter()
         .any(|s| s.trim().is_empty())
     {
-        return Err(
+        return Err(BadCart(
             "returnUrls: returnOkUrl, returnCancelUrl and returnErrorUrl are required".into(),
-        );
+        ));
     }
     if version == 2
         && u.return_waiting_url
@@ -154,7 +164,7 @@ pub fn validate(r: &CartRequest, version: u8) -> Result<(), String> {
             .trim()
             .is_empty()
     {
-        return Err("returnUrls.returnWaitingUrl is required".into());
+        return Err(BadCart("returnUrls.returnWaitingUrl is required".into()));
     }
     Ok(())
 }
@@ -188,7 +198,7 @@ async fn create(
         Err(e) => return problem(StatusCode::BAD_REQUEST, &format!("invalid cart: {e}")),
     };
     if let Err(e) = validate(&request, version) {
-        return problem(StatusCode::BAD_REQUEST, &e);
+        return problem(StatusCode::BAD_REQUEST, &e.to_string());
     }
     let id = OsRandom.token_hex(16);
     let location = format!("{}/checkout/c/{id}", sim.base);

@@ -9,6 +9,7 @@ use super::messages::{find, Psp, Station};
 use crate::domain::AmountCents;
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::{self, Limits, Node};
+use anyhow::Context;
 use chrono::{DateTime, NaiveDate, Utc};
 use chrono_tz::Europe::Rome;
 
@@ -57,22 +58,24 @@ impl Settled {
         receipt_id: &str,
         psp: &Psp,
         paid_at: DateTime<Utc>,
-    ) -> Result<Self, String> {
-        let doc = xml::parse(answer, Limits::default()).map_err(|e| e.to_string())?;
-        let data = find(&doc, "data").ok_or("activation answer has no data")?;
+    ) -> anyhow::Result<Self> {
+        let doc = xml::parse(answer, Limits::default())?;
+        let data = find(&doc, "data").context("activation answer has no data")?;
         let text = |n: &Node, name: &str| n.child(None, name).map(|c| c.value().to_owned());
-        let list = data.child(None, "transferList").ok_or("no transferList")?;
+        let list = data
+            .child(None, "transferList")
+            .context("no transferList")?;
         let mut transfers = Vec::new();
         for t in list.children.iter().filter(|c| c.name == "transfer") {
             let amount = text(t, "transferAmount").unwrap_or_default();
             transfers.push(SettledTransfer {
                 index: text(t, "idTransfer")
                     .and_then(|i| i.parse().ok())
-                    .ok_or("transfer without a valid idTransfer")?,
-                fiscal_code_pa: text(t, "fiscalCodePA").ok_or("transfer without fiscalCodePA")?,
+                    .context("transfer without a valid idTransfer")?,
+                fiscal_code_pa: text(t, "fiscalCodePA").context("transfer without fiscalCodePA")?,
                 company_name: text(t, "companyName"),
                 cents: AmountCents::parse(&amount)
-                    .map_err(|e| format!("transferAmount {amount:?}: {e}"))?
+                    .with_context(|| format!("transferAmount {amount:?}"))?
                     .cents(),
             });
         }
@@ -80,7 +83,7 @@ impl Settled {
             broker: station.id_broker.clone(),
             entity: station.id_pa.clone(),
             company_name: text(data, "companyName").unwrap_or_default(),
-            iuv: text(data, "creditorReferenceId").ok_or("no creditorReferenceId")?,
+            iuv: text(data, "creditorReferenceId").context("no creditorReferenceId")?,
             receipt_id: receipt_id.to_owned(),
             psp: psp.clone(),
             paid_at,

@@ -3,6 +3,7 @@
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::{self, Limits, Node};
 use crate::soap::{envelope, PaForNodeOp, PA_FOR_NODE_NS};
+use anyhow::Context;
 
 /// Who the node calls: the EC's fiscal code, the broker and the station.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -100,16 +101,18 @@ pub fn receipt_for(
     v2: bool,
     psp: &Psp,
     paid_at: &str,
-) -> Result<String, String> {
-    let doc = xml::parse(activation_response, Limits::default()).map_err(|e| e.to_string())?;
-    let data = find(&doc, "data").ok_or("activation response has no data")?;
+) -> anyhow::Result<String> {
+    let doc = xml::parse(activation_response, Limits::default())?;
+    let data = find(&doc, "data").context("activation response has no data")?;
     let text = |n: &Node, name: &str| {
         n.child(None, name)
             .map(|c| c.value().to_owned())
             .unwrap_or_default()
     };
-    let debtor = data.child(None, "debtor").ok_or("no debtor")?;
-    let transfers = data.child(None, "transferList").ok_or("no transferList")?;
+    let debtor = data.child(None, "debtor").context("no debtor")?;
+    let transfers = data
+        .child(None, "transferList")
+        .context("no transferList")?;
     let root = if v2 {
         PaForNodeOp::SendRtV2
     } else {

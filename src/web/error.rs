@@ -29,7 +29,7 @@ impl WebError {
     /// Logs `cause` and returns an internal error carrying a fresh correlation id.
     pub fn internal(cause: impl std::fmt::Display) -> Self {
         let id = crate::random::correlation_id();
-        tracing::error!(correlation_id = %id, error = %cause, "page failed");
+        crate::error::unexpected("web", &id, &cause);
         Self::Internal(id)
     }
 }

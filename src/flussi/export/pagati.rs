@@ -288,15 +288,14 @@ pub fn write(
     l: &Lookups,
     w: &mut CsvZip,
     tick: &mut dyn FnMut(u64),
-) -> Result<u64, String> {
-    let e = |x: &dyn std::fmt::Display| x.to_string();
+) -> anyhow::Result<u64> {
     for h in header(q.version, q.receipt) {
         w.raw(h);
     }
-    w.end_row().map_err(|x| e(&x))?;
+    w.end_row()?;
     let mut n = 0u64;
-    let mut emit = |p: &Paid, raw: Option<&str>| -> Result<(), String> {
-        row(w, q, b, l, p, raw).map_err(|x| e(&x))?;
+    let mut emit = |p: &Paid, raw: Option<&str>| -> anyhow::Result<()> {
+        row(w, q, b, l, p, raw)?;
         n += 1;
         if n % 10_000 == 0 {
             tick(n);
@@ -307,11 +306,9 @@ pub fn write(
     // result); SQLite steps through its cursor either way.
     macro_rules! stream {
         ($c:expr, $backend:ty, $mode:ty, $select:ty) => {{
-            let it = paid_query!(q, $backend, $select)
-                .load_iter::<$select, $mode>($c)
-                .map_err(|x| e(&x))?;
+            let it = paid_query!(q, $backend, $select).load_iter::<$select, $mode>($c)?;
             for p in it {
-                let (paid, raw) = p.map_err(|x| e(&x))?.parts_owned();
+                let (paid, raw) = p?.parts_owned();
                 emit(&paid, raw.as_deref())?;
             }
         }};

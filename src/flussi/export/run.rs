@@ -9,6 +9,8 @@ use super::{dir, pagati, purge, scaduti, DONE, EMPTY, FAILED, LOADED, RUNNING};
 use crate::clock::Clock;
 use crate::db::schema::{due_types, entities, flussi};
 use crate::db::{AnyConnection, Db};
+use crate::error::JobResult;
+use anyhow::Context;
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Rome;
 use diesel::prelude::*;
@@ -16,26 +18,23 @@ use std::path::Path;
 
 /// Runs one claimed job of [`super::QUEUE`]; on its last attempt a failure is recorded
 /// as `ERROR_EXPORT`.
-pub fn run_job(
-    db: &Db,
-    files_dir: &Path,
-    clock: Clock,
-    job: &crate::jobs::Job,
-) -> Result<(), String> {
+pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &crate::jobs::Job) -> JobResult {
     let id = serde_json::from_str::<serde_json::Value>(&job.payload)
         .ok()
         .and_then(|v| v["flusso"].as_i64())
-        .ok_or_else(|| format!("bad payload {:?}", job.payload))?;
+        .with_context(|| format!("bad payload {:?}", job.payload))?;
     let outcome = run(db, files_dir, id, clock).map(|_| ());
     if let Err(e) = &outcome {
         tracing::error!(flusso = id, error = %e, "export failed");
         if job.attempts >= job.max_attempts {
-            let mut conn = db.get().map_err(|x| x.to_string())?;
-            finish(&mut conn, id, FAILED, None, 0, clock.now_naive()).map_err(|x| x.to_string())?;
+            let mut conn = db.get()?;
+            finish(&mut conn, id, FAILED, None, 0, clock.now_naive())?;
             diesel::update(flussi::table.find(id))
-                .set(flussi::error_message.eq(e.chars().take(500).collect::<String>()))
-                .execute(&mut *conn)
-                .map_err(|x| x.to_string())?;
+                .set(
+                    flussi::error_message
+                        .eq(format!("{e:#}").chars().take(500).collect::<String>()),
+                )
+                .execute(&mut *conn)?;
         }
     }
     outcome
@@ -76,11 +75,10 @@ fn finish(
 }
 
 /// Writes export `id` (if still to do); returns the rows written.
-pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<u64, String> {
-    let e = |x: &dyn std::fmt::Display| x.to_string();
-    let mut conn = db.get().map_err(|x| e(&x))?;
+pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u64> {
+    let mut conn = db.get()?;
     let now = clock.now_naive();
-    purge(&mut conn, files_dir, now).map_err(|x| e(&x))?;
+    purge(&mut conn, files_dir, now)?;
     let p: Params = flussi::table
         .inner_join(entities::table)
         .filter(flussi::id.eq(id))
@@ -97,8 +95,7 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<u64, Stri
             flussi::due_type_codes,
             entities::cod_ipa,
         ))
-        .first(&mut *conn)
-        .map_err(|x| e(&x))?;
+        .first(&mut *conn)?;
     let (entity_id, kind, state, version, receipt, incremental, from, to, day, codes, ipa) = p;
     if state != LOADED && state != RUNNING {
         return Ok(0);
@@ -109,19 +106,18 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<u64, Stri
             flussi::rows_done.eq(0),
             flussi::updated_at.eq(now),
         ))
-        .execute(&mut *conn)
-        .map_err(|x| e(&x))?;
+        .execute(&mut *conn)?;
     let local = Rome.from_utc_datetime(&now);
     let (name, rows) = if kind == "SCADUTI" {
-        let day = day.ok_or("scaduti export without a date")?;
+        let day = day.context("scaduti export without a date")?;
         let name = format!("{ipa}-{id}_SCADUTI_{}", day.format("%Y-%m-%d"));
         let codes = scaduti::split_codes(codes.as_deref().unwrap_or(""));
-        let (ids, _) = scaduti::resolve(&mut conn, entity_id, &codes).map_err(|x| e(&x))?;
+        let (ids, _) = scaduti::resolve(&mut conn, entity_id, &codes)?;
         let mut w = zip_for(files_dir, id, &name, Quote::Needed)?;
         let n = scaduti::write(&mut conn, entity_id, &ids, day, &mut w)?;
         (close(w, n)?.then_some(name), n)
     } else {
-        let version = pagati::Version::parse(version.as_deref()).ok_or("bad version")?;
+        let version = pagati::Version::parse(version.as_deref()).context("bad version")?;
         let name = match version {
             pagati::Version::V1_0 => format!(
                 "{id}_ESTRAZIONE_DOVUTI_{}",
@@ -139,23 +135,22 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<u64, Stri
                     .filter(due_types::entity_id.eq(entity_id))
                     .filter(due_types::code.eq(code))
                     .select(due_types::id)
-                    .first::<i64>(&mut *conn)
-                    .map_err(|x| e(&x))?,
+                    .first::<i64>(&mut *conn)?,
             ),
             None => None,
         };
         let q = pagati::Query {
             entity_id,
-            from: from.ok_or("export without a start")?,
-            to: to.ok_or("export without an end")?,
+            from: from.context("export without a start")?,
+            to: to.context("export without an end")?,
             incremental,
             due_type_id,
             version,
             receipt,
         };
-        let (b, l) = pagati::context(&mut conn, entity_id).map_err(|x| e(&x))?;
+        let (b, l) = pagati::context(&mut conn, entity_id)?;
         // Progress goes through a second connection: the first one is streaming.
-        let mut progress = db.get().map_err(|x| e(&x))?;
+        let mut progress = db.get()?;
         let mut tick = |n: u64| {
             let _ = diesel::update(flussi::table.find(id))
                 .set(flussi::rows_done.eq(n as i64))
@@ -168,20 +163,20 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> Result<u64, Stri
     let file = name.map(|n| format!("{n}.zip"));
     let state = if file.is_some() { DONE } else { EMPTY };
     let done = clock.now_naive();
-    finish(&mut conn, id, state, file.as_deref(), rows as i64, done).map_err(|x| e(&x))?;
+    finish(&mut conn, id, state, file.as_deref(), rows as i64, done)?;
     Ok(rows)
 }
 
-fn zip_for(files_dir: &Path, id: i64, name: &str, quote: Quote) -> Result<CsvZip, String> {
+fn zip_for(files_dir: &Path, id: i64, name: &str, quote: Quote) -> anyhow::Result<CsvZip> {
     let dest = dir(files_dir, id).join(format!("{name}.zip"));
-    CsvZip::create(&dest, &format!("{name}.csv"), quote).map_err(|x| x.to_string())
+    Ok(CsvZip::create(&dest, &format!("{name}.csv"), quote)?)
 }
 
 /// Keeps the file when it has rows (true); an empty export leaves none.
-fn close(w: CsvZip, rows: u64) -> Result<bool, String> {
+fn close(w: CsvZip, rows: u64) -> anyhow::Result<bool> {
     if rows == 0 {
         drop(w);
         return Ok(false);
     }
-    w.finish().map(|_| true).map_err(|x| x.to_string())
+    Ok(w.finish().map(|_| true)?)
 }

@@ -92,12 +92,11 @@ pub fn write(
     due_type_ids: &[i64],
     day: NaiveDate,
     w: &mut CsvZip,
-) -> Result<u64, String> {
-    let e = |x: &dyn std::fmt::Display| x.to_string();
+) -> anyhow::Result<u64> {
     for h in HEADER {
         w.raw(h);
     }
-    w.end_row().map_err(|x| e(&x))?;
+    w.end_row()?;
     let open = [DovutoState::Payable.code(), DovutoState::Expired.code()];
     let mut after = 0i64;
     let mut n = 0u64;
@@ -132,8 +131,7 @@ pub fn write(
                     dovuti::generate_iuv,
                 ),
             ))
-            .load(conn)
-            .map_err(|x| e(&x))?;
+            .load(conn)?;
         let Some(last) = page.last() else { break };
         after = last.0;
         for (_, (iud, iuv, created, debtor, contact, pay, bilancio, generate)) in &page {
@@ -150,7 +148,7 @@ pub fn write(
                 .text(dsr);
             w.opt(bilancio.as_deref())
                 .raw(if *generate { "true" } else { "false" });
-            w.end_row().map_err(|x| e(&x))?;
+            w.end_row()?;
             n += 1;
         }
     }

@@ -46,15 +46,14 @@ pub fn write(
     q: &Query,
     b: &Beneficiary,
     w: &mut CsvZip,
-) -> Result<u64, String> {
-    let e = |x: &dyn std::fmt::Display| x.to_string();
+) -> anyhow::Result<u64> {
     let (mut after, mut n) = (0i64, 0u64);
     loop {
-        let page = page(conn, q, &b.fiscal_code, after).map_err(|x| e(&x))?;
+        let page = page(conn, q, &b.fiscal_code, after)?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for s in &page {
-            row(w, q, b, s).map_err(|x| e(&x))?;
+            row(w, q, b, s)?;
             n += 1;
         }
     }
