@@ -4,11 +4,10 @@
 //! never leaves a truncated file under the requested name.
 
 use super::bulk::{write_zip, Outcome, Selection, REJECTS};
+use crate::db::models::flusso;
 use crate::db::models::registry::entity_by_cod_ipa;
-use crate::db::schema::flussi;
 use crate::db::AnyConnection;
 use anyhow::Context;
-use diesel::prelude::*;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::Path;
 
@@ -37,13 +36,7 @@ pub fn selection(
     let flusso_id = match iuf {
         None => None,
         Some(iuf) => Some(
-            flussi::table
-                .filter(flussi::entity_id.eq(entity.id))
-                .filter(flussi::direction.eq("IMPORT"))
-                .filter(flussi::iuf.eq(iuf))
-                .select(flussi::id)
-                .first::<i64>(conn)
-                .optional()?
+            flusso::import_by_iuf(conn, entity.id, iuf)?
                 .with_context(|| format!("{ente} has no imported flusso {iuf:?}"))?,
         ),
     };

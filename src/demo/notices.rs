@@ -2,12 +2,10 @@
 //! due types, and a TARI instalment plan (single solution + 3 instalments).
 
 use super::people;
-use crate::db::models::{dovuto, dovuto::NewDovuto};
-use crate::db::schema::{due_types, entities};
+use crate::db::models::{dovuto, dovuto::NewDovuto, registry};
 use crate::db::{iuv::next_iuvs, AnyConnection, DbError};
 use crate::domain::{AuxDigit, DovutoState, NoticeNumber, SegregationCode};
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 
 /// A 240×120 PNG crest in the entity's colour: a shield with a white band.
 pub fn logo_png(hue: usize) -> Result<Vec<u8>, String> {
@@ -39,24 +37,11 @@ pub fn logo_png(hue: usize) -> Result<Vec<u8>, String> {
 
 /// Logos on every entity and an authorisation on every postal due type.
 pub fn decorate(c: &mut AnyConnection, now: NaiveDateTime) -> Result<(), DbError> {
-    let ids: Vec<i64> = entities::table
-        .select(entities::id)
-        .order(entities::id)
-        .load(c)?;
-    for (i, id) in ids.into_iter().enumerate() {
+    for (i, id) in registry::entity_ids(c)?.into_iter().enumerate() {
         let png = logo_png(i).map_err(DbError::Rule)?;
-        diesel::update(entities::table.find(id))
-            .set((
-                entities::logo.eq(Some(png)),
-                entities::logo_mime.eq(Some("image/png")),
-                entities::updated_at.eq(now),
-            ))
-            .execute(c)?;
+        registry::set_logo(c, id, png, "image/png", now)?;
     }
-    diesel::update(due_types::table.filter(due_types::postal_iban.is_not_null()))
-        .set(due_types::postal_authorisation.eq(Some("AUT/DEMO/2026/0001")))
-        .execute(c)?;
-    Ok(())
+    registry::authorise_postal_printing(c, "AUT/DEMO/2026/0001")
 }
 
 /// A TARI plan for one citizen: 300 € at once, or three instalments of 100 €.

@@ -7,13 +7,12 @@ use super::fault::{EnteCode, EnteFault};
 use crate::app::AppState;
 use crate::db::models::receipt::{store, NewReceipt, Stored};
 use crate::db::models::registry::Entity;
-use crate::db::schema::dovuti;
+use crate::db::models::dovuto;
 use crate::domain::DovutoState;
 use crate::soap::seq::{date_of, Seq};
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::Node;
 use chrono::TimeZone;
-use diesel::prelude::*;
 
 /// Handles the call for the authenticated `entity`.
 pub async fn handle(
@@ -40,34 +39,23 @@ pub async fn handle(
     s.end()?;
     let entity_id = entity.id;
     let lookup_iuv = iuv.clone();
-    let position: Option<(String, i64, Option<String>, String, String, String)> = app
+    let position = app
         .db
-        .read(move |c| {
-            Ok(dovuti::table
-                .filter(dovuti::entity_id.eq(entity_id))
-                .filter(dovuti::iuv.eq(lookup_iuv))
-                .select((
-                    dovuti::state,
-                    dovuti::amount_cents,
-                    dovuti::notice_number,
-                    dovuti::debtor_kind,
-                    dovuti::debtor_id,
-                    dovuti::debtor_name,
-                ))
-                .first(c)
-                .optional()?)
-        })
+        .read(move |c| dovuto::by_iuv(c, entity_id, &lookup_iuv))
         .await?;
-    let Some((state, cents, notice, debtor_kind, debtor_id, debtor_name)) = position else {
+    let Some(dovuto::ByIuv {
+        state,
+        amount_cents: cents,
+        notice_number: notice,
+        debtor: (debtor_kind, debtor_id, debtor_name),
+    }) = position
+    else {
         return Err(EnteFault::new(
             EnteCode::IuvNonValido,
             format!("nessun dovuto con IUV [{iuv}]"),
         ));
     };
-    if matches!(
-        DovutoState::from_code(&state),
-        Some(DovutoState::Paid | DovutoState::Cancelled)
-    ) {
+    if matches!(state, DovutoState::Paid | DovutoState::Cancelled) {
         return Err(EnteFault::new(
             EnteCode::DovutoNonPagabile,
             format!("il dovuto con IUV [{iuv}] è già pagato o annullato"),

@@ -4,7 +4,7 @@
 //! the flusso's counters move in the same transaction, so a crash loses nothing and a
 //! resumed import doubles nothing.
 
-use super::new_rows::{write, NewRow};
+use crate::db::models::new_dovuti::{write, NewRow};
 use super::prepare::{Prepared, RawRow, Rejected};
 use super::tracciato::{Row, Version};
 use crate::db::iuv::reserve_progressives;

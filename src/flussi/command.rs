@@ -4,12 +4,11 @@
 //! --out FILE.zip`: the paid dovuti of those days, as `paaSILPrenotaExportFlusso` makes.
 
 use super::accept::{accept, Incoming, RunBy, Zip};
+use crate::db::models::flusso;
 use super::import::{dir, run};
 use crate::clock::Clock;
 use crate::db::models::registry::entity_by_cod_ipa;
-use crate::db::schema::flussi;
 use anyhow::Context;
-use diesel::prelude::*;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
 
@@ -112,17 +111,14 @@ pub fn run_command(
     .context("import interrupted (run the command again to resume)")?;
     bar.finish_and_clear();
     let mut conn = db.get()?;
-    let (state, total, accepted, rejected, message): (String, i64, i64, i64, Option<String>) =
-        flussi::table
-            .find(id)
-            .select((
-                flussi::state,
-                flussi::rows_total,
-                flussi::rows_accepted,
-                flussi::rows_rejected,
-                flussi::error_message,
-            ))
-            .first(&mut *conn)?;
+    let flusso::Outcome {
+        state,
+        total,
+        accepted,
+        rejected,
+        error: message,
+        ..
+    } = flusso::outcome(&mut conn, id)?;
     let secs = started.elapsed().as_secs_f64();
     println!("flusso {id} ({name}): {state}");
     if let Some(m) = message {
@@ -169,10 +165,11 @@ fn export_command(
     let rows = run(db, files_dir, id, clock).context("export failed")?;
     let secs = started.elapsed().as_secs_f64();
     let mut conn = db.get()?;
-    let (state, name): (String, Option<String>) = flussi::table
-        .find(id)
-        .select((flussi::state, flussi::file_name))
-        .first(&mut *conn)?;
+    let flusso::Outcome {
+        state,
+        file_name: name,
+        ..
+    } = flusso::outcome(&mut conn, id)?;
     println!("export {id}: {state}");
     if let Some(name) = name {
         std::fs::copy(dir(files_dir, id).join(&name), out)

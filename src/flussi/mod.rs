@@ -7,7 +7,6 @@ pub mod chunk;
 pub mod command;
 pub mod export;
 pub mod import;
-mod new_rows;
 pub mod prepare;
 pub mod results;
 pub mod tracciato;

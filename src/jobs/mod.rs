@@ -5,7 +5,6 @@
 //! PostgreSQL, a `BEGIN IMMEDIATE` write transaction on SQLite), so none runs twice at once.
 //! Failures are retried with exponential backoff up to the job's `max_attempts`.
 
-pub mod queue;
 pub mod worker;
 
-pub use queue::{claim, complete, enqueue, fail, Job, JobState};
+pub use crate::db::models::job::{claim, complete, enqueue, fail, Job, JobState};

@@ -2,7 +2,7 @@
 //! records the result (done, or retried with backoff, or failed). Every gateway instance
 //! runs them; claiming is atomic, so a job runs on one instance at a time.
 
-use super::queue::{claim, complete, fail, Job};
+use super::{claim, complete, fail, Job};
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::error::JobResult;

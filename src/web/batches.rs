@@ -2,6 +2,7 @@
 //! flusso's) notices, watch its progress, download it when done.
 
 use super::admin::Nav;
+use crate::db::models::flusso;
 use super::documents::attachment;
 use super::session::Authenticated;
 use super::view::rome_time;
@@ -10,12 +11,10 @@ use crate::app::AppState;
 use crate::avviso::batch::{self, zip_path};
 use crate::avviso::bulk::Selection;
 use crate::db::models::registry;
-use crate::db::schema::{entities, flussi};
 use askama::Template;
 use axum::extract::{Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
-use diesel::prelude::*;
 use serde::Deserialize;
 
 struct BatchView {
@@ -61,15 +60,7 @@ pub async fn page(
         .query(&app, |c, scope| {
             let entities = registry::entity_choices(c, scope)?;
             let ids: Vec<i64> = entities.iter().map(|e| e.0).collect();
-            let flussi: Vec<(i64, String, Option<String>)> = flussi::table
-                .inner_join(entities::table)
-                .filter(flussi::direction.eq("IMPORT"))
-                .filter(flussi::entity_id.eq_any(ids))
-                .select((flussi::id, entities::cod_ipa, flussi::iuf))
-                .order(flussi::id.desc())
-                .limit(200)
-                .load(c)?;
-            let flussi = flussi
+            let flussi = flusso::recent_imports(c, &ids, 200)?
                 .into_iter()
                 .map(|(id, ipa, iuf)| (id, format!("{ipa} · {}", iuf.unwrap_or_default())))
                 .collect();
@@ -144,12 +135,7 @@ pub async fn request(
                 return Ok(None);
             }
             if let Some(f) = flusso_id {
-                let owner: Option<i64> = flussi::table
-                    .find(f)
-                    .select(flussi::entity_id)
-                    .first(c)
-                    .optional()?;
-                if owner != Some(form.entity) {
+                if flusso::owner(c, f)? != Some(form.entity) {
                     return Ok(None);
                 }
             }

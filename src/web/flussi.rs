@@ -3,13 +3,13 @@
 //! result files (rejected rows, IUVs, notices) when done.
 
 use super::admin::Nav;
+use crate::db::models::flusso;
 use super::multipart::{read_bounded, FieldError};
 use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::registry;
-use crate::db::schema::{entities, flussi, notice_batches};
 use crate::ente::flussi_ops::serve_result;
 use crate::flussi::accept::{accept, Incoming, RunBy, Zip};
 use crate::flussi::import::{DONE, LOADED, RUNNING};
@@ -18,8 +18,6 @@ use crate::flussi::upload::MAX_UPLOAD;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 struct FlussoView {
     id: i64,
@@ -55,70 +53,35 @@ fn label(state: &str) -> String {
     }
 }
 
-type Row = (
-    i64,
-    NaiveDateTime,
-    String,
-    Option<String>,
-    String,
-    (i64, i64, i64, i64),
-    Option<String>,
-);
 
 /// `GET /admin/flussi`.
 pub async fn page(
     State(app): State<AppState>,
     auth: Authenticated,
 ) -> Result<Html<String>, WebError> {
-    let (entities, list, notices) = auth
+    let (entities, list) = auth
         .query(&app, |c, scope| {
             let entities = registry::entity_choices(c, scope)?;
             let ids: Vec<i64> = entities.iter().map(|e| e.0).collect();
-            let list: Vec<Row> = flussi::table
-                .inner_join(entities::table)
-                .filter(flussi::direction.eq("IMPORT"))
-                .filter(flussi::entity_id.eq_any(ids))
-                .select((
-                    flussi::id,
-                    flussi::created_at,
-                    entities::name,
-                    flussi::file_name,
-                    flussi::state,
-                    (
-                        flussi::rows_done,
-                        flussi::rows_total,
-                        flussi::rows_accepted,
-                        flussi::rows_rejected,
-                    ),
-                    flussi::error_message,
-                ))
-                .order(flussi::id.desc())
-                .limit(100)
-                .load(c)?;
-            let shown: Vec<i64> = list.iter().map(|r| r.0).collect();
-            let notices: Vec<Option<i64>> = notice_batches::table
-                .filter(notice_batches::flusso_id.eq_any(shown))
-                .filter(notice_batches::state.eq("done"))
-                .select(notice_batches::flusso_id)
-                .load(c)?;
-            Ok((entities, list, notices))
+            let list = flusso::listed_imports(c, &ids, 100)?;
+            Ok((entities, list))
         })
         .await?;
     let rows: Vec<FlussoView> = list
         .into_iter()
-        .map(|(id, at, entity, name, state, n, error)| FlussoView {
-            id,
-            loaded: rome_time(&at),
-            entity,
-            name: name.unwrap_or_else(|| "(in attesa del file)".into()),
-            label: label(&state),
-            state,
-            done: n.0,
-            total: n.1,
-            accepted: n.2,
-            rejected: n.3,
-            error,
-            notices: notices.contains(&Some(id)),
+        .map(|f| FlussoView {
+            id: f.id,
+            loaded: rome_time(&f.created_at),
+            entity: f.entity,
+            name: f.file_name.unwrap_or_else(|| "(in attesa del file)".into()),
+            label: label(&f.state),
+            state: f.state,
+            done: f.rows.0,
+            total: f.rows.1,
+            accepted: f.rows.2,
+            rejected: f.rows.3,
+            error: f.error,
+            notices: f.notices_ready,
         })
         .collect();
     let working = rows.iter().any(|r| r.state == LOADED || r.state == RUNNING);
@@ -204,12 +167,7 @@ pub async fn download(
 ) -> Result<Response, WebError> {
     let st = auth
         .query(&app, move |c, scope| {
-            let owner: Option<i64> = flussi::table
-                .find(id)
-                .select(flussi::entity_id)
-                .first(c)
-                .optional()?;
-            match owner {
+            match flusso::owner(c, id)? {
                 Some(e) if scope.sees_entity(e) => status_by_id(c, id),
                 _ => Ok(None),
             }

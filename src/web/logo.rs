@@ -6,11 +6,10 @@ use super::session::Authenticated;
 use super::WebError;
 use crate::app::AppState;
 use crate::avviso::canvas::Logo;
-use crate::db::schema::entities;
+use crate::db::models::registry;
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};
-use diesel::prelude::*;
 
 /// Largest logo accepted.
 pub const MAX_LOGO_BYTES: usize = 512 * 1024;
@@ -26,11 +25,7 @@ pub async fn show(
             if !scope.sees_entity(id) {
                 return Ok(None);
             }
-            Ok(entities::table
-                .find(id)
-                .select((entities::logo, entities::logo_mime))
-                .first(c)
-                .optional()?)
+            registry::logo(c, id)
         })
         .await?;
     match logo {
@@ -109,17 +104,9 @@ pub async fn upload(
     let now = app.now();
     let updated = app
         .db
-        .write(move |c| {
-            Ok(diesel::update(entities::table.find(id))
-                .set((
-                    entities::logo.eq(Some(file)),
-                    entities::logo_mime.eq(Some(mime)),
-                    entities::updated_at.eq(now),
-                ))
-                .execute(c)?)
-        })
+        .write(move |c| registry::set_logo(c, id, file, &mime, now))
         .await?;
-    if updated == 0 {
+    if !updated {
         return Err(WebError::NotFound);
     }
     Ok(Redirect::to("/admin/entities").into_response())

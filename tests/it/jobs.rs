@@ -2,7 +2,8 @@
 
 use crate::support::migrated_db;
 use chrono::Duration;
-use mypay::jobs::{claim, complete, enqueue, fail, queue::count, JobState};
+use mypay::db::models::job::count;
+use mypay::jobs::{claim, complete, enqueue, fail, JobState};
 use std::collections::HashSet;
 
 const Q: &str = "test-queue";

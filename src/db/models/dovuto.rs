@@ -248,3 +248,44 @@ pub fn state_of(id: i64, code: &str) -> Result<crate::domain::DovutoState, DbErr
         problem: format!("unknown state {code:?}"),
     })
 }
+
+/// A dovuto found by its IUV: what recording a payment of it needs.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ByIuv {
+    /// Its state.
+    pub state: crate::domain::DovutoState,
+    /// Its amount.
+    pub amount_cents: i64,
+    /// Its notice number.
+    pub notice_number: Option<String>,
+    /// Debtor: `F` or `G`, fiscal code, name.
+    pub debtor: (String, String, String),
+}
+
+/// The entity's dovuto with `iuv`.
+pub fn by_iuv(conn: &mut AnyConnection, entity_id: i64, iuv: &str) -> Result<Option<ByIuv>, DbError> {
+    type Row = (i64, String, i64, Option<String>, String, String, String);
+    let row: Option<Row> = dovuti::table
+        .filter(dovuti::entity_id.eq(entity_id))
+        .filter(dovuti::iuv.eq(iuv))
+        .select((
+            dovuti::id,
+            dovuti::state,
+            dovuti::amount_cents,
+            dovuti::notice_number,
+            dovuti::debtor_kind,
+            dovuti::debtor_id,
+            dovuti::debtor_name,
+        ))
+        .first(conn)
+        .optional()?;
+    row.map(|(id, state, amount_cents, notice_number, kind, cf, name)| {
+        Ok(ByIuv {
+            state: state_of(id, &state)?,
+            amount_cents,
+            notice_number,
+            debtor: (kind, cf, name),
+        })
+    })
+    .transpose()
+}

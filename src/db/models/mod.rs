@@ -3,6 +3,9 @@
 pub mod cart;
 pub mod dovuto;
 pub mod event;
+pub mod flusso;
+pub mod job;
+pub mod new_dovuti;
 pub mod operator;
 pub mod position;
 pub mod receipt;

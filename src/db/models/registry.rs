@@ -248,3 +248,50 @@ pub fn list_due_types(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<Due
     }
     Ok(q.load(conn)?)
 }
+
+/// An entity's stored logo: (bytes, MIME type), each possibly absent; `None` when there is
+/// no such entity.
+pub type StoredLogo = (Option<Vec<u8>>, Option<String>);
+
+/// Entity `id`'s stored logo.
+pub fn logo(conn: &mut AnyConnection, id: i64) -> Result<Option<StoredLogo>, DbError> {
+    Ok(entities::table
+        .find(id)
+        .select((entities::logo, entities::logo_mime))
+        .first(conn)
+        .optional()?)
+}
+
+/// Replaces entity `id`'s logo; false when there is no such entity.
+pub fn set_logo(
+    conn: &mut AnyConnection,
+    id: i64,
+    bytes: Vec<u8>,
+    mime: &str,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let n = diesel::update(entities::table.find(id))
+        .set((
+            entities::logo.eq(Some(bytes)),
+            entities::logo_mime.eq(Some(mime)),
+            entities::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n > 0)
+}
+
+/// Every entity's id, in order.
+pub fn entity_ids(conn: &mut AnyConnection) -> Result<Vec<i64>, DbError> {
+    Ok(entities::table
+        .select(entities::id)
+        .order(entities::id)
+        .load(conn)?)
+}
+
+/// Sets Poste's print authorisation on every due type with a postal account.
+pub fn authorise_postal_printing(conn: &mut AnyConnection, text: &str) -> Result<(), DbError> {
+    diesel::update(due_types::table.filter(due_types::postal_iban.is_not_null()))
+        .set(due_types::postal_authorisation.eq(Some(text)))
+        .execute(conn)?;
+    Ok(())
+}

@@ -1,4 +1,4 @@
-//! Queue primitives: enqueue, claim, complete, fail.
+//! The durable job queue's table: enqueue, claim, complete, fail (the workers are in `jobs`).
 
 use crate::db::schema::jobs;
 use crate::db::{write_tx, AnyConnection, DbError};

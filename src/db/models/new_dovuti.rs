@@ -14,43 +14,43 @@ use diesel::sqlite::Sqlite;
 #[derive(Insertable)]
 #[diesel(table_name = dovuti)]
 #[diesel(treat_none_as_default_value = false)]
-pub(super) struct NewRow<'a> {
-    pub(super) entity_id: i64,
-    pub(super) due_type_id: i64,
-    pub(super) iud: &'a str,
-    pub(super) iuv: Option<String>,
-    pub(super) notice_number: Option<String>,
-    pub(super) state: &'static str,
-    pub(super) debtor_kind: &'a str,
-    pub(super) debtor_id: &'a str,
-    pub(super) debtor_name: &'a str,
-    pub(super) debtor_address: Option<&'a str>,
-    pub(super) debtor_civic_number: Option<&'a str>,
-    pub(super) debtor_postal_code: Option<&'a str>,
-    pub(super) debtor_city: Option<&'a str>,
-    pub(super) debtor_province: Option<&'a str>,
-    pub(super) debtor_country: Option<&'a str>,
-    pub(super) debtor_email: Option<&'a str>,
-    pub(super) amount_cents: i64,
-    pub(super) pa_fee_cents: Option<i64>,
-    pub(super) due_date: Option<Day>,
-    pub(super) causale: &'a str,
-    pub(super) collection_data: &'a str,
-    pub(super) bilancio: Option<&'a str>,
-    pub(super) generate_iuv: bool,
-    pub(super) flusso_id: Option<i64>,
-    pub(super) flusso_row: Option<i64>,
-    pub(super) version: i32,
-    pub(super) created_at: &'a Stamp,
-    pub(super) updated_at: &'a Stamp,
-    pub(super) iuv_assigned_at: Option<&'a Stamp>,
+pub struct NewRow<'a> {
+    pub entity_id: i64,
+    pub due_type_id: i64,
+    pub iud: &'a str,
+    pub iuv: Option<String>,
+    pub notice_number: Option<String>,
+    pub state: &'static str,
+    pub debtor_kind: &'a str,
+    pub debtor_id: &'a str,
+    pub debtor_name: &'a str,
+    pub debtor_address: Option<&'a str>,
+    pub debtor_civic_number: Option<&'a str>,
+    pub debtor_postal_code: Option<&'a str>,
+    pub debtor_city: Option<&'a str>,
+    pub debtor_province: Option<&'a str>,
+    pub debtor_country: Option<&'a str>,
+    pub debtor_email: Option<&'a str>,
+    pub amount_cents: i64,
+    pub pa_fee_cents: Option<i64>,
+    pub due_date: Option<Day>,
+    pub causale: &'a str,
+    pub collection_data: &'a str,
+    pub bilancio: Option<&'a str>,
+    pub generate_iuv: bool,
+    pub flusso_id: Option<i64>,
+    pub flusso_row: Option<i64>,
+    pub version: i32,
+    pub created_at: &'a Stamp,
+    pub updated_at: &'a Stamp,
+    pub iuv_assigned_at: Option<&'a Stamp>,
 }
 
 /// Rows per SQLite INSERT: a fixed-size batch is one statement prepared once and reused.
 const SQLITE_BATCH: usize = 200;
 
 /// Inserts `values` (inside the caller's transaction).
-pub(super) fn write(c: &mut AnyConnection, values: &[NewRow]) -> Result<(), DbError> {
+pub fn write(c: &mut AnyConnection, values: &[NewRow]) -> Result<(), DbError> {
     match &mut *c {
         // PostgreSQL takes the chunk in one binary COPY (no statement to parse and plan).
         AnyConnection::Postgresql(pg) => {
