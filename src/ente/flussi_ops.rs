@@ -155,16 +155,7 @@ pub async fn download(
     let found = app
         .db
         .read(move |c| {
-            use diesel::prelude::*;
-            let row: Option<(i64, i64)> = crate::db::schema::flussi::table
-                .filter(crate::db::schema::flussi::request_token.eq(&t))
-                .select((
-                    crate::db::schema::flussi::id,
-                    crate::db::schema::flussi::entity_id,
-                ))
-                .first(c)
-                .optional()?;
-            match row {
+            match crate::db::models::flusso::import_by_request_token(c, &t)? {
                 Some((_, entity)) => status(c, entity, &t),
                 None => Ok(None),
             }
@@ -196,17 +187,7 @@ pub async fn serve_result(app: &AppState, st: Status, kind: &str) -> Response {
         "avvisi" => {
             let batch = app
                 .db
-                .read(move |c| {
-                    use crate::db::schema::notice_batches as nb;
-                    use diesel::prelude::*;
-                    Ok(nb::table
-                        .filter(nb::flusso_id.eq(st.id))
-                        .filter(nb::state.eq("done"))
-                        .select(nb::id)
-                        .order(nb::id.desc())
-                        .first::<i64>(c)
-                        .optional()?)
-                })
+                .read(move |c| crate::db::models::flusso::notices_batch(c, st.id))
                 .await;
             let Ok(Some(b)) = batch else {
                 return StatusCode::NOT_FOUND.into_response();

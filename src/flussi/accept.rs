@@ -5,10 +5,9 @@
 
 use super::archive::{parse_name, FileError};
 use super::import::{dir, store_upload, LOADED, QUEUE, RUNNING};
-use crate::db::schema::flussi;
+use crate::db::models::flusso;
 use crate::db::{write_tx, AnyConnection, DbError};
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use std::path::Path;
 
 /// A flusso arriving.
@@ -58,13 +57,7 @@ pub fn accept(
         Err(e) => return Ok(Err(e)),
     };
     write_tx(conn, |c| {
-        let held: Option<(i64, String)> = flussi::table
-            .filter(flussi::entity_id.eq(incoming.entity_id))
-            .filter(flussi::direction.eq("IMPORT"))
-            .filter(flussi::iuf.eq(&name.iuf))
-            .select((flussi::id, flussi::state))
-            .first(c)
-            .optional()?;
+        let held = flusso::held_import(c, incoming.entity_id, &name.iuf)?;
         let stored = |id| dir(files_dir, id).join("upload.zip").exists();
         let id = match held {
             None => register(c, &incoming, &name, now)?,
@@ -109,34 +102,15 @@ fn register(
     name: &super::archive::FlussoName,
     now: NaiveDateTime,
 ) -> Result<i64, DbError> {
-    if let Some(id) = incoming.reserved {
-        diesel::update(flussi::table.find(id))
-            .set((
-                flussi::iuf.eq(&name.iuf),
-                flussi::file_name.eq(incoming.file_name),
-                flussi::tracciato_version.eq(name.version.code()),
-                flussi::upload_token_hash.eq(None::<String>),
-                flussi::updated_at.eq(now),
-            ))
-            .execute(c)?;
-        return Ok(id);
+    let named = flusso::Named {
+        iuf: &name.iuf,
+        file_name: incoming.file_name,
+        version: name.version.code(),
+    };
+    match incoming.reserved {
+        Some(id) => flusso::name_import(c, id, named, now).map(|()| id),
+        None => flusso::new_import(c, incoming.entity_id, named, incoming.operator_id, now),
     }
-    let id = crate::with_backend!(c, c => diesel::insert_into(flussi::table)
-        .values((
-            flussi::entity_id.eq(incoming.entity_id),
-            flussi::direction.eq("IMPORT"),
-            flussi::kind.eq("DOVUTI"),
-            flussi::iuf.eq(&name.iuf),
-            flussi::file_name.eq(incoming.file_name),
-            flussi::tracciato_version.eq(name.version.code()),
-            flussi::state.eq(LOADED),
-            flussi::operator_id.eq(incoming.operator_id),
-            flussi::created_at.eq(now),
-            flussi::updated_at.eq(now),
-        ))
-        .returning(flussi::id)
-        .get_result(c))?;
-    Ok(id)
 }
 
 /// Copies a file on this machine in as import `id`'s zip (aside, then renamed).

@@ -39,9 +39,9 @@ pub const CHUNK: usize = 2000;
 /// Rows read per query when writing the result files.
 pub(super) const PAGE: i64 = 10_000;
 /// Registered, waiting.
-pub const LOADED: &str = "LOAD_IMPORT";
+pub const LOADED: &str = crate::db::models::flusso::LOADED;
 /// Being imported.
-pub const RUNNING: &str = "IMPORT_IN_ELAB";
+pub const RUNNING: &str = crate::db::models::flusso::RUNNING;
 /// Done.
 pub const DONE: &str = "IMPORT_ESEGUITO";
 

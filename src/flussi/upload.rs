@@ -5,13 +5,11 @@
 
 use super::accept::{accept, Incoming, RunBy, Zip};
 use super::archive::{parse_name, FileError};
-use super::import::LOADED;
-use crate::db::schema::{flussi, notice_batches};
+use crate::db::models::flusso;
 use crate::db::{AnyConnection, DbError};
 use crate::domain::random::RandomSource;
 use crate::security::sha256_hex;
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 /// Largest flusso zip accepted.
 pub const MAX_UPLOAD: usize = 64 * 1024 * 1024;
@@ -49,18 +47,8 @@ pub fn authorise(
         request_token: uuid(random),
         authorization_token: random.token_hex(24),
     };
-    diesel::insert_into(flussi::table)
-        .values((
-            flussi::entity_id.eq(entity_id),
-            flussi::direction.eq("IMPORT"),
-            flussi::kind.eq("DOVUTI"),
-            flussi::state.eq(LOADED),
-            flussi::request_token.eq(&a.request_token),
-            flussi::upload_token_hash.eq(sha256_hex(&a.authorization_token)),
-            flussi::created_at.eq(now),
-            flussi::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let hash = sha256_hex(&a.authorization_token);
+    flusso::reserve_import(conn, entity_id, &a.request_token, &hash, now)?;
     Ok(a)
 }
 
@@ -75,12 +63,7 @@ pub fn receive(
     zip: &[u8],
     now: NaiveDateTime,
 ) -> Result<Result<String, FileError>, DbError> {
-    let found: Option<(i64, i64, Option<String>)> = flussi::table
-        .filter(flussi::upload_token_hash.eq(sha256_hex(token)))
-        .filter(flussi::state.eq(LOADED))
-        .select((flussi::id, flussi::entity_id, flussi::request_token))
-        .first(conn)
-        .optional()?;
+    let found = flusso::reserved_for_upload(conn, &sha256_hex(token))?;
     let Some((id, entity_id, request)) = found else {
         return Ok(Err(FileError {
             code: "PAA_IMPORT_NO_MATCH_AUTH".into(),
@@ -103,15 +86,7 @@ pub fn receive(
         RunBy::Queue,
     )?;
     if let Err(e) = outcome {
-        diesel::update(flussi::table.find(id))
-            .set((
-                flussi::state.eq(&e.code),
-                flussi::error_code.eq(&e.code),
-                flussi::error_message.eq(&e.message),
-                flussi::upload_token_hash.eq(None::<String>),
-                flussi::completed_at.eq(Some(now)),
-            ))
-            .execute(conn)?;
+        flusso::refuse_import(conn, id, &e.code, &e.message, now)?;
         return Ok(Err(e));
     }
     Ok(Ok(request))
@@ -136,14 +111,7 @@ pub fn status(
     entity_id: i64,
     request_token: &str,
 ) -> Result<Option<Status>, DbError> {
-    let found: Option<i64> = flussi::table
-        .filter(flussi::entity_id.eq(entity_id))
-        .filter(flussi::direction.eq("IMPORT"))
-        .filter(flussi::request_token.eq(request_token))
-        .select(flussi::id)
-        .first(conn)
-        .optional()?;
-    match found {
+    match flusso::import_by_request(conn, entity_id, request_token)? {
         Some(id) => status_by_id(conn, id),
         None => Ok(None),
     }
@@ -151,20 +119,10 @@ pub fn status(
 
 /// Import `id`, whoever started it.
 pub fn status_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Status>, DbError> {
-    let found: Option<(String, Option<String>)> = flussi::table
-        .find(id)
-        .filter(flussi::direction.eq("IMPORT"))
-        .select((flussi::state, flussi::file_name))
-        .first(conn)
-        .optional()?;
-    let Some((state, file)) = found else {
+    let Some((state, file)) = flusso::import_state(conn, id)? else {
         return Ok(None);
     };
-    let ready: i64 = notice_batches::table
-        .filter(notice_batches::flusso_id.eq(id))
-        .filter(notice_batches::state.eq("done"))
-        .count()
-        .get_result(conn)?;
+    let ready = flusso::notices_batch(conn, id)?.is_some();
     Ok(Some(Status {
         id,
         state,
@@ -172,6 +130,6 @@ pub fn status_by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Status>,
             .as_deref()
             .and_then(|f| parse_name(f).ok())
             .map(|n| n.base),
-        notices_ready: ready > 0,
+        notices_ready: ready,
     }))
 }

@@ -174,3 +174,176 @@ pub fn listed_imports(
         })
         .collect())
 }
+
+/// The latest finished notice batch of import `id` (its notices' zip).
+pub fn notices_batch(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, DbError> {
+    Ok(notice_batches::table
+        .filter(notice_batches::flusso_id.eq(id))
+        .filter(notice_batches::state.eq("done"))
+        .select(notice_batches::id)
+        .order(notice_batches::id.desc())
+        .first(conn)
+        .optional()?)
+}
+
+/// Registered, waiting for its file or its worker (MyPay's state name).
+pub const LOADED: &str = "LOAD_IMPORT";
+/// Being imported.
+pub const RUNNING: &str = "IMPORT_IN_ELAB";
+
+/// Reserves an import for the entity's software: followed by `request_token`, uploaded
+/// once with the token whose hash is `upload_token_hash`.
+pub fn reserve_import(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    request_token: &str,
+    upload_token_hash: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::insert_into(flussi::table)
+        .values((
+            flussi::entity_id.eq(entity_id),
+            flussi::direction.eq("IMPORT"),
+            flussi::kind.eq("DOVUTI"),
+            flussi::state.eq(LOADED),
+            flussi::request_token.eq(request_token),
+            flussi::upload_token_hash.eq(upload_token_hash),
+            flussi::created_at.eq(now),
+            flussi::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The reserved import an upload token (by its hash) still opens: (id, entity, request
+/// token).
+pub fn reserved_for_upload(
+    conn: &mut AnyConnection,
+    upload_token_hash: &str,
+) -> Result<Option<(i64, i64, Option<String>)>, DbError> {
+    Ok(flussi::table
+        .filter(flussi::upload_token_hash.eq(upload_token_hash))
+        .filter(flussi::state.eq(LOADED))
+        .select((flussi::id, flussi::entity_id, flussi::request_token))
+        .first(conn)
+        .optional()?)
+}
+
+/// Ends import `id` refused as a whole, in the state named by `code`.
+pub fn refuse_import(
+    conn: &mut AnyConnection,
+    id: i64,
+    code: &str,
+    message: &str,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(flussi::table.find(id))
+        .set((
+            flussi::state.eq(code),
+            flussi::error_code.eq(code),
+            flussi::error_message.eq(message),
+            flussi::upload_token_hash.eq(None::<String>),
+            flussi::completed_at.eq(Some(now)),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// The entity's import that `request_token` follows.
+pub fn import_by_request(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    request_token: &str,
+) -> Result<Option<i64>, DbError> {
+    Ok(flussi::table
+        .filter(flussi::entity_id.eq(entity_id))
+        .filter(flussi::direction.eq("IMPORT"))
+        .filter(flussi::request_token.eq(request_token))
+        .select(flussi::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// Import `id`'s state and file name, if it is an import.
+pub fn import_state(
+    conn: &mut AnyConnection,
+    id: i64,
+) -> Result<Option<(String, Option<String>)>, DbError> {
+    Ok(flussi::table
+        .find(id)
+        .filter(flussi::direction.eq("IMPORT"))
+        .select((flussi::state, flussi::file_name))
+        .first(conn)
+        .optional()?)
+}
+
+/// The entity's import of flusso `iuf` with its state: (id, state).
+pub fn held_import(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    iuf: &str,
+) -> Result<Option<(i64, String)>, DbError> {
+    Ok(flussi::table
+        .filter(flussi::entity_id.eq(entity_id))
+        .filter(flussi::direction.eq("IMPORT"))
+        .filter(flussi::iuf.eq(iuf))
+        .select((flussi::id, flussi::state))
+        .first(conn)
+        .optional()?)
+}
+
+/// What a flusso's name says: its IUF, its file name and its tracciato version.
+#[derive(Debug, Clone, Copy)]
+pub struct Named<'a> {
+    /// The IUF.
+    pub iuf: &'a str,
+    /// The file name.
+    pub file_name: &'a str,
+    /// The tracciato version's code (`1_3`…).
+    pub version: &'a str,
+}
+
+/// Names the reserved import `id` after its file.
+pub fn name_import(
+    conn: &mut AnyConnection,
+    id: i64,
+    named: Named<'_>,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    diesel::update(flussi::table.find(id))
+        .set((
+            flussi::iuf.eq(named.iuf),
+            flussi::file_name.eq(named.file_name),
+            flussi::tracciato_version.eq(named.version),
+            flussi::upload_token_hash.eq(None::<String>),
+            flussi::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Registers a new import of the entity; returns its id.
+pub fn new_import(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    named: Named<'_>,
+    operator_id: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<i64, DbError> {
+    let id = crate::with_backend!(conn, c => diesel::insert_into(flussi::table)
+        .values((
+            flussi::entity_id.eq(entity_id),
+            flussi::direction.eq("IMPORT"),
+            flussi::kind.eq("DOVUTI"),
+            flussi::iuf.eq(named.iuf),
+            flussi::file_name.eq(named.file_name),
+            flussi::tracciato_version.eq(named.version),
+            flussi::state.eq(LOADED),
+            flussi::operator_id.eq(operator_id),
+            flussi::created_at.eq(now),
+            flussi::updated_at.eq(now),
+        ))
+        .returning(flussi::id)
+        .get_result(c))?;
+    Ok(id)
+}
