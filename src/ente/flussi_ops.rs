@@ -154,12 +154,12 @@ pub async fn download(
     let t = token.clone();
     let found = app
         .db
-        .read(move |c| {
-            match crate::db::models::flusso::import_by_request_token(c, &t)? {
+        .read(
+            move |c| match crate::db::models::flusso::import_by_request_token(c, &t)? {
                 Some((_, entity)) => status(c, entity, &t),
                 None => Ok(None),
-            }
-        })
+            },
+        )
         .await;
     let Ok(Some(st)) = found else {
         return StatusCode::NOT_FOUND.into_response();

@@ -5,9 +5,9 @@
 
 use super::fault::{EnteCode, EnteFault};
 use crate::app::AppState;
+use crate::db::models::dovuto;
 use crate::db::models::receipt::{store, NewReceipt, Stored};
 use crate::db::models::registry::Entity;
-use crate::db::models::dovuto;
 use crate::domain::DovutoState;
 use crate::soap::seq::{date_of, Seq};
 use crate::soap::writer::XmlWriter;

@@ -7,13 +7,12 @@
 
 use super::fault::{EnteCode, EnteFault};
 use super::payload;
-use crate::db::schema::{dovuto_transfers, due_types, entities};
+use crate::db::models::{registry, transfer};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::{AmountCents, CollectionData, Iban, PartitaIva};
 use crate::soap::pa_per_ente::PAYLOAD_NS;
 use crate::soap::seq::Seq;
 use crate::soap::xml::Node;
-use diesel::prelude::*;
 
 /// The secondary beneficiary of a position.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -160,47 +159,30 @@ pub fn store(
     due_type_id: i64,
     v: &super::payload::Versamento,
 ) -> Result<(), DbError> {
-    diesel::delete(dovuto_transfers::table.filter(dovuto_transfers::dovuto_id.eq(id)))
-        .execute(c)?;
+    transfer::clear(c, id)?;
+    if v.secondary.is_none() && v.stamp.is_none() {
+        return Ok(());
+    }
     let (total, collection) = (v.amount.cents(), v.collection_data.to_string());
+    let (cf, name) = registry::entity_names(c, entity_id)?;
     let sec = match (&v.secondary, &v.stamp) {
         (Some(sec), _) => sec,
         (None, Some(st)) => {
-            let cf: String = entities::table
-                .find(entity_id)
-                .select(entities::fiscal_code)
-                .first(c)?;
-            diesel::insert_into(dovuto_transfers::table)
-                .values((
-                    dovuto_transfers::dovuto_id.eq(id),
-                    dovuto_transfers::position.eq(1),
-                    dovuto_transfers::beneficiary_fiscal_code.eq(&cf),
-                    dovuto_transfers::amount_cents.eq(total),
-                    dovuto_transfers::collection_data.eq(&collection),
-                    dovuto_transfers::stamp_hash.eq(Some(&st.hash)),
-                    dovuto_transfers::stamp_type.eq(Some(&st.kind)),
-                    dovuto_transfers::stamp_province.eq(Some(&st.province)),
-                ))
-                .execute(c)?;
-            return Ok(());
+            let stamp = transfer::Stamp {
+                hash: &st.hash,
+                kind: &st.kind,
+                province: &st.province,
+            };
+            return transfer::write_stamp(c, id, &cf, total, &collection, stamp);
         }
         (None, None) => return Ok(()),
     };
-    let (cf, name): (String, String) = entities::table
-        .find(entity_id)
-        .select((entities::fiscal_code, entities::name))
-        .first(c)?;
-    let (bank, postal): (Option<String>, Option<String>) = due_types::table
-        .find(due_type_id)
-        .select((due_types::bank_iban, due_types::postal_iban))
-        .first(c)?;
-    let own_iban = bank
-        .or(postal)
+    let own_iban = registry::due_type_account(c, due_type_id)?
         .ok_or_else(|| DbError::Rule("due type without an account".into()))?;
     let sec_collection = sec.collection_data.to_string();
-    write_split(
+    transfer::write_split(
         c,
-        &Split {
+        &transfer::Split {
             dovuto_id: id,
             total,
             entity_cf: &cf,
@@ -216,74 +198,4 @@ pub fn store(
             address: &sec.address,
         },
     )
-}
-
-/// A position shared between its entity and one secondary beneficiary.
-#[derive(Debug, Clone, Copy)]
-pub struct Split<'a> {
-    /// The position.
-    pub dovuto_id: i64,
-    /// Its amount in cents.
-    pub total: i64,
-    /// The entity's fiscal code.
-    pub entity_cf: &'a str,
-    /// The entity's name.
-    pub entity_name: Option<&'a str>,
-    /// The account of the entity's share.
-    pub own_iban: &'a str,
-    /// Taxonomy of the entity's share.
-    pub collection: &'a str,
-    /// Secondary beneficiary's fiscal code.
-    pub fiscal_code: &'a str,
-    /// Its name.
-    pub name: &'a str,
-    /// Its account.
-    pub iban: &'a str,
-    /// Its share in cents.
-    pub amount: i64,
-    /// Causale of its transfer.
-    pub causale: Option<&'a str>,
-    /// Taxonomy of its transfer.
-    pub sec_collection: &'a str,
-    /// Its street, civic, postal code, city, province, country.
-    pub address: &'a [Option<String>; 6],
-}
-
-/// Writes the two transfers of a split position (the caller removed the old ones): the
-/// entity's share first, the secondary one second. Used by the web services and flussi.
-pub fn write_split(c: &mut AnyConnection, s: &Split<'_>) -> Result<(), DbError> {
-    let postal = |iban: &str| Iban::parse(iban).is_ok_and(|i| i.is_postal());
-    diesel::insert_into(dovuto_transfers::table)
-        .values((
-            dovuto_transfers::dovuto_id.eq(s.dovuto_id),
-            dovuto_transfers::position.eq(1),
-            dovuto_transfers::beneficiary_fiscal_code.eq(s.entity_cf),
-            dovuto_transfers::beneficiary_name.eq(s.entity_name),
-            dovuto_transfers::iban.eq(Some(s.own_iban)),
-            dovuto_transfers::postal.eq(postal(s.own_iban)),
-            dovuto_transfers::amount_cents.eq(s.total - s.amount),
-            dovuto_transfers::collection_data.eq(s.collection),
-        ))
-        .execute(c)?;
-    let [street, civic, cap, city, province, country] = s.address;
-    diesel::insert_into(dovuto_transfers::table)
-        .values((
-            dovuto_transfers::dovuto_id.eq(s.dovuto_id),
-            dovuto_transfers::position.eq(2),
-            dovuto_transfers::beneficiary_fiscal_code.eq(s.fiscal_code),
-            dovuto_transfers::beneficiary_name.eq(Some(s.name)),
-            dovuto_transfers::iban.eq(Some(s.iban)),
-            dovuto_transfers::postal.eq(postal(s.iban)),
-            dovuto_transfers::amount_cents.eq(s.amount),
-            dovuto_transfers::remittance.eq(s.causale),
-            dovuto_transfers::collection_data.eq(s.sec_collection),
-            dovuto_transfers::address.eq(street),
-            dovuto_transfers::civic_number.eq(civic),
-            dovuto_transfers::postal_code.eq(cap),
-            dovuto_transfers::city.eq(city),
-            dovuto_transfers::province.eq(province),
-            dovuto_transfers::country.eq(country),
-        ))
-        .execute(c)?;
-    Ok(())
 }

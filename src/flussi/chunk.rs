@@ -4,18 +4,17 @@
 //! the flusso's counters move in the same transaction, so a crash loses nothing and a
 //! resumed import doubles nothing.
 
-use crate::db::models::new_dovuti::{write, NewRow};
 use super::prepare::{Prepared, RawRow, Rejected};
 use super::tracciato::{Row, Version};
 use crate::db::iuv::reserve_progressives;
 use crate::db::models::dovuto::{self, FlussoRow};
-use crate::db::schema::{dovuti, dovuto_transfers, flussi, flusso_rejects};
+use crate::db::models::new_dovuti::{write, NewRow};
+use crate::db::models::{flusso_rows, transfer};
 use crate::db::stamp::{Day, Stamp};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::load::{decide, Change, Refusal};
 use crate::domain::{AuxDigit, Azione, DovutoState, Iuv, NoticeNumber, SegregationCode};
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use std::collections::{HashMap, HashSet};
 
 /// What the import knows about the entity.
@@ -72,17 +71,7 @@ pub fn apply(
         .iter()
         .filter_map(|(_, r, _)| r.iuv.as_deref())
         .collect();
-    let taken: HashSet<String> = if own_iuvs.is_empty() {
-        HashSet::new()
-    } else {
-        dovuti::table
-            .filter(dovuti::entity_id.eq(ctx.entity_id))
-            .filter(dovuti::iuv.eq_any(&own_iuvs))
-            .select(dovuti::iuv.assume_not_null())
-            .load::<String>(c)?
-            .into_iter()
-            .collect()
-    };
+    let taken = flusso_rows::iuvs_taken(c, ctx.entity_id, &own_iuvs)?;
     // Most flussi only add dovuti: the unique index on (entity, IUD) says whether one is
     // already held, and the caller applies the chunk again with `look_up` when it does.
     // Rows that change or annul need what is held anyway.
@@ -96,31 +85,14 @@ pub fn apply(
         accepted: accepted.len() as i64,
         rejected: rejects.len() as i64,
     };
-    if !rejects.is_empty() {
-        let values: Vec<_> = rejects
-            .iter()
-            .map(|(n, code, msg, line)| {
-                (
-                    flusso_rejects::flusso_id.eq(ctx.flusso_id),
-                    flusso_rejects::row_number.eq(*n),
-                    flusso_rejects::code.eq(code),
-                    flusso_rejects::message.eq(msg),
-                    flusso_rejects::line.eq(line),
-                )
-            })
-            .collect();
-        for part in values.chunks(500) {
-            crate::with_backend!(&mut *c, c => diesel::insert_into(flusso_rejects::table).values(part).execute(c))?;
-        }
-    }
-    diesel::update(flussi::table.find(ctx.flusso_id))
-        .set((
-            flussi::rows_done.eq(flussi::rows_done + chunk.rows.len() as i64),
-            flussi::rows_accepted.eq(flussi::rows_accepted + counts.accepted),
-            flussi::rows_rejected.eq(flussi::rows_rejected + counts.rejected),
-            flussi::updated_at.eq(now),
-        ))
-        .execute(c)?;
+    flusso_rows::add_rejects(c, ctx.flusso_id, &rejects)?;
+    let rows = chunk.rows.len() as i64;
+    flusso_rows::count_chunk(
+        c,
+        ctx.flusso_id,
+        (rows, counts.accepted, counts.rejected),
+        now,
+    )?;
     Ok(accepted)
 }
 
@@ -136,14 +108,9 @@ fn held(
     good: &[Good],
 ) -> Result<HashMap<String, Held>, DbError> {
     let iuds: Vec<&str> = good.iter().map(|(_, r, _)| r.iud.as_str()).collect();
-    dovuti::table
-        .filter(dovuti::entity_id.eq(ctx.entity_id))
-        .filter(dovuti::iud.eq_any(&iuds))
-        .select((dovuti::iud, dovuti::id, dovuti::state, dovuti::iuv))
-        .load::<(String, i64, String, Option<String>)>(c)?
+    Ok(flusso_rows::held_by_iuds(c, ctx.entity_id, &iuds)?
         .into_iter()
-        .map(|(iud, id, state, iuv)| Ok((iud, (id, dovuto::state_of(id, &state)?, iuv))))
-        .collect()
+        .collect())
 }
 
 /// The reject of a refused load: MyPay's code and text.
@@ -215,39 +182,18 @@ fn modify(
     from: FlussoRow,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let [addr, civic, cap, city, prov, country, email] = &row.debtor_contact;
-    diesel::update(dovuti::table.find(id))
-        .set((
-            dovuti::due_type_id.eq(due_type_id),
-            (
-                dovuti::debtor_kind.eq(&row.debtor_kind),
-                dovuti::debtor_id.eq(&row.debtor_id),
-                dovuti::debtor_name.eq(&row.debtor_name),
-            ),
-            (
-                dovuti::debtor_address.eq(addr),
-                dovuti::debtor_civic_number.eq(civic),
-                dovuti::debtor_postal_code.eq(cap),
-                dovuti::debtor_city.eq(city),
-                dovuti::debtor_province.eq(prov),
-                dovuti::debtor_country.eq(country),
-                dovuti::debtor_email.eq(email),
-            ),
-            dovuti::amount_cents.eq(row.amount.cents()),
-            dovuti::pa_fee_cents.eq(row.pa_fee.map(|a| a.cents())),
-            dovuti::due_date.eq(row.due_date),
-            dovuti::causale.eq(&row.causale),
-            dovuti::collection_data.eq(&row.collection_data),
-            dovuti::bilancio.eq(&row.bilancio),
-            (
-                dovuti::flusso_id.eq(from.flusso_id),
-                dovuti::flusso_row.eq(from.row),
-                dovuti::updated_at.eq(now),
-                dovuti::version.eq(dovuti::version + 1),
-            ),
-        ))
-        .execute(c)?;
-    Ok(())
+    let rewrite = dovuto::Rewrite {
+        due_type_id,
+        debtor: (&row.debtor_kind, &row.debtor_id, &row.debtor_name),
+        contact: &row.debtor_contact,
+        amount_cents: row.amount.cents(),
+        pa_fee_cents: row.pa_fee.map(|a| a.cents()),
+        due_date: row.due_date,
+        causale: &row.causale,
+        collection_data: &row.collection_data,
+        bilancio: row.bilancio.as_deref(),
+    };
+    dovuto::rewrite(c, id, &rewrite, from, now)
 }
 
 fn insert(
@@ -322,11 +268,7 @@ fn insert(
         .map(|(_, r, _)| *r)
         .collect();
     for row in multi {
-        let id: i64 = dovuti::table
-            .filter(dovuti::entity_id.eq(ctx.entity_id))
-            .filter(dovuti::iud.eq(&row.iud))
-            .select(dovuti::id)
-            .first(c)?;
+        let id = flusso_rows::id_of_iud(c, ctx.entity_id, &row.iud)?;
         transfers(c, ctx, id, row)?;
     }
     Ok(assigned)
@@ -334,8 +276,7 @@ fn insert(
 
 /// The two transfers of a multi-beneficiary row (none otherwise).
 fn transfers(c: &mut AnyConnection, ctx: &Context, id: i64, row: &Row) -> Result<(), DbError> {
-    diesel::delete(dovuto_transfers::table.filter(dovuto_transfers::dovuto_id.eq(id)))
-        .execute(c)?;
+    transfer::clear(c, id)?;
     let Some(sec) = &row.secondary else {
         return Ok(());
     };
@@ -344,9 +285,9 @@ fn transfers(c: &mut AnyConnection, ctx: &Context, id: i64, row: &Row) -> Result
         .get(&row.due_type)
         .and_then(|d| d.3.clone())
         .unwrap_or_default();
-    crate::ente::secondari::write_split(
+    transfer::write_split(
         c,
-        &crate::ente::secondari::Split {
+        &transfer::Split {
             dovuto_id: id,
             total: row.amount.cents(),
             entity_cf: &ctx.entity_cf,

@@ -4,9 +4,9 @@
 //! --out FILE.zip`: the paid dovuti of those days, as `paaSILPrenotaExportFlusso` makes.
 
 use super::accept::{accept, Incoming, RunBy, Zip};
-use crate::db::models::flusso;
 use super::import::{dir, run};
 use crate::clock::Clock;
+use crate::db::models::flusso;
 use crate::db::models::registry::entity_by_cod_ipa;
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};

@@ -12,13 +12,12 @@ use super::prepare::{prepare, Prepared, RawRow};
 use super::results::{outputs, IuvWriter};
 use super::tracciato::Version;
 use crate::clock::Clock;
-use crate::db::schema::{due_types, entities, flussi};
+use crate::db::models::flusso;
 use crate::db::{write_tx, AnyConnection, Db, DbError};
 use crate::domain::SegregationCode;
 use crate::error::JobResult;
 use anyhow::Context as _;
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use std::path::{Path, PathBuf};
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
@@ -68,72 +67,39 @@ fn set_state(
     error: Option<&FileError>,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let done = (state != RUNNING && state != LOADED).then_some(now);
-    diesel::update(flussi::table.find(id))
-        .set((
-            flussi::state.eq(state),
-            flussi::error_code.eq(error.map(|e| e.code.clone())),
-            flussi::error_message.eq(error.map(|e| e.message.clone())),
-            flussi::updated_at.eq(now),
-            flussi::completed_at.eq(done),
-        ))
-        .execute(c)?;
-    Ok(())
+    let error = error.map(|e| (e.code.as_str(), e.message.as_str()));
+    flusso::set_import_state(c, id, state, error, now)
 }
-
-type FlussoRow = (i64, Option<String>, Option<String>, i64, String);
-type DueTypeRow = (String, i64, bool, bool, Option<String>, Option<String>);
 
 fn context(
     c: &mut AnyConnection,
     id: i64,
     clock: Clock,
 ) -> Result<(Context, String, i64, String), DbError> {
-    let (entity_id, version, file, done, state): FlussoRow = flussi::table
-        .find(id)
-        .select((
-            flussi::entity_id,
-            flussi::tracciato_version,
-            flussi::file_name,
-            flussi::rows_done,
-            flussi::state,
-        ))
-        .first(c)?;
-    let (cf, seg): (String, String) = entities::table
-        .find(entity_id)
-        .select((entities::fiscal_code, entities::segregation_code))
-        .first(c)?;
-    let types: Vec<DueTypeRow> = due_types::table
-        .filter(due_types::entity_id.eq(entity_id))
-        .select((
-            due_types::code,
-            due_types::id,
-            due_types::active,
-            due_types::due_date_required,
-            due_types::bank_iban,
-            due_types::postal_iban,
-        ))
-        .load(c)?;
+    let run = flusso::import_run(c, id)?;
     let ctx = Context {
         clock,
         flusso_id: id,
-        entity_id,
-        entity_cf: cf,
-        segregation: SegregationCode::parse(&seg).map_err(|e| DbError::Rule(e.to_string()))?,
-        version: version
+        entity_id: run.entity_id,
+        entity_cf: run.entity_cf,
+        segregation: SegregationCode::parse(&run.segregation).map_err(|e| DbError::BadRow {
+            table: "entities",
+            id: run.entity_id,
+            problem: e.to_string(),
+        })?,
+        version: run
+            .version
             .as_deref()
             .and_then(Version::parse)
             .unwrap_or(Version::V1_0),
-        due_types: types
-            .into_iter()
-            .map(|(code, id, active, req, bank, postal)| (code, (id, active, req, bank.or(postal))))
-            .collect(),
+        due_types: run.due_types.into_iter().collect(),
     };
-    let base = file
+    let base = run
+        .file_name
         .as_deref()
         .and_then(|f| parse_name(f).ok())
         .map_or_else(|| format!("flusso-{id}"), |n| n.base);
-    Ok((ctx, base, done, state))
+    Ok((ctx, base, run.rows_done, run.state))
 }
 
 pub(super) fn generic(message: String) -> FileError {
@@ -183,9 +149,7 @@ fn run_on(
         }
     };
     set_state(conn, id, RUNNING, None, clock.now_naive())?;
-    diesel::update(flussi::table.find(id))
-        .set(flussi::rows_total.eq(total as i64))
-        .execute(conn)?;
+    flusso::set_rows_total(conn, id, total as i64)?;
     progress(done as u64, total);
     // Three stages: rows read, parsed and checked on one thread; applied here, a chunk
     // per transaction; the IUV file written (and the chunk freed) on a third. With two

@@ -9,9 +9,8 @@ use super::chunk::Context;
 use super::import::{dir, generic, PAGE};
 use super::prepare::{line_of, RawRow};
 use crate::avviso::bulk::Selection;
-use crate::db::schema::{dovuti, flusso_rejects};
+use crate::db::models::flusso_rows;
 use crate::db::AnyConnection;
-use diesel::prelude::*;
 use std::io::Write;
 use std::path::{Path, PathBuf};
 
@@ -38,13 +37,7 @@ fn iuv_file(c: &mut AnyConnection, d: &Path, id: i64, base: &str) -> anyhow::Res
     let mut page: std::collections::VecDeque<(i64, Option<String>)> = Default::default();
     let mut after = 0i64;
     let mut next_page = |page: &mut std::collections::VecDeque<_>| -> anyhow::Result<()> {
-        let rows: Vec<(i64, Option<String>)> = dovuti::table
-            .filter(dovuti::flusso_id.eq(id))
-            .filter(dovuti::flusso_row.gt(after))
-            .order(dovuti::flusso_row)
-            .limit(PAGE)
-            .select((dovuti::flusso_row.assume_not_null(), dovuti::iuv))
-            .load(c)?;
+        let rows = flusso_rows::accepted_after(c, id, after, PAGE)?;
         if let Some(last) = rows.last() {
             after = last.0;
         }
@@ -112,18 +105,7 @@ pub(super) fn outputs(
     // Read in pages by row number: memory stays flat however large the flusso.
     let mut after = 0i64;
     loop {
-        let page: Vec<(i64, String, String, String)> = flusso_rejects::table
-            .filter(flusso_rejects::flusso_id.eq(id))
-            .filter(flusso_rejects::row_number.gt(after))
-            .order(flusso_rejects::row_number)
-            .limit(PAGE)
-            .select((
-                flusso_rejects::row_number,
-                flusso_rejects::line,
-                flusso_rejects::code,
-                flusso_rejects::message,
-            ))
-            .load(c)?;
+        let page = flusso_rows::rejects_after(c, id, after, PAGE)?;
         let Some(last) = page.last() else { break };
         after = last.0;
         for (_, line, code, msg) in &page {

@@ -2,7 +2,6 @@
 //! flusso's) notices, watch its progress, download it when done.
 
 use super::admin::Nav;
-use crate::db::models::flusso;
 use super::documents::attachment;
 use super::session::Authenticated;
 use super::view::rome_time;
@@ -10,6 +9,7 @@ use super::WebError;
 use crate::app::AppState;
 use crate::avviso::batch::{self, zip_path};
 use crate::avviso::bulk::Selection;
+use crate::db::models::flusso;
 use crate::db::models::registry;
 use askama::Template;
 use axum::extract::{Path, State};

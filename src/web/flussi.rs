@@ -3,12 +3,12 @@
 //! result files (rejected rows, IUVs, notices) when done.
 
 use super::admin::Nav;
-use crate::db::models::flusso;
 use super::multipart::{read_bounded, FieldError};
 use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
 use crate::app::AppState;
+use crate::db::models::flusso;
 use crate::db::models::registry;
 use crate::ente::flussi_ops::serve_result;
 use crate::flussi::accept::{accept, Incoming, RunBy, Zip};
@@ -52,7 +52,6 @@ fn label(state: &str) -> String {
         code => format!("Rifiutato ({code})"),
     }
 }
-
 
 /// `GET /admin/flussi`.
 pub async fn page(
@@ -166,11 +165,9 @@ pub async fn download(
     Path((id, kind)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
     let st = auth
-        .query(&app, move |c, scope| {
-            match flusso::owner(c, id)? {
-                Some(e) if scope.sees_entity(e) => status_by_id(c, id),
-                _ => Ok(None),
-            }
+        .query(&app, move |c, scope| match flusso::owner(c, id)? {
+            Some(e) if scope.sees_entity(e) => status_by_id(c, id),
+            _ => Ok(None),
         })
         .await?
         .ok_or(WebError::NotFound)?;

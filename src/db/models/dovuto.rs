@@ -263,7 +263,11 @@ pub struct ByIuv {
 }
 
 /// The entity's dovuto with `iuv`.
-pub fn by_iuv(conn: &mut AnyConnection, entity_id: i64, iuv: &str) -> Result<Option<ByIuv>, DbError> {
+pub fn by_iuv(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    iuv: &str,
+) -> Result<Option<ByIuv>, DbError> {
     type Row = (i64, String, i64, Option<String>, String, String, String);
     let row: Option<Row> = dovuti::table
         .filter(dovuti::entity_id.eq(entity_id))
@@ -288,4 +292,70 @@ pub fn by_iuv(conn: &mut AnyConnection, entity_id: i64, iuv: &str) -> Result<Opt
         })
     })
     .transpose()
+}
+
+/// What a load writes over a held dovuto.
+#[derive(Debug, Clone, Copy)]
+pub struct Rewrite<'a> {
+    /// Its due type.
+    pub due_type_id: i64,
+    /// Debtor: `F` or `G`, fiscal code, name.
+    pub debtor: (&'a str, &'a str, &'a str),
+    /// Debtor's street, civic, postal code, city, province, country, email.
+    pub contact: &'a [Option<String>; 7],
+    /// Amount.
+    pub amount_cents: i64,
+    /// The entity's fee.
+    pub pa_fee_cents: Option<i64>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Causale.
+    pub causale: &'a str,
+    /// datiSpecificiRiscossione.
+    pub collection_data: &'a str,
+    /// Bilancio XML.
+    pub bilancio: Option<&'a str>,
+}
+
+/// Rewrites dovuto `id` with what row `from` of a flusso sent, bumping its version.
+pub fn rewrite(
+    conn: &mut AnyConnection,
+    id: i64,
+    r: &Rewrite<'_>,
+    from: FlussoRow,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    let [addr, civic, cap, city, prov, country, email] = r.contact;
+    diesel::update(dovuti::table.find(id))
+        .set((
+            dovuti::due_type_id.eq(r.due_type_id),
+            (
+                dovuti::debtor_kind.eq(r.debtor.0),
+                dovuti::debtor_id.eq(r.debtor.1),
+                dovuti::debtor_name.eq(r.debtor.2),
+            ),
+            (
+                dovuti::debtor_address.eq(addr),
+                dovuti::debtor_civic_number.eq(civic),
+                dovuti::debtor_postal_code.eq(cap),
+                dovuti::debtor_city.eq(city),
+                dovuti::debtor_province.eq(prov),
+                dovuti::debtor_country.eq(country),
+                dovuti::debtor_email.eq(email),
+            ),
+            dovuti::amount_cents.eq(r.amount_cents),
+            dovuti::pa_fee_cents.eq(r.pa_fee_cents),
+            dovuti::due_date.eq(r.due_date),
+            dovuti::causale.eq(r.causale),
+            dovuti::collection_data.eq(r.collection_data),
+            dovuti::bilancio.eq(r.bilancio),
+            (
+                dovuti::flusso_id.eq(from.flusso_id),
+                dovuti::flusso_row.eq(from.row),
+                dovuti::updated_at.eq(now),
+                dovuti::version.eq(dovuti::version + 1),
+            ),
+        ))
+        .execute(conn)?;
+    Ok(())
 }

@@ -162,16 +162,18 @@ pub fn listed_imports(
         .load(conn)?;
     Ok(list
         .into_iter()
-        .map(|(id, created_at, entity, file_name, state, rows, error)| Listed {
-            notices_ready: ready.contains(&Some(id)),
-            id,
-            created_at,
-            entity,
-            file_name,
-            state,
-            rows,
-            error,
-        })
+        .map(
+            |(id, created_at, entity, file_name, state, rows, error)| Listed {
+                notices_ready: ready.contains(&Some(id)),
+                id,
+                created_at,
+                entity,
+                file_name,
+                state,
+                rows,
+                error,
+            },
+        )
         .collect())
 }
 
@@ -346,4 +348,100 @@ pub fn new_import(
         .returning(flussi::id)
         .get_result(c))?;
     Ok(id)
+}
+
+/// Moves import `id` to `state`, with the file-level error when it failed whole; a final
+/// state marks it completed.
+pub fn set_import_state(
+    conn: &mut AnyConnection,
+    id: i64,
+    state: &str,
+    error: Option<(&str, &str)>,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    let done = (state != RUNNING && state != LOADED).then_some(now);
+    diesel::update(flussi::table.find(id))
+        .set((
+            flussi::state.eq(state),
+            flussi::error_code.eq(error.map(|e| e.0)),
+            flussi::error_message.eq(error.map(|e| e.1)),
+            flussi::updated_at.eq(now),
+            flussi::completed_at.eq(done),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Notes how many rows import `id` holds.
+pub fn set_rows_total(conn: &mut AnyConnection, id: i64, total: i64) -> Result<(), DbError> {
+    diesel::update(flussi::table.find(id))
+        .set(flussi::rows_total.eq(total))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// What an import runs with: its entity and file, how far it got, and the entity's due
+/// types.
+#[derive(Debug, Clone)]
+pub struct ImportRun {
+    /// The entity.
+    pub entity_id: i64,
+    /// Its fiscal code.
+    pub entity_cf: String,
+    /// Its segregation code, as stored.
+    pub segregation: String,
+    /// The tracciato version's code.
+    pub version: Option<String>,
+    /// The file's name.
+    pub file_name: Option<String>,
+    /// Rows already committed.
+    pub rows_done: i64,
+    /// State.
+    pub state: String,
+    /// The entity's due types: code → (id, active, due date required, bank or postal IBAN).
+    pub due_types: Vec<(String, (i64, bool, bool, Option<String>))>,
+}
+
+/// Import `id` as it is about to run.
+pub fn import_run(conn: &mut AnyConnection, id: i64) -> Result<ImportRun, DbError> {
+    use crate::db::schema::due_types;
+    type DueTypeRow = (String, i64, bool, bool, Option<String>, Option<String>);
+    let (entity_id, version, file_name, rows_done, state) = flussi::table
+        .find(id)
+        .select((
+            flussi::entity_id,
+            flussi::tracciato_version,
+            flussi::file_name,
+            flussi::rows_done,
+            flussi::state,
+        ))
+        .first(conn)?;
+    let (entity_cf, segregation): (String, String) = entities::table
+        .find(entity_id)
+        .select((entities::fiscal_code, entities::segregation_code))
+        .first(conn)?;
+    let types: Vec<DueTypeRow> = due_types::table
+        .filter(due_types::entity_id.eq(entity_id))
+        .select((
+            due_types::code,
+            due_types::id,
+            due_types::active,
+            due_types::due_date_required,
+            due_types::bank_iban,
+            due_types::postal_iban,
+        ))
+        .load(conn)?;
+    Ok(ImportRun {
+        entity_id,
+        entity_cf,
+        segregation,
+        version,
+        file_name,
+        rows_done,
+        state,
+        due_types: types
+            .into_iter()
+            .map(|(code, id, active, req, bank, postal)| (code, (id, active, req, bank.or(postal))))
+            .collect(),
+    })
 }

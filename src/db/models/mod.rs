@@ -4,6 +4,7 @@ pub mod cart;
 pub mod dovuto;
 pub mod event;
 pub mod flusso;
+pub mod flusso_rows;
 pub mod job;
 pub mod new_dovuti;
 pub mod operator;
@@ -11,6 +12,7 @@ pub mod position;
 pub mod receipt;
 pub mod registry;
 pub mod session;
+pub mod transfer;
 
 /// One page of a listing.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]

@@ -295,3 +295,20 @@ pub fn authorise_postal_printing(conn: &mut AnyConnection, text: &str) -> Result
         .execute(conn)?;
     Ok(())
 }
+
+/// Entity `id`'s fiscal code and name.
+pub fn entity_names(conn: &mut AnyConnection, id: i64) -> Result<(String, String), DbError> {
+    Ok(entities::table
+        .find(id)
+        .select((entities::fiscal_code, entities::name))
+        .first(conn)?)
+}
+
+/// The account due type `id` collects on: its bank IBAN, else its postal one.
+pub fn due_type_account(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, DbError> {
+    let (bank, postal): (Option<String>, Option<String>) = due_types::table
+        .find(id)
+        .select((due_types::bank_iban, due_types::postal_iban))
+        .first(conn)?;
+    Ok(bank.or(postal))
+}
