@@ -7,9 +7,8 @@ use super::fault::{EnteCode, EnteFault};
 use super::payload::{self, Versamento};
 use crate::app::AppState;
 use crate::db::models::dovuto::{self, NewDovuto};
-use crate::db::models::registry::Entity;
+use crate::db::models::registry::{self, Entity};
 use crate::db::models::Scope;
-use crate::db::schema::{dovuti, due_types};
 use crate::db::{iuv::next_iuv, write_tx, AnyConnection, DbError};
 use crate::domain::load::{decide, Change, Refusal};
 use crate::domain::{AuxDigit, DovutoState, Iuv, NoticeNumber, SegregationCode};
@@ -18,7 +17,6 @@ use crate::soap::writer::XmlWriter;
 use crate::soap::xml::Node;
 use base64::Engine;
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 
 /// What the transaction decided.
 pub(super) enum Done {
@@ -98,25 +96,13 @@ pub(super) fn apply(
     generate: Option<bool>,
     now: NaiveDateTime,
 ) -> Result<Done, DbError> {
-    type DueTypeRow = (i64, bool, Option<String>, Option<String>);
-    let due_type: Option<DueTypeRow> = due_types::table
-        .filter(due_types::entity_id.eq(entity_id))
-        .filter(due_types::code.eq(&v.due_type))
-        .select((
-            due_types::id,
-            due_types::active,
-            due_types::bank_iban,
-            due_types::postal_iban,
-        ))
-        .first(c)
-        .optional()?;
-    if let (Some(sec), Some((_, _, bank, postal))) = (&v.secondary, &due_type) {
-        let account = bank.is_some() || postal.is_some();
-        if let Some(f) = super::secondari::refusal(sec, v.amount.cents(), account) {
+    let due_type = registry::due_type_by_code(c, entity_id, &v.due_type)?;
+    if let (Some(sec), Some((_, _, account))) = (&v.secondary, &due_type) {
+        if let Some(f) = super::secondari::refusal(sec, v.amount.cents(), *account) {
             return Ok(Done::Refused(f));
         }
     }
-    let due_type_id = match due_type.map(|(id, active, _, _)| (id, active)) {
+    let due_type_id = match due_type.map(|(id, active, _)| (id, active)) {
         None => {
             return refused(
                 EnteCode::TipoDovutoNonValido,
@@ -133,7 +119,7 @@ pub(super) fn apply(
     };
     let held = dovuto::held_by_iud(c, entity_id, &v.iud)?;
     let own_iuv_taken = match (&v.iuv, &held) {
-        (Some(own), None) => iuv_taken(c, entity_id, own)?,
+        (Some(own), None) => dovuto::iuv_used(c, entity_id, own)?,
         _ => false,
     };
     let change = decide(v.action, held.as_ref().map(|h| h.1), own_iuv_taken);
@@ -145,7 +131,7 @@ pub(super) fn apply(
             Ok(Done::Saved(id, iuv))
         }
         (Ok(Change::Modify), Some((id, _, iuv))) => {
-            details(c, id, due_type_id, v, now, 1)?;
+            details(c, (entity_id, id), due_type_id, v, now, 1)?;
             Ok(Done::Saved(id, iuv))
         }
         (Ok(_), None) => Err(DbError::Rule(format!("IUD [{}]: nothing to change", v.iud))),
@@ -175,16 +161,6 @@ fn refusal(why: Refusal, v: &Versamento) -> EnteFault {
             ),
         ),
     }
-}
-
-/// Whether another dovuto of the entity already uses `iuv`.
-fn iuv_taken(c: &mut AnyConnection, entity_id: i64, iuv: &str) -> Result<bool, DbError> {
-    let taken: i64 = dovuti::table
-        .filter(dovuti::entity_id.eq(entity_id))
-        .filter(dovuti::iuv.eq(iuv))
-        .count()
-        .get_result(c)?;
-    Ok(taken > 0)
 }
 
 fn insert(
@@ -226,7 +202,7 @@ fn insert(
     };
     // A generated IUV can still meet one an entity chose itself earlier.
     if let Some(iuv) = iuv.as_ref().filter(|_| v.iuv.is_none()) {
-        if iuv_taken(c, entity_id, iuv.as_str())? {
+        if dovuto::iuv_used(c, entity_id, iuv.as_str())? {
             return refused(
                 EnteCode::IuvDuplicato,
                 format!("IUV [{}] già usato", iuv.as_str()),
@@ -267,56 +243,51 @@ fn insert(
             instalment: None,
         }],
     )?;
-    let id: i64 = dovuti::table
-        .filter(dovuti::entity_id.eq(entity_id))
-        .filter(dovuti::iud.eq(&v.iud))
-        .select(dovuti::id)
-        .first(c)?;
-    details(c, id, due_type_id, v, now, 0)?;
+    let id = dovuto::id_of_iud(c, entity_id, &v.iud)?;
+    details(c, (entity_id, id), due_type_id, v, now, 0)?;
     Ok(Done::Saved(id, iuv.map(|i| i.as_str().to_owned())))
 }
 
-/// Writes everything a `Versamento` carries onto dovuto `id`, its version going up by
-/// `step` (0 as it is inserted, 1 when it is modified).
+/// Writes everything a `Versamento` carries onto the entity's dovuto `(entity_id, id)`,
+/// its version going up by `step` (0 as it is inserted, 1 when it is modified).
 fn details(
     c: &mut AnyConnection,
-    id: i64,
+    (entity_id, id): (i64, i64),
     due_type_id: i64,
     v: &Versamento,
     now: NaiveDateTime,
     step: i32,
 ) -> Result<(), DbError> {
-    diesel::update(dovuti::table.find(id))
-        .set((
-            dovuti::due_type_id.eq(due_type_id),
-            dovuti::amount_cents.eq(v.amount.cents()),
-            dovuti::pa_fee_cents.eq(v.pa_fee.map(|a| a.cents())),
-            dovuti::due_date.eq(v.due_date),
-            dovuti::causale.eq(&v.causale),
-            dovuti::collection_data.eq(v.collection_data.to_string()),
-            dovuti::bilancio.eq(&v.bilancio),
-            dovuti::updated_at.eq(now),
-            dovuti::version.eq(dovuti::version + step),
-        ))
-        .execute(c)?;
-    let entity_id: i64 = dovuti::table.find(id).select(dovuti::entity_id).first(c)?;
+    let collection = v.collection_data.to_string();
+    let d = dovuto::Details {
+        due_type_id,
+        amount_cents: v.amount.cents(),
+        pa_fee_cents: v.pa_fee.map(|a| a.cents()),
+        due_date: v.due_date,
+        causale: &v.causale,
+        collection_data: &collection,
+        bilancio: v.bilancio.as_deref(),
+    };
+    dovuto::set_details(c, id, &d, now, step)?;
     super::secondari::store(c, id, entity_id, due_type_id, v)?;
     // A modification without soggettoPagatore keeps the debtor as it was.
     if let Some(s) = &v.subject {
-        diesel::update(dovuti::table.find(id))
-            .set((
-                dovuti::debtor_kind.eq(&s.kind),
-                dovuti::debtor_id.eq(&s.id),
-                dovuti::debtor_name.eq(&s.full_name),
-                dovuti::debtor_email.eq(&s.email),
-                dovuti::debtor_address.eq(&s.street),
-                dovuti::debtor_civic_number.eq(&s.civic),
-                dovuti::debtor_postal_code.eq(&s.postal_code),
-                dovuti::debtor_city.eq(&s.city),
-                dovuti::debtor_province.eq(&s.province),
-                dovuti::debtor_country.eq(&s.country),
-            ))
-            .execute(c)?;
+        let contact = [
+            &s.street,
+            &s.civic,
+            &s.postal_code,
+            &s.city,
+            &s.province,
+            &s.country,
+            &s.email,
+        ];
+        let debtor = dovuto::Debtor {
+            kind: &s.kind,
+            id: &s.id,
+            name: &s.full_name,
+            contact: contact.map(|c| c.as_deref()),
+        };
+        dovuto::set_debtor(c, id, &debtor)?;
     }
     Ok(())
 }

@@ -268,7 +268,7 @@ fn insert(
         .map(|(_, r, _)| *r)
         .collect();
     for row in multi {
-        let id = flusso_rows::id_of_iud(c, ctx.entity_id, &row.iud)?;
+        let id = dovuto::id_of_iud(c, ctx.entity_id, &row.iud)?;
         transfers(c, ctx, id, row)?;
     }
     Ok(assigned)

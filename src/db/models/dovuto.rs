@@ -359,3 +359,98 @@ pub fn rewrite(
         .execute(conn)?;
     Ok(())
 }
+
+/// The entity's dovuto `iud`'s id.
+pub fn id_of_iud(conn: &mut AnyConnection, entity_id: i64, iud: &str) -> Result<i64, DbError> {
+    Ok(dovuti::table
+        .filter(dovuti::entity_id.eq(entity_id))
+        .filter(dovuti::iud.eq(iud))
+        .select(dovuti::id)
+        .first(conn)?)
+}
+
+/// Whether another dovuto of the entity already uses `iuv`.
+pub fn iuv_used(conn: &mut AnyConnection, entity_id: i64, iuv: &str) -> Result<bool, DbError> {
+    let taken: i64 = dovuti::table
+        .filter(dovuti::entity_id.eq(entity_id))
+        .filter(dovuti::iuv.eq(iuv))
+        .count()
+        .get_result(conn)?;
+    Ok(taken > 0)
+}
+
+/// What an entity's web-service load says of a dovuto, debtor aside.
+#[derive(Debug, Clone, Copy)]
+pub struct Details<'a> {
+    /// Its due type.
+    pub due_type_id: i64,
+    /// Amount.
+    pub amount_cents: i64,
+    /// The entity's fee.
+    pub pa_fee_cents: Option<i64>,
+    /// Due date.
+    pub due_date: Option<NaiveDate>,
+    /// Causale.
+    pub causale: &'a str,
+    /// datiSpecificiRiscossione.
+    pub collection_data: &'a str,
+    /// Bilancio XML.
+    pub bilancio: Option<&'a str>,
+}
+
+/// Writes `d` onto dovuto `id`, its version going up by `version_step`.
+pub fn set_details(
+    conn: &mut AnyConnection,
+    id: i64,
+    d: &Details<'_>,
+    now: NaiveDateTime,
+    version_step: i32,
+) -> Result<(), DbError> {
+    diesel::update(dovuti::table.find(id))
+        .set((
+            dovuti::due_type_id.eq(d.due_type_id),
+            dovuti::amount_cents.eq(d.amount_cents),
+            dovuti::pa_fee_cents.eq(d.pa_fee_cents),
+            dovuti::due_date.eq(d.due_date),
+            dovuti::causale.eq(d.causale),
+            dovuti::collection_data.eq(d.collection_data),
+            dovuti::bilancio.eq(d.bilancio),
+            dovuti::updated_at.eq(now),
+            dovuti::version.eq(dovuti::version + version_step),
+        ))
+        .execute(conn)?;
+    Ok(())
+}
+
+/// A dovuto's debtor, whole.
+#[derive(Debug, Clone, Copy)]
+pub struct Debtor<'a> {
+    /// `F` or `G`.
+    pub kind: &'a str,
+    /// Fiscal code.
+    pub id: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// Street, civic, postal code, city, province, country, email.
+    pub contact: [Option<&'a str>; 7],
+}
+
+/// Replaces dovuto `id`'s debtor.
+pub fn set_debtor(conn: &mut AnyConnection, id: i64, d: &Debtor<'_>) -> Result<(), DbError> {
+    let [street, civic, cap, city, province, country, email] = d.contact;
+    diesel::update(dovuti::table.find(id))
+        .set((
+            dovuti::debtor_kind.eq(d.kind),
+            dovuti::debtor_id.eq(d.id),
+            dovuti::debtor_name.eq(d.name),
+            dovuti::debtor_email.eq(email),
+            dovuti::debtor_address.eq(street),
+            dovuti::debtor_civic_number.eq(civic),
+            dovuti::debtor_postal_code.eq(cap),
+            dovuti::debtor_city.eq(city),
+            dovuti::debtor_province.eq(province),
+            dovuti::debtor_country.eq(country),
+        ))
+        .execute(conn)?;
+    Ok(())
+}

@@ -124,12 +124,3 @@ pub fn held_by_iuds(
         .map(|(iud, id, state, iuv)| Ok((iud, (id, super::dovuto::state_of(id, &state)?, iuv))))
         .collect()
 }
-
-/// The entity's dovuto `iud`'s id.
-pub fn id_of_iud(conn: &mut AnyConnection, entity_id: i64, iud: &str) -> Result<i64, DbError> {
-    Ok(dovuti::table
-        .filter(dovuti::entity_id.eq(entity_id))
-        .filter(dovuti::iud.eq(iud))
-        .select(dovuti::id)
-        .first(conn)?)
-}

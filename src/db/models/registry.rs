@@ -312,3 +312,23 @@ pub fn due_type_account(conn: &mut AnyConnection, id: i64) -> Result<Option<Stri
         .first(conn)?;
     Ok(bank.or(postal))
 }
+
+/// The entity's due type `code`: (id, active, whether it has an account).
+pub fn due_type_by_code(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    code: &str,
+) -> Result<Option<(i64, bool, bool)>, DbError> {
+    let row: Option<(i64, bool, Option<String>, Option<String>)> = due_types::table
+        .filter(due_types::entity_id.eq(entity_id))
+        .filter(due_types::code.eq(code))
+        .select((
+            due_types::id,
+            due_types::active,
+            due_types::bank_iban,
+            due_types::postal_iban,
+        ))
+        .first(conn)
+        .optional()?;
+    Ok(row.map(|(id, active, bank, postal)| (id, active, bank.is_some() || postal.is_some())))
+}
