@@ -97,6 +97,12 @@ impl From<tokio::task::JoinError> for DbError {
 }
 
 impl DbError {
+    /// What a transaction closure returns to roll back without a failure of its own (the
+    /// caller kept the reason aside).
+    pub fn rollback() -> Self {
+        DbError::Query(diesel::result::Error::RollbackTransaction)
+    }
+
     /// True when the error is a unique-constraint violation (idempotency keys, duplicates).
     pub fn is_unique_violation(&self) -> bool {
         matches!(

@@ -10,17 +10,15 @@ use super::pagati::{pagati_xml, paid, PaidFilter};
 use super::payload::{self, Versamento};
 use crate::app::AppState;
 use crate::db::models::cart::{self, Cart, CartLine, NewCart};
+use crate::db::models::dovuto;
 use crate::db::models::registry::{entity_by_cod_ipa, Entity};
-use crate::db::schema::dovuti;
 use crate::db::{write_tx, DbError};
-use crate::domain::DovutoState;
 use crate::security::{ct_eq, sha256_hex};
 use crate::soap::seq::Seq;
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::Node;
 use crate::soap::EnteOp;
 use base64::Engine;
-use diesel::prelude::*;
 
 /// Positions a cart may hold (pagoPA Checkout's limit).
 pub const MAX_CART: usize = 5;
@@ -82,9 +80,7 @@ async fn create(
                             Done::Saved(id, _) => ids.push(id),
                             Done::Refused(f) => {
                                 refused = Some(f);
-                                return Err(DbError::Query(
-                                    diesel::result::Error::RollbackTransaction,
-                                ));
+                                return Err(DbError::rollback());
                             }
                         }
                     }
@@ -164,27 +160,17 @@ pub async fn verifica_avviso(
     let back = s.text_opt("enteSILInviaRispostaPagamentoUrl", 0, 2048)?;
     s.end()?;
     let (entity_id, lookup) = (entity.id, iuv.clone());
-    let found: Option<(i64, String)> = app
+    let found = app
         .db
-        .read(move |c| {
-            Ok(dovuti::table
-                .filter(dovuti::entity_id.eq(entity_id))
-                .filter(dovuti::iuv.eq(lookup))
-                .select((dovuti::id, dovuti::state))
-                .first(c)
-                .optional()?)
-        })
+        .read(move |c| dovuto::by_iuv(c, entity_id, &lookup))
         .await?;
-    let Some((id, state)) = found else {
+    let Some(dovuto::ByIuv { id, state, .. }) = found else {
         return Err(EnteFault::new(
             EnteCode::IuvNonValido,
             format!("nessun avviso con IUV [{iuv}]"),
         ));
     };
-    if !matches!(
-        DovutoState::from_code(&state),
-        Some(DovutoState::Payable | DovutoState::PaymentStarted)
-    ) {
+    if !state.is_payable() {
         return Err(EnteFault::new(
             EnteCode::DovutoNonPagabile,
             format!("l'avviso [{iuv}] non è pagabile"),

@@ -44,6 +44,7 @@ pub async fn handle(
         .read(move |c| dovuto::by_iuv(c, entity_id, &lookup_iuv))
         .await?;
     let Some(dovuto::ByIuv {
+        id: _,
         state,
         amount_cents: cents,
         notice_number: notice,

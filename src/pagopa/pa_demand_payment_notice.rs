@@ -8,8 +8,8 @@ use super::fault::{Fault, FaultCode};
 use super::routing::Route;
 use super::{wire, Fails};
 use crate::app::App;
-use crate::db::models::{dovuto, dovuto::NewDovuto, registry::DueType};
-use crate::db::schema::due_types;
+use crate::db::models::registry::{self, DueType};
+use crate::db::models::{dovuto, dovuto::NewDovuto};
 use crate::db::{iuv::next_iuv, write_tx, AnyConnection, DbError};
 use crate::domain::{
     AmountCents, AuxDigit, DovutoState, FiscalCode, NoticeNumber, SegregationCode,
@@ -19,7 +19,6 @@ use crate::soap::writer::{truncate_chars, XmlWriter};
 use crate::soap::xml::{self, Limits, Node};
 use crate::soap::{Handled, Request};
 use base64::Engine;
-use diesel::prelude::*;
 use std::collections::HashMap;
 
 /// Element names read as the debtor's fiscal code, name and amount, in order of preference.
@@ -128,15 +127,7 @@ fn create(
     now: chrono::NaiveDateTime,
 ) -> Result<Result<Created, Fault>, DbError> {
     let semantic = |m: String| Ok(Err(Fault::new(FaultCode::Semantica, m)));
-    let due_type: Option<DueType> = due_types::table
-        .filter(due_types::entity_id.eq(route.entity.id))
-        .filter(due_types::node_service_id.eq(service))
-        .filter(due_types::spontaneous.eq(true))
-        .filter(due_types::active.eq(true))
-        .select(DueType::as_select())
-        .first(conn)
-        .optional()?;
-    let Some(due_type) = due_type else {
+    let Some(due_type) = registry::spontaneous_due_type(conn, route.entity.id, service)? else {
         return semantic(format!("servizio {service} non attivo per l'ente"));
     };
     let get = |names: &[&str]| {

@@ -2,11 +2,9 @@
 //! that station, each miss mapped to its configuration fault.
 
 use super::fault::{Fault, FaultCode};
-use crate::db::models::registry::{Entity, Station};
-use crate::db::schema::{brokers, entities, stations};
+use crate::db::models::registry::{self, Entity, Station};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::EntityState;
-use diesel::prelude::*;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -86,23 +84,14 @@ impl RouteCache {
 
 /// Resolves the caller, or says which identifier is wrong.
 pub fn resolve(conn: &mut AnyConnection, c: &Caller) -> Result<Result<Route, Fault>, DbError> {
-    let broker: Option<i64> = brokers::table
-        .filter(brokers::code.eq(&c.id_broker))
-        .select(brokers::id)
-        .first(conn)
-        .optional()?;
+    let broker = registry::broker_id(conn, &c.id_broker)?;
     let Some(broker_id) = broker else {
         return Ok(Err(Fault::new(
             FaultCode::IdIntermediarioErrato,
             format!("idBrokerPA {} non configurato", c.id_broker),
         )));
     };
-    let station: Option<Station> = stations::table
-        .filter(stations::code.eq(&c.id_station))
-        .select(Station::as_select())
-        .first(conn)
-        .optional()?;
-    let station = match station {
+    let station = match registry::station_by_code(conn, &c.id_station)? {
         Some(s) if s.broker_id == broker_id && s.active => s,
         _ => {
             return Ok(Err(Fault::new(
@@ -114,12 +103,7 @@ pub fn resolve(conn: &mut AnyConnection, c: &Caller) -> Result<Result<Route, Fau
             )))
         }
     };
-    let entity: Option<Entity> = entities::table
-        .filter(entities::fiscal_code.eq(&c.id_pa))
-        .select(Entity::as_select())
-        .first(conn)
-        .optional()?;
-    match entity {
+    match registry::entity_by_fiscal_code(conn, &c.id_pa)? {
         Some(e)
             if e.station_id == Some(station.id)
                 && EntityState::from_code(&e.state).is_some_and(EntityState::is_operational) =>

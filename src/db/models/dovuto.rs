@@ -252,6 +252,8 @@ pub fn state_of(id: i64, code: &str) -> Result<crate::domain::DovutoState, DbErr
 /// A dovuto found by its IUV: what recording a payment of it needs.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct ByIuv {
+    /// Its id.
+    pub id: i64,
     /// Its state.
     pub state: crate::domain::DovutoState,
     /// Its amount.
@@ -285,6 +287,7 @@ pub fn by_iuv(
         .optional()?;
     row.map(|(id, state, amount_cents, notice_number, kind, cf, name)| {
         Ok(ByIuv {
+            id,
             state: state_of(id, &state)?,
             amount_cents,
             notice_number,

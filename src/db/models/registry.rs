@@ -332,3 +332,49 @@ pub fn due_type_by_code(
         .optional()?;
     Ok(row.map(|(id, active, bank, postal)| (id, active, bank.is_some() || postal.is_some())))
 }
+
+/// The broker `code`'s id.
+pub fn broker_id(conn: &mut AnyConnection, code: &str) -> Result<Option<i64>, DbError> {
+    Ok(brokers::table
+        .filter(brokers::code.eq(code))
+        .select(brokers::id)
+        .first(conn)
+        .optional()?)
+}
+
+/// The station `code`.
+pub fn station_by_code(conn: &mut AnyConnection, code: &str) -> Result<Option<Station>, DbError> {
+    Ok(stations::table
+        .filter(stations::code.eq(code))
+        .select(Station::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The entity whose fiscal code is `cf`.
+pub fn entity_by_fiscal_code(
+    conn: &mut AnyConnection,
+    cf: &str,
+) -> Result<Option<Entity>, DbError> {
+    Ok(entities::table
+        .filter(entities::fiscal_code.eq(cf))
+        .select(Entity::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// The entity's active spontaneous due type behind Catalogo Servizi id `service`.
+pub fn spontaneous_due_type(
+    conn: &mut AnyConnection,
+    entity_id: i64,
+    service: &str,
+) -> Result<Option<DueType>, DbError> {
+    Ok(due_types::table
+        .filter(due_types::entity_id.eq(entity_id))
+        .filter(due_types::node_service_id.eq(service))
+        .filter(due_types::spontaneous.eq(true))
+        .filter(due_types::active.eq(true))
+        .select(DueType::as_select())
+        .first(conn)
+        .optional()?)
+}
