@@ -7,45 +7,21 @@
 use super::bulk::{count, Selection};
 use super::command::write_file;
 use crate::clock::Clock;
+use crate::db::models::notice_batch::set_state;
 use crate::db::models::Scope;
-use crate::db::schema::{entities, flussi, notice_batches};
+use crate::db::models::{flusso, notice_batch, registry};
 use crate::db::{write_tx, AnyConnection, Db, DbError};
 use crate::error::JobResult;
 use crate::jobs::{self, Job};
 use anyhow::Context;
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use std::path::{Path, PathBuf};
 use std::time::{Duration, Instant};
 
 /// The job queue of notice batches.
 pub const QUEUE: &str = "notice-zip";
 
-/// A batch as listed.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = notice_batches)]
-pub struct NoticeBatch {
-    /// Row id.
-    pub id: i64,
-    /// Entity.
-    pub entity_id: i64,
-    /// Flusso, when limited to one.
-    pub flusso_id: Option<i64>,
-    /// `queued`, `running`, `done` or `failed`.
-    pub state: String,
-    /// Dovuti to look at.
-    pub notices_total: i64,
-    /// Dovuti looked at so far.
-    pub notices_done: i64,
-    /// Name of the zip for the person downloading it.
-    pub file_name: String,
-    /// Why it failed.
-    pub error_message: Option<String>,
-    /// Requested.
-    pub created_at: NaiveDateTime,
-    /// Finished.
-    pub completed_at: Option<NaiveDateTime>,
-}
+pub use crate::db::models::notice_batch::NoticeBatch;
 
 /// Where batch `id`'s zip lives.
 pub fn zip_path(files_dir: &Path, id: i64) -> PathBuf {
@@ -61,15 +37,12 @@ pub fn purge(
     files_dir: &Path,
     cutoff: NaiveDateTime,
 ) -> Result<usize, DbError> {
-    let old: Vec<i64> = notice_batches::table
-        .filter(notice_batches::completed_at.lt(cutoff))
-        .select(notice_batches::id)
-        .load(conn)?;
+    let old = notice_batch::finished_before(conn, cutoff)?;
     for id in &old {
         // A zip already gone (or never written, for a failed batch) is fine.
         let _ = std::fs::remove_file(zip_path(files_dir, *id));
     }
-    diesel::delete(notice_batches::table.filter(notice_batches::id.eq_any(&old))).execute(conn)?;
+    notice_batch::delete(conn, &old)?;
     Ok(old.len())
 }
 
@@ -81,31 +54,17 @@ pub fn request(
     now: NaiveDateTime,
 ) -> Result<i64, DbError> {
     write_tx(conn, |c| {
-        let cod_ipa: String = entities::table
-            .find(sel.entity_id)
-            .select(entities::cod_ipa)
-            .first(c)?;
-        let iuf: Option<Option<String>> = match sel.flusso_id {
-            Some(f) => Some(flussi::table.find(f).select(flussi::iuf).first(c)?),
+        let cod_ipa = registry::cod_ipa_of(c, sel.entity_id)?;
+        let iuf = match sel.flusso_id {
+            Some(f) => flusso::iuf_of(c, f)?,
             None => None,
         };
-        let suffix = iuf.flatten().map(|i| format!("_{i}")).unwrap_or_default();
+        let suffix = iuf.map(|i| format!("_{i}")).unwrap_or_default();
         let file_name = format!(
             "MYPAY_AVVISI_{cod_ipa}{suffix}_{}.zip",
             now.format("%Y%m%d%H%M%S")
         );
-        let id: i64 = crate::with_backend!(c, c => diesel::insert_into(notice_batches::table)
-            .values((
-                notice_batches::entity_id.eq(sel.entity_id),
-                notice_batches::flusso_id.eq(sel.flusso_id),
-                notice_batches::state.eq("queued"),
-                notice_batches::file_name.eq(&file_name),
-                notice_batches::operator_id.eq(operator_id),
-                notice_batches::created_at.eq(now),
-                notice_batches::updated_at.eq(now),
-            ))
-            .returning(notice_batches::id)
-            .get_result(c))?;
+        let id = notice_batch::insert(c, sel, &file_name, operator_id, now)?;
         let payload = serde_json::json!({ "batch": id }).to_string();
         jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
         Ok(id)
@@ -118,22 +77,7 @@ pub fn list(
     scope: &Scope,
     limit: i64,
 ) -> Result<Vec<(NoticeBatch, String)>, DbError> {
-    let visible = match scope {
-        Scope::All => None,
-        Scope::Limited { entity_ids, .. } => Some(entity_ids.clone()),
-    };
-    Ok(crate::with_backend!(conn, c => {
-        let mut q = notice_batches::table
-            .inner_join(entities::table)
-            .select((NoticeBatch::as_select(), entities::name))
-            .order(notice_batches::id.desc())
-            .limit(limit)
-            .into_boxed();
-        if let Some(ids) = &visible {
-            q = q.filter(notice_batches::entity_id.eq_any(ids.clone()));
-        }
-        q.load(c)
-    })?)
+    notice_batch::list(conn, scope, limit)
 }
 
 /// Batch `id` if `scope` sees its entity.
@@ -142,31 +86,7 @@ pub fn get(
     scope: &Scope,
     id: i64,
 ) -> Result<Option<NoticeBatch>, DbError> {
-    let b: Option<NoticeBatch> = notice_batches::table
-        .find(id)
-        .select(NoticeBatch::as_select())
-        .first(conn)
-        .optional()?;
-    Ok(b.filter(|b| scope.sees_entity(b.entity_id)))
-}
-
-fn set_state(
-    conn: &mut AnyConnection,
-    id: i64,
-    state: &str,
-    error: Option<&str>,
-    now: NaiveDateTime,
-) -> Result<(), DbError> {
-    let finished = matches!(state, "done" | "failed").then_some(now);
-    diesel::update(notice_batches::table.find(id))
-        .set((
-            notice_batches::state.eq(state),
-            notice_batches::error_message.eq(error),
-            notice_batches::updated_at.eq(now),
-            notice_batches::completed_at.eq(finished),
-        ))
-        .execute(conn)?;
-    Ok(())
+    Ok(notice_batch::get(conn, id)?.filter(|b| scope.sees_entity(b.entity_id)))
 }
 
 /// Runs one claimed job of [`QUEUE`]: builds the zip, keeping the batch's progress current.
@@ -194,26 +114,16 @@ pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &Job) -> JobResult 
 
 fn build(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> JobResult {
     let mut conn = db.get()?;
-    let (entity_id, flusso_id): (i64, Option<i64>) = notice_batches::table
-        .find(id)
-        .select((notice_batches::entity_id, notice_batches::flusso_id))
-        .first(&mut *conn)?;
+    let batch = notice_batch::get(&mut conn, id)?.with_context(|| format!("no batch {id}"))?;
     let sel = Selection {
-        entity_id,
-        flusso_id,
+        entity_id: batch.entity_id,
+        flusso_id: batch.flusso_id,
     };
     let total = count(&mut conn, sel)?;
     set_state(&mut conn, id, "running", None, clock.now_naive())?;
     let progress = |done: i64| -> Result<(), DbError> {
         let mut c = db.get()?;
-        diesel::update(notice_batches::table.find(id))
-            .set((
-                notice_batches::notices_total.eq(total),
-                notice_batches::notices_done.eq(done),
-                notice_batches::updated_at.eq(clock.now_naive()),
-            ))
-            .execute(&mut *c)?;
-        Ok(())
+        notice_batch::set_progress(&mut c, id, (done, total), clock.now_naive())
     };
     progress(0)?;
     let path = zip_path(files_dir, id);

@@ -7,11 +7,9 @@
 use super::canvas::{AvvisoError, Logo};
 use super::pdf::render;
 use super::source::{entity_logo, plan_options, NoticeSource};
-use crate::db::schema::{dovuti, due_types, entities};
+use crate::db::models::notice;
 use crate::db::{AnyConnection, DbError};
-use crate::domain::DovutoState;
 use chrono::{Datelike, NaiveDateTime, Timelike};
-use diesel::prelude::*;
 use std::collections::HashSet;
 use std::io::Write;
 use zip::write::SimpleFileOptions;
@@ -22,14 +20,7 @@ const PAGE: i64 = 128;
 /// Name of the list of dovuti that could not be printed.
 pub const REJECTS: &str = "AVVISI_NON_GENERATI.csv";
 
-/// Which dovuti to print.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Selection {
-    /// The entity.
-    pub entity_id: i64,
-    /// Only the dovuti loaded by this flusso.
-    pub flusso_id: Option<i64>,
-}
+pub use crate::db::models::notice::Selection;
 
 /// What a run produced.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
@@ -57,34 +48,9 @@ pub enum BulkError {
     Render(String),
 }
 
-impl From<diesel::result::Error> for BulkError {
-    fn from(e: diesel::result::Error) -> Self {
-        Self::Db(e.into())
-    }
-}
-
-/// Open (not paid, not cancelled) dovuti with a notice number, of printable due types.
-macro_rules! candidates {
-    ($sel:expr) => {{
-        let sel: Selection = $sel;
-        let mut q = dovuti::table
-            .inner_join(entities::table)
-            .inner_join(due_types::table)
-            .filter(dovuti::entity_id.eq(sel.entity_id))
-            .filter(dovuti::notice_number.is_not_null())
-            .filter(dovuti::state.ne_all([DovutoState::Paid.code(), DovutoState::Cancelled.code()]))
-            .filter(due_types::notice_printing.eq(true))
-            .into_boxed();
-        if let Some(f) = sel.flusso_id {
-            q = q.filter(dovuti::flusso_id.eq(f));
-        }
-        q
-    }};
-}
-
 /// How many dovuti a run will look at (the progress total; plans count once per option).
 pub fn count(conn: &mut AnyConnection, sel: Selection) -> Result<i64, DbError> {
-    Ok(crate::with_backend!(conn, c => candidates!(sel).count().get_result(c))?)
+    notice::count(conn, sel)
 }
 
 /// Writes the notices of `sel` into a zip on `out`; `progress(done, total)` is called after
@@ -108,12 +74,7 @@ pub fn write_zip<W: Write>(
     let mut plans_seen: HashSet<String> = HashSet::new();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
     loop {
-        let rows: Vec<NoticeSource> = crate::with_backend!(conn, c => candidates!(sel)
-            .filter(dovuti::id.gt(after))
-            .order(dovuti::id.asc())
-            .limit(PAGE)
-            .select(NoticeSource::as_select())
-            .load(c))?;
+        let rows: Vec<NoticeSource> = notice::candidates_after(conn, sel, after, PAGE)?;
         let Some(last) = rows.last() else { break };
         after = last.id;
         done += rows.len() as u64;

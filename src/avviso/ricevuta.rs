@@ -5,54 +5,12 @@
 use super::canvas::{AvvisoError, Document, Logo, Page};
 use super::pdf::euro;
 use crate::db::models::Scope;
-use crate::db::schema::{dovuti, entities, receipt_transfers, receipts};
+use crate::db::models::{dovuto, receipt_print};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::AmountCents;
 use crate::web::view::rome_time;
-use chrono::{NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 
-/// A stored receipt with what its PDF shows.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = receipts)]
-pub struct ReceiptSource {
-    id: i64,
-    entity_id: i64,
-    receipt_id: String,
-    iuv: String,
-    notice_number: Option<String>,
-    outcome: String,
-    amount_cents: i64,
-    fee_cents: Option<i64>,
-    psp_id: String,
-    psp_name: Option<String>,
-    channel_id: Option<String>,
-    payment_method: Option<String>,
-    payer_id: Option<String>,
-    payer_name: Option<String>,
-    debtor_id: Option<String>,
-    debtor_name: Option<String>,
-    payment_at: Option<NaiveDateTime>,
-    application_date: Option<NaiveDate>,
-    received_at: NaiveDateTime,
-    #[diesel(select_expression = entities::name)]
-    entity_name: String,
-    #[diesel(select_expression = entities::fiscal_code)]
-    entity_cf: String,
-    #[diesel(select_expression = entities::cod_ipa)]
-    cod_ipa: String,
-    #[diesel(select_expression = dovuti::causale)]
-    causale: String,
-}
-
-/// One beneficiary's share.
-#[derive(Debug, Clone, Queryable)]
-pub struct TransferLine {
-    fiscal_code_pa: String,
-    iban: Option<String>,
-    amount_cents: i64,
-    remittance: Option<String>,
-}
+pub use crate::db::models::receipt_print::{ReceiptSource, TransferLine};
 
 /// A receipt ready to print.
 #[derive(Debug, Clone)]
@@ -70,37 +28,13 @@ pub fn for_dovuto(
     scope: &Scope,
     dovuto_id: i64,
 ) -> Result<Option<Option<Ricevuta>>, DbError> {
-    let visible: Option<(i64, i64)> = dovuti::table
-        .find(dovuto_id)
-        .select((dovuti::entity_id, dovuti::due_type_id))
-        .first(conn)
-        .optional()?;
-    match visible {
+    match dovuto::owner(conn, dovuto_id)? {
         Some((e, d)) if scope.sees_due_type(e, d) => {}
         _ => return Ok(None),
     }
-    let src: Option<ReceiptSource> = receipts::table
-        .inner_join(entities::table)
-        .inner_join(dovuti::table)
-        .filter(receipts::dovuto_id.eq(dovuto_id))
-        .filter(receipts::outcome.eq("OK"))
-        .order((receipts::double_payment.asc(), receipts::received_at.asc()))
-        .select(ReceiptSource::as_select())
-        .first(conn)
-        .optional()?;
-    let Some(src) = src else {
+    let Some((src, transfers)) = receipt_print::paid_by(conn, dovuto_id)? else {
         return Ok(Some(None));
     };
-    let transfers = receipt_transfers::table
-        .filter(receipt_transfers::receipt_pk.eq(src.id))
-        .order(receipt_transfers::position.asc())
-        .select((
-            receipt_transfers::fiscal_code_pa,
-            receipt_transfers::iban,
-            receipt_transfers::amount_cents,
-            receipt_transfers::remittance,
-        ))
-        .load(conn)?;
     let logo = super::source::entity_logo(conn, src.entity_id)?;
     Ok(Some(Some(Ricevuta {
         src,

@@ -5,55 +5,12 @@
 use super::canvas::Logo;
 use super::pdf::{Notice, Payment, PostalAccount};
 use crate::db::models::Scope;
-use crate::db::schema::{dovuti, due_types, entities};
+use crate::db::models::{notice, registry};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::{AmountCents, DovutoState, Iban, NoticeNumber, PartitaIva};
 use chrono::NaiveDate;
-use diesel::prelude::*;
 
-/// The row a notice is printed from: the dovuto, its entity and its due type.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = dovuti)]
-pub struct NoticeSource {
-    /// Dovuto id.
-    pub id: i64,
-    /// Owning entity.
-    pub entity_id: i64,
-    due_type_id: i64,
-    iuv: Option<String>,
-    notice_number: Option<String>,
-    state: String,
-    debtor_name: String,
-    debtor_id: String,
-    debtor_address: Option<String>,
-    debtor_civic_number: Option<String>,
-    debtor_postal_code: Option<String>,
-    debtor_city: Option<String>,
-    debtor_province: Option<String>,
-    amount_cents: i64,
-    due_date: Option<NaiveDate>,
-    causale: String,
-    /// Instalment plan, if the dovuto is one option of a plan.
-    pub plan_code: Option<String>,
-    #[diesel(select_expression = entities::cod_ipa)]
-    cod_ipa: String,
-    #[diesel(select_expression = entities::name)]
-    entity_name: String,
-    #[diesel(select_expression = entities::sector)]
-    entity_sector: Option<String>,
-    #[diesel(select_expression = entities::fiscal_code)]
-    entity_cf: String,
-    #[diesel(select_expression = due_types::postal_iban)]
-    postal_iban: Option<String>,
-    #[diesel(select_expression = due_types::postal_account_holder)]
-    postal_holder: Option<String>,
-    #[diesel(select_expression = due_types::postal_authorisation)]
-    postal_authorisation: Option<String>,
-    #[diesel(select_expression = due_types::print_due_date)]
-    print_due_date: bool,
-    #[diesel(select_expression = due_types::notice_printing)]
-    printing: bool,
-}
+pub use crate::db::models::notice::NoticeSource;
 
 /// Loads dovuto `id` if `scope` may see it (`None` otherwise: not revealed).
 pub fn load(
@@ -61,26 +18,13 @@ pub fn load(
     scope: &Scope,
     id: i64,
 ) -> Result<Option<NoticeSource>, DbError> {
-    let rows: Vec<NoticeSource> = dovuti::table
-        .inner_join(entities::table)
-        .inner_join(due_types::table)
-        .filter(dovuti::id.eq(id))
-        .select(NoticeSource::as_select())
-        .load(conn)?;
-    Ok(rows
-        .into_iter()
-        .next()
-        .filter(|r| scope.sees_due_type(r.entity_id, r.due_type_id)))
+    Ok(notice::source(conn, id)?.filter(|r| scope.sees_due_type(r.entity_id, r.due_type_id)))
 }
 
 /// The entity's logo, when it has a usable one (an unreadable image prints no logo).
 pub fn entity_logo(conn: &mut AnyConnection, entity_id: i64) -> Result<Option<Logo>, DbError> {
-    let bytes: Option<Option<Vec<u8>>> = entities::table
-        .find(entity_id)
-        .select(entities::logo)
-        .first(conn)
-        .optional()?;
-    Ok(bytes.flatten().and_then(|b| Logo::decode(&b).ok()))
+    let bytes = registry::logo(conn, entity_id)?.and_then(|(bytes, _)| bytes);
+    Ok(bytes.and_then(|b| Logo::decode(&b).ok()))
 }
 
 /// One option of an instalment plan.
@@ -106,28 +50,11 @@ pub fn plan_options(
     entity_id: i64,
     plan_code: &str,
 ) -> Result<Plan, DbError> {
-    type Row = (Option<String>, String, i64, Option<NaiveDate>, Option<i32>);
-    let rows: Vec<Row> = dovuti::table
-        .filter(dovuti::entity_id.eq(entity_id))
-        .filter(dovuti::plan_code.eq(plan_code))
-        .select((
-            dovuti::notice_number,
-            dovuti::state,
-            dovuti::amount_cents,
-            dovuti::due_date,
-            dovuti::instalment,
-        ))
-        .order((dovuti::instalment.asc(), dovuti::id.asc()))
-        .load(conn)?;
-    let closed = |state: &str| {
-        matches!(
-            DovutoState::from_code(state),
-            Some(DovutoState::Paid | DovutoState::Cancelled)
-        )
-    };
+    let rows = notice::plan_rows(conn, entity_id, plan_code)?;
+    let closed = |state: &DovutoState| matches!(state, DovutoState::Paid | DovutoState::Cancelled);
     let instalment_paid = rows
         .iter()
-        .any(|r| r.4.is_some() && DovutoState::from_code(&r.1) == Some(DovutoState::Paid));
+        .any(|r| r.4.is_some() && r.1 == DovutoState::Paid);
     let size = rows.iter().filter(|r| r.4.is_some()).count() as u32;
     let options = rows
         .into_iter()

@@ -457,3 +457,12 @@ pub fn set_debtor(conn: &mut AnyConnection, id: i64, d: &Debtor<'_>) -> Result<(
         .execute(conn)?;
     Ok(())
 }
+
+/// Who dovuto `id` belongs to: (entity, due type).
+pub fn owner(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, i64)>, DbError> {
+    Ok(dovuti::table
+        .find(id)
+        .select((dovuti::entity_id, dovuti::due_type_id))
+        .first(conn)
+        .optional()?)
+}

@@ -445,3 +445,8 @@ pub fn import_run(conn: &mut AnyConnection, id: i64) -> Result<ImportRun, DbErro
             .collect(),
     })
 }
+
+/// Flusso `id`'s IUF, if it has one.
+pub fn iuf_of(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, DbError> {
+    Ok(flussi::table.find(id).select(flussi::iuf).first(conn)?)
+}

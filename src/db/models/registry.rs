@@ -378,3 +378,11 @@ pub fn spontaneous_due_type(
         .first(conn)
         .optional()?)
 }
+
+/// Entity `id`'s IPA code.
+pub fn cod_ipa_of(conn: &mut AnyConnection, id: i64) -> Result<String, DbError> {
+    Ok(entities::table
+        .find(id)
+        .select(entities::cod_ipa)
+        .first(conn)?)
+}
