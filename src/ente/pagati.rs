@@ -3,43 +3,13 @@
 //! message id, PSP as attesting institute, the entity as beneficiary), with the receipt's
 //! own XML alongside as `rt`.
 
-use crate::db::schema::{dovuti, due_types, entities, receipts, stations};
-use crate::db::{AnyConnection, DbError};
 use crate::domain::AmountCents;
 use crate::soap::pa_per_ente::PAYLOAD_NS;
 use crate::soap::writer::{truncate_chars, XmlWriter};
 use chrono::{NaiveDate, NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Rome;
-use diesel::prelude::*;
 
-/// A dovuto as the `Dovuti` payload describes it.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = dovuti)]
-pub struct DovutoOut {
-    /// IUD.
-    pub iud: String,
-    /// IUV.
-    pub iuv: Option<String>,
-    debtor_kind: String,
-    debtor_id: String,
-    debtor_name: String,
-    debtor_address: Option<String>,
-    debtor_civic_number: Option<String>,
-    debtor_postal_code: Option<String>,
-    debtor_city: Option<String>,
-    debtor_province: Option<String>,
-    debtor_country: Option<String>,
-    debtor_email: Option<String>,
-    amount_cents: i64,
-    pa_fee_cents: Option<i64>,
-    causale: String,
-    collection_data: String,
-    bilancio: Option<String>,
-    /// When the IUV was assigned.
-    pub iuv_assigned_at: Option<NaiveDateTime>,
-    #[diesel(select_expression = due_types::code)]
-    due_type: String,
-}
+pub use crate::db::models::payload::{DovutoOut, PaidFilter, PaidOut};
 
 fn amount(cents: i64) -> String {
     AmountCents::from_cents(cents).map_or_else(|_| "0.00".into(), |a| a.to_string())
@@ -98,92 +68,7 @@ pub fn dovuti_xml(d: &DovutoOut) -> String {
     w.finish()
 }
 
-/// A stored positive receipt with what `Pagati` needs.
-#[derive(Debug, Clone, Queryable, Selectable)]
-#[diesel(table_name = receipts)]
-pub struct PaidOut {
-    receipt_id: String,
-    iuv: String,
-    outcome: String,
-    amount_cents: i64,
-    fee_cents: Option<i64>,
-    psp_id: String,
-    psp_name: Option<String>,
-    payer_kind: Option<String>,
-    payer_id: Option<String>,
-    payer_name: Option<String>,
-    payer_email: Option<String>,
-    payment_at: Option<NaiveDateTime>,
-    received_at: NaiveDateTime,
-    /// The receipt as the node sent it.
-    pub raw_xml: String,
-    #[diesel(select_expression = dovuti::iud)]
-    iud: String,
-    #[diesel(select_expression = dovuti::causale)]
-    causale: String,
-    #[diesel(select_expression = dovuti::collection_data)]
-    collection_data: String,
-    #[diesel(select_expression = dovuti::debtor_kind)]
-    debtor_kind: String,
-    #[diesel(select_expression = dovuti::debtor_id)]
-    debtor_id: String,
-    #[diesel(select_expression = dovuti::debtor_name)]
-    debtor_name: String,
-    #[diesel(select_expression = entities::fiscal_code)]
-    entity_cf: String,
-    #[diesel(select_expression = entities::name)]
-    entity_name: String,
-    /// The entity's IPA code.
-    #[diesel(select_expression = entities::cod_ipa)]
-    pub cod_ipa: String,
-}
-
-/// Which receipts to read.
-#[derive(Debug, Clone, Default)]
-pub struct PaidFilter {
-    /// The entity.
-    pub entity_id: i64,
-    /// Only this dovuto's.
-    pub dovuto_id: Option<i64>,
-    /// Only dovuti of this debtor (fiscal code).
-    pub debtor: Option<String>,
-    /// Paid at or after (UTC).
-    pub from: Option<NaiveDateTime>,
-    /// Paid before (UTC).
-    pub to: Option<NaiveDateTime>,
-}
-
-/// Positive receipts (oldest first, at most `limit`) matching `f`, with station codes.
-pub fn paid(
-    conn: &mut AnyConnection,
-    f: &PaidFilter,
-    limit: i64,
-) -> Result<Vec<(PaidOut, Option<String>)>, DbError> {
-    Ok(crate::with_backend!(conn, c => {
-        let mut q = receipts::table
-            .inner_join(dovuti::table)
-            .inner_join(entities::table.left_join(stations::table))
-            .filter(receipts::outcome.eq("OK"))
-            .filter(receipts::entity_id.eq(f.entity_id))
-            .order((receipts::received_at.asc(), receipts::id.asc()))
-            .limit(limit)
-            .select((PaidOut::as_select(), stations::code.nullable()))
-            .into_boxed();
-        if let Some(id) = f.dovuto_id {
-            q = q.filter(receipts::dovuto_id.eq(id));
-        }
-        if let Some(debtor) = &f.debtor {
-            q = q.filter(dovuti::debtor_id.eq(debtor.clone()));
-        }
-        if let Some(from) = f.from {
-            q = q.filter(receipts::received_at.ge(from));
-        }
-        if let Some(to) = f.to {
-            q = q.filter(receipts::received_at.lt(to));
-        }
-        q.load(c)
-    })?)
-}
+pub use crate::db::models::payload::paid;
 
 fn rome(t: &NaiveDateTime) -> chrono::DateTime<chrono_tz::Tz> {
     Rome.from_utc_datetime(t)

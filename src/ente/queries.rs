@@ -6,16 +6,15 @@
 use super::fault::{EnteCode, EnteFault};
 use super::pagati::{dovuti_xml, pagati_xml, paid, DovutoOut, PaidFilter};
 use crate::app::AppState;
+use crate::db::models::payload;
 use crate::db::models::registry::Entity;
-use crate::db::schema::{dovuti, due_types};
-use crate::domain::{DovutoState, FiscalCode};
+use crate::domain::FiscalCode;
 use crate::soap::pa_per_ente::element;
 use crate::soap::seq::{date_of, datetime_of, Seq};
 use crate::soap::writer::{truncate_chars, XmlWriter};
 use crate::soap::xml::Node;
 use base64::Engine;
 use chrono::{NaiveDateTime, TimeZone};
-use diesel::prelude::*;
 
 /// Most items one answer carries.
 pub const MAX_ITEMS: i64 = 1000;
@@ -90,20 +89,7 @@ pub async fn pagati_con_ricevuta(
     let found = app
         .db
         .read(move |c| {
-            let ids: Vec<i64> = crate::with_backend!(c, c => {
-                let mut q = dovuti::table
-                    .filter(dovuti::entity_id.eq(entity_id))
-                    .select(dovuti::id)
-                    .into_boxed();
-                if let Some(iuv) = &iuv {
-                    q = q.filter(dovuti::iuv.eq(iuv.clone()));
-                }
-                if let Some(iud) = &iud {
-                    q = q.filter(dovuti::iud.eq(iud.clone()));
-                }
-                q.limit(1).load(c)
-            })?;
-            let Some(id) = ids.first().copied() else {
+            let Some(id) = payload::find(c, entity_id, iuv.as_deref(), iud.as_deref())? else {
                 return Ok(None);
             };
             let f = PaidFilter {
@@ -188,14 +174,6 @@ fn xs_datetime(utc: &NaiveDateTime) -> String {
         .to_string()
 }
 
-fn open_states() -> [&'static str; 3] {
-    [
-        DovutoState::Payable.code(),
-        DovutoState::PaymentStarted.code(),
-        DovutoState::Expired.code(),
-    ]
-}
-
 /// `paaSILChiediPosizioniAperte`: the person's open positions at the entity.
 pub async fn posizioni_aperte(
     app: &AppState,
@@ -213,17 +191,7 @@ pub async fn posizioni_aperte(
     let entity_id = entity.id;
     let rows: Vec<DovutoOut> = app
         .db
-        .read(move |c| {
-            Ok(dovuti::table
-                .inner_join(due_types::table)
-                .filter(dovuti::entity_id.eq(entity_id))
-                .filter(dovuti::debtor_id.eq(who))
-                .filter(dovuti::state.eq_any(open_states()))
-                .order(dovuti::id)
-                .limit(MAX_ITEMS)
-                .select(DovutoOut::as_select())
-                .load(c)?)
-        })
+        .read(move |c| payload::open_of_debtor(c, entity_id, &who, MAX_ITEMS))
         .await?;
     let mut w = XmlWriter::new();
     for d in &rows {
@@ -261,19 +229,7 @@ pub async fn avvisi_pendenti(
     let entity_id = entity.id;
     let rows: Vec<DovutoOut> = app
         .db
-        .read(move |c| {
-            Ok(dovuti::table
-                .inner_join(due_types::table)
-                .filter(dovuti::entity_id.eq(entity_id))
-                .filter(dovuti::iuv.is_not_null())
-                .filter(dovuti::state.eq_any(open_states()))
-                .filter(dovuti::iuv_assigned_at.ge(start))
-                .filter(dovuti::iuv_assigned_at.lt(end))
-                .order(dovuti::id)
-                .limit(MAX_ITEMS)
-                .select(DovutoOut::as_select())
-                .load(c)?)
-        })
+        .read(move |c| payload::open_with_iuv_assigned(c, entity_id, (start, end), MAX_ITEMS))
         .await?;
     let mut w = XmlWriter::new();
     for d in &rows {

@@ -10,6 +10,7 @@ pub mod new_dovuti;
 pub mod notice;
 pub mod notice_batch;
 pub mod operator;
+pub mod payload;
 pub mod position;
 pub mod receipt;
 pub mod receipt_print;
