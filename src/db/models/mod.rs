@@ -3,6 +3,7 @@
 pub mod cart;
 pub mod dovuto;
 pub mod event;
+pub mod export;
 pub mod flusso;
 pub mod flusso_rows;
 pub mod job;
@@ -10,6 +11,7 @@ pub mod new_dovuti;
 pub mod notice;
 pub mod notice_batch;
 pub mod operator;
+pub mod paid_export;
 pub mod payload;
 pub mod position;
 pub mod receipt;

@@ -386,3 +386,12 @@ pub fn cod_ipa_of(conn: &mut AnyConnection, id: i64) -> Result<String, DbError> 
         .select(entities::cod_ipa)
         .first(conn)?)
 }
+
+/// The entity's due type `code`'s id.
+pub fn due_type_id(conn: &mut AnyConnection, entity_id: i64, code: &str) -> Result<i64, DbError> {
+    Ok(due_types::table
+        .filter(due_types::entity_id.eq(entity_id))
+        .filter(due_types::code.eq(code))
+        .select(due_types::id)
+        .first(conn)?)
+}

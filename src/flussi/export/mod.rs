@@ -14,18 +14,17 @@ pub mod scaduti;
 pub mod secondario;
 pub mod sink;
 
-use crate::db::schema::{download_tokens, flussi};
+use crate::db::models::export;
 use crate::db::{write_tx, AnyConnection, DbError};
 use crate::domain::random::RandomSource;
 use crate::security::sha256_hex;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
-use diesel::prelude::*;
 use std::path::{Path, PathBuf};
 
 /// The job queue of exports.
 pub const QUEUE: &str = "flusso-export";
 /// Requested, waiting.
-pub const LOADED: &str = "LOAD_EXPORT";
+pub const LOADED: &str = export::LOADED;
 /// Being written.
 pub const RUNNING: &str = "EXPORT_IN_ELAB";
 /// Written: the file can be downloaded.
@@ -125,15 +124,8 @@ pub fn record(
 ) -> Result<(String, i64), DbError> {
     let token = super::upload::uuid(random);
     write_tx(conn, |c| {
-        let base = (
-            flussi::entity_id.eq(entity_id),
-            flussi::direction.eq("EXPORT"),
-            flussi::state.eq(LOADED),
-            flussi::request_token.eq(&token),
-            flussi::created_at.eq(now),
-            flussi::updated_at.eq(now),
-        );
-        let id: i64 = match req {
+        let codes;
+        let what = match req {
             Request::Pagati {
                 from,
                 to,
@@ -141,31 +133,20 @@ pub fn record(
                 due_type,
                 version,
                 receipt,
-            } => crate::with_backend!(c, c => diesel::insert_into(flussi::table)
-                .values((
-                    base,
-                    flussi::kind.eq("PAGATI"),
-                    flussi::tracciato_version.eq(version.code()),
-                    flussi::include_receipt.eq(receipt),
-                    flussi::incremental.eq(incremental),
-                    flussi::export_from.eq(from),
-                    flussi::export_to.eq(to),
-                    flussi::due_type_codes.eq(due_type),
-                ))
-                .returning(flussi::id)
-                .get_result(c))?,
-            Request::Scaduti { day, codes } => {
-                crate::with_backend!(c, c => diesel::insert_into(flussi::table)
-                .values((
-                    base,
-                    flussi::kind.eq("SCADUTI"),
-                    flussi::date_to.eq(day),
-                    flussi::due_type_codes.eq(codes.join(";")),
-                ))
-                .returning(flussi::id)
-                .get_result(c))?
+            } => export::Requested::Pagati(export::PagatiRequest {
+                from: *from,
+                to: *to,
+                incremental: *incremental,
+                due_type: due_type.as_deref(),
+                version: version.code(),
+                receipt: *receipt,
+            }),
+            Request::Scaduti { day, codes: list } => {
+                codes = list.join(";");
+                export::Requested::Scaduti(*day, &codes)
             }
         };
+        let id = export::insert(c, entity_id, &token, what, now)?;
         if queue {
             let payload = serde_json::json!({ "flusso": id }).to_string();
             crate::jobs::enqueue(c, QUEUE, &payload, now, 3, now)?;
@@ -174,22 +155,7 @@ pub fn record(
     })
 }
 
-/// An export as its state operation reports it.
-#[derive(Debug, Clone, Queryable)]
-pub struct Status {
-    /// Flusso id.
-    pub id: i64,
-    /// `PAGATI` or `SCADUTI`.
-    pub kind: String,
-    /// State code.
-    pub state: String,
-    /// The zip's name, once written.
-    pub file_name: Option<String>,
-    /// Rows written so far.
-    pub rows_done: i64,
-    /// When it finished.
-    pub completed_at: Option<NaiveDateTime>,
-}
+pub use crate::db::models::export::Status;
 
 /// The entity's export with request token `token`, if any.
 pub fn status(
@@ -197,20 +163,7 @@ pub fn status(
     entity_id: i64,
     token: &str,
 ) -> Result<Option<Status>, DbError> {
-    Ok(flussi::table
-        .filter(flussi::entity_id.eq(entity_id))
-        .filter(flussi::direction.eq("EXPORT"))
-        .filter(flussi::request_token.eq(token))
-        .select((
-            flussi::id,
-            flussi::kind,
-            flussi::state,
-            flussi::file_name,
-            flussi::rows_done,
-            flussi::completed_at,
-        ))
-        .first(conn)
-        .optional()?)
+    export::status(conn, entity_id, token)
 }
 
 /// A new download token for finished export `id`, valid [`DOWNLOAD_TTL_HOURS`].
@@ -221,14 +174,8 @@ pub fn issue_download(
     now: NaiveDateTime,
 ) -> Result<String, DbError> {
     let token = random.token_hex(24);
-    diesel::insert_into(download_tokens::table)
-        .values((
-            download_tokens::token_hash.eq(sha256_hex(&token)),
-            download_tokens::flusso_id.eq(id),
-            download_tokens::created_at.eq(now),
-            download_tokens::expires_at.eq(now + Duration::hours(DOWNLOAD_TTL_HOURS)),
-        ))
-        .execute(conn)?;
+    let expires = now + Duration::hours(DOWNLOAD_TTL_HOURS);
+    export::add_download(conn, &sha256_hex(&token), id, now, expires)?;
     Ok(token)
 }
 
@@ -249,18 +196,7 @@ pub fn resolve_download(
     token: &str,
     now: NaiveDateTime,
 ) -> Result<Download, DbError> {
-    let found: Option<(i64, NaiveDateTime, String, Option<String>)> = download_tokens::table
-        .inner_join(flussi::table)
-        .filter(download_tokens::token_hash.eq(sha256_hex(token)))
-        .select((
-            flussi::id,
-            download_tokens::expires_at,
-            flussi::state,
-            flussi::file_name,
-        ))
-        .first(conn)
-        .optional()?;
-    Ok(match found {
+    Ok(match export::download(conn, &sha256_hex(token))? {
         None => Download::Unknown,
         Some((id, expires, state, Some(name))) if expires > now && state == DONE => {
             Download::File(id, name)
@@ -277,20 +213,12 @@ pub fn purge(
     now: NaiveDateTime,
 ) -> Result<usize, DbError> {
     let cutoff = now - Duration::days(RETENTION_DAYS);
-    let old: Vec<i64> = flussi::table
-        .filter(flussi::direction.eq("EXPORT"))
-        .filter(flussi::state.eq_any([DONE, EMPTY]))
-        .filter(flussi::completed_at.lt(cutoff))
-        .select(flussi::id)
-        .load(conn)?;
+    let old = export::finished_before(conn, &[DONE, EMPTY], cutoff)?;
     for id in &old {
         // A directory already gone is fine.
         let _ = std::fs::remove_dir_all(dir(files_dir, *id));
     }
-    diesel::update(flussi::table.filter(flussi::id.eq_any(&old)))
-        .set((flussi::state.eq(CANCELLED), flussi::updated_at.eq(now)))
-        .execute(conn)?;
-    diesel::delete(download_tokens::table.filter(download_tokens::expires_at.lt(now)))
-        .execute(conn)?;
+    export::set_state_of(conn, &old, CANCELLED, now)?;
+    export::drop_expired_downloads(conn, now)?;
     Ok(old.len())
 }

@@ -8,11 +8,10 @@
 pub use super::columns::Version;
 use super::columns::{cents, header, local_stamp};
 use super::sink::CsvZip;
-use crate::db::schema::{dovuti, receipts};
+use crate::db::models::paid_export;
 use crate::db::{AnyConnection, DbError};
 use base64::Engine;
 use chrono::NaiveDateTime;
-use diesel::prelude::*;
 use std::collections::HashMap;
 
 /// What an export asks for.
@@ -56,83 +55,7 @@ pub struct Lookups {
     pub due_type: HashMap<i64, String>,
 }
 
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = receipts)]
-struct Paid {
-    receipt_id: String,
-    iuv: String,
-    amount_cents: i64,
-    fee_cents: Option<i64>,
-    psp_id: String,
-    psp_name: Option<String>,
-    payer_kind: Option<String>,
-    payer_id: Option<String>,
-    payer_name: Option<String>,
-    payer_email: Option<String>,
-    payment_at: Option<NaiveDateTime>,
-    received_at: NaiveDateTime,
-    #[diesel(select_expression = dovuti::iud)]
-    iud: String,
-    #[diesel(select_expression = dovuti::flusso_id)]
-    flusso_id: Option<i64>,
-    #[diesel(select_expression = dovuti::flusso_row)]
-    flusso_row: Option<i64>,
-    #[diesel(select_expression = dovuti::due_type_id)]
-    due_type_id: i64,
-    #[diesel(select_expression = dovuti::causale)]
-    causale: String,
-    #[diesel(select_expression = dovuti::collection_data)]
-    collection_data: String,
-    #[diesel(select_expression = dovuti::bilancio)]
-    bilancio: Option<String>,
-    #[diesel(select_expression = (dovuti::debtor_kind, dovuti::debtor_id, dovuti::debtor_name))]
-    debtor: (String, String, String),
-    #[diesel(select_expression = DEBTOR_CONTACT, select_expression_type = DebtorContactColumns)]
-    debtor_contact: DebtorContact,
-}
-
-type Address = (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-/// A dovuto's debtor address, civic number, postal code, city, province, country and
-/// e-mail, as the export tracciati list them.
-pub(super) type DebtorContact = (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
-
-/// The columns of [`DebtorContact`].
-pub(super) type DebtorContactColumns = (
-    dovuti::debtor_address,
-    dovuti::debtor_civic_number,
-    dovuti::debtor_postal_code,
-    dovuti::debtor_city,
-    dovuti::debtor_province,
-    dovuti::debtor_country,
-    dovuti::debtor_email,
-);
-
-/// Selects a [`DebtorContact`].
-pub(super) const DEBTOR_CONTACT: DebtorContactColumns = (
-    dovuti::debtor_address,
-    dovuti::debtor_civic_number,
-    dovuti::debtor_postal_code,
-    dovuti::debtor_city,
-    dovuti::debtor_province,
-    dovuti::debtor_country,
-    dovuti::debtor_email,
-);
+pub use crate::db::models::paid_export::{DebtorContact, Paid, DEBTOR_CONTACT};
 
 /// Writes the attesting PSP's columns (only its code and name are known) and the
 /// beneficiary's: type, fiscal code, name, two empty unit columns, address.
@@ -158,31 +81,6 @@ pub(super) fn contact_cells(w: &mut CsvZip, c: &DebtorContact) {
     let (address, civic, cap, city, province, country, email) = c;
     for part in [address, civic, cap, city, province, country, email] {
         w.opt(part.as_deref());
-    }
-}
-
-#[derive(Debug, Queryable, Selectable)]
-#[diesel(table_name = receipts)]
-struct PaidWithReceipt {
-    #[diesel(embed)]
-    paid: Paid,
-    raw_xml: String,
-}
-
-/// A row read for the export: the payment and, when asked for, the receipt as received.
-trait Streamed {
-    fn parts_owned(self) -> (Paid, Option<String>);
-}
-
-impl Streamed for Paid {
-    fn parts_owned(self) -> (Paid, Option<String>) {
-        (self, None)
-    }
-}
-
-impl Streamed for PaidWithReceipt {
-    fn parts_owned(self) -> (Paid, Option<String>) {
-        (self.paid, Some(self.raw_xml))
     }
 }
 
@@ -250,35 +148,6 @@ fn row(
     w.end_row()
 }
 
-macro_rules! paid_query {
-    ($q:expr, $backend:ty, $select:ty) => {{
-        let q: &Query = $q;
-        let query = receipts::table
-            .inner_join(dovuti::table)
-            .filter(receipts::entity_id.eq(q.entity_id))
-            .filter(receipts::outcome.eq("OK"))
-            .select(<$select>::as_select())
-            .into_boxed::<$backend>();
-        // Each window is one range of an (entity, time) index, read in its order: no
-        // sort, rows flow as they are read.
-        let mut query = if q.incremental {
-            query
-                .filter(receipts::received_at.ge(q.from))
-                .filter(receipts::received_at.lt(q.to))
-                .order((receipts::received_at, receipts::id))
-        } else {
-            query
-                .filter(receipts::payment_at.ge(q.from))
-                .filter(receipts::payment_at.lt(q.to))
-                .order((receipts::payment_at, receipts::id))
-        };
-        if let Some(t) = q.due_type_id {
-            query = query.filter(dovuti::due_type_id.eq(t));
-        }
-        query
-    }};
-}
-
 /// Streams the rows `q` selects into `w` (header first); `tick(rows)` every 10,000 rows.
 /// Returns the number of data rows.
 pub fn write(
@@ -302,26 +171,14 @@ pub fn write(
         }
         Ok(())
     };
-    // PostgreSQL hands rows over one by one (libpq would otherwise buffer the whole
-    // result); SQLite steps through its cursor either way.
-    macro_rules! stream {
-        ($c:expr, $backend:ty, $mode:ty, $select:ty) => {{
-            let it = paid_query!(q, $backend, $select).load_iter::<$select, $mode>($c)?;
-            for p in it {
-                let (paid, raw) = p?.parts_owned();
-                emit(&paid, raw.as_deref())?;
-            }
-        }};
-    }
-    use diesel::connection::DefaultLoadingMode as Cursor;
-    use diesel::pg::{Pg, PgRowByRowLoadingMode as RowByRow};
-    use diesel::sqlite::Sqlite;
-    match (&mut *conn, q.receipt) {
-        (AnyConnection::Sqlite(c), false) => stream!(c, Sqlite, Cursor, Paid),
-        (AnyConnection::Sqlite(c), true) => stream!(c, Sqlite, Cursor, PaidWithReceipt),
-        (AnyConnection::Postgresql(c), false) => stream!(c, Pg, RowByRow, Paid),
-        (AnyConnection::Postgresql(c), true) => stream!(c, Pg, RowByRow, PaidWithReceipt),
-    }
+    let window = paid_export::Window {
+        entity_id: q.entity_id,
+        from: q.from,
+        to: q.to,
+        incremental: q.incremental,
+        due_type_id: q.due_type_id,
+    };
+    paid_export::stream(conn, &window, q.receipt, &mut emit)?;
     if q.version == Version::V1_3 {
         n += super::secondario::write(conn, q, b, w)?;
     }
@@ -333,45 +190,17 @@ pub fn context(
     conn: &mut AnyConnection,
     entity_id: i64,
 ) -> Result<(Beneficiary, Lookups), DbError> {
-    use crate::db::schema::{due_types, entities, flussi, stations};
-    type Row = (String, String, Option<String>, [Option<String>; 6]);
-    let (fiscal_code, name, station, address): Row = entities::table
-        .left_join(stations::table)
-        .filter(entities::id.eq(entity_id))
-        .select((
-            entities::fiscal_code,
-            entities::name,
-            stations::code.nullable(),
-            (
-                entities::address,
-                entities::civic_number,
-                entities::postal_code,
-                entities::city,
-                entities::province,
-                entities::country,
-            ),
-        ))
-        .first::<(String, String, Option<String>, Address)>(conn)
-        .map(|(f, n, s, a)| (f, n, s, [a.0, a.1, a.2, a.3, a.4, a.5]))?;
+    let (fiscal_code, name, station, address) = paid_export::beneficiary(conn, entity_id)?;
     let b = Beneficiary {
         fiscal_code,
         name,
         station: station.unwrap_or_default(),
         address: address.map(Option::unwrap_or_default),
     };
-    let iuf = flussi::table
-        .filter(flussi::entity_id.eq(entity_id))
-        .filter(flussi::direction.eq("IMPORT"))
-        .filter(flussi::iuf.is_not_null())
-        .select((flussi::id, flussi::iuf.assume_not_null()))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    let due_type = due_types::table
-        .filter(due_types::entity_id.eq(entity_id))
-        .select((due_types::id, due_types::code))
-        .load::<(i64, String)>(conn)?
-        .into_iter()
-        .collect();
-    Ok((b, Lookups { iuf, due_type }))
+    let (iuf, due_type) = paid_export::lookups(conn, entity_id)?;
+    let lookups = Lookups {
+        iuf: iuf.into_iter().collect(),
+        due_type: due_type.into_iter().collect(),
+    };
+    Ok((b, lookups))
 }

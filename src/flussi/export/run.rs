@@ -7,13 +7,12 @@
 use super::sink::{CsvZip, Quote};
 use super::{dir, pagati, purge, scaduti, DONE, EMPTY, FAILED, LOADED, RUNNING};
 use crate::clock::Clock;
-use crate::db::schema::{due_types, entities, flussi};
-use crate::db::{AnyConnection, Db};
+use crate::db::models::{export, registry};
+use crate::db::Db;
 use crate::error::JobResult;
 use anyhow::Context;
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::TimeZone;
 use chrono_tz::Europe::Rome;
-use diesel::prelude::*;
 use std::path::Path;
 
 /// Runs one claimed job of [`super::QUEUE`]; on its last attempt a failure is recorded
@@ -28,50 +27,12 @@ pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &crate::jobs::Job) 
         tracing::error!(flusso = id, error = %e, "export failed");
         if job.attempts >= job.max_attempts {
             let mut conn = db.get()?;
-            finish(&mut conn, id, FAILED, None, 0, clock.now_naive())?;
-            diesel::update(flussi::table.find(id))
-                .set(
-                    flussi::error_message
-                        .eq(format!("{e:#}").chars().take(500).collect::<String>()),
-                )
-                .execute(&mut *conn)?;
+            export::finish(&mut conn, id, FAILED, (None, 0), clock.now_naive())?;
+            let message: String = format!("{e:#}").chars().take(500).collect();
+            export::fail(&mut conn, id, &message)?;
         }
     }
     outcome
-}
-
-type Params = (
-    i64,
-    String,
-    String,
-    Option<String>,
-    bool,
-    bool,
-    Option<NaiveDateTime>,
-    Option<NaiveDateTime>,
-    Option<NaiveDate>,
-    Option<String>,
-    String,
-);
-
-fn finish(
-    c: &mut AnyConnection,
-    id: i64,
-    state: &str,
-    file: Option<&str>,
-    rows: i64,
-    now: NaiveDateTime,
-) -> QueryResult<usize> {
-    diesel::update(flussi::table.find(id))
-        .set((
-            flussi::state.eq(state),
-            flussi::file_name.eq(file),
-            flussi::rows_total.eq(rows),
-            flussi::rows_done.eq(rows),
-            flussi::updated_at.eq(now),
-            flussi::completed_at.eq(now),
-        ))
-        .execute(c)
 }
 
 /// Writes export `id` (if still to do); returns the rows written.
@@ -79,37 +40,15 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u
     let mut conn = db.get()?;
     let now = clock.now_naive();
     purge(&mut conn, files_dir, now)?;
-    let p: Params = flussi::table
-        .inner_join(entities::table)
-        .filter(flussi::id.eq(id))
-        .select((
-            flussi::entity_id,
-            flussi::kind,
-            flussi::state,
-            flussi::tracciato_version,
-            flussi::include_receipt,
-            flussi::incremental,
-            flussi::export_from,
-            flussi::export_to,
-            flussi::date_to,
-            flussi::due_type_codes,
-            entities::cod_ipa,
-        ))
-        .first(&mut *conn)?;
-    let (entity_id, kind, state, version, receipt, incremental, from, to, day, codes, ipa) = p;
-    if state != LOADED && state != RUNNING {
+    let job = export::job(&mut conn, id)?;
+    if job.state != LOADED && job.state != RUNNING {
         return Ok(0);
     }
-    diesel::update(flussi::table.find(id))
-        .set((
-            flussi::state.eq(RUNNING),
-            flussi::rows_done.eq(0),
-            flussi::updated_at.eq(now),
-        ))
-        .execute(&mut *conn)?;
+    export::start(&mut conn, id, RUNNING, now)?;
+    let (entity_id, ipa, codes) = (job.entity_id, &job.cod_ipa, job.codes);
     let local = Rome.from_utc_datetime(&now);
-    let (name, rows) = if kind == "SCADUTI" {
-        let day = day.context("scaduti export without a date")?;
+    let (name, rows) = if job.kind == "SCADUTI" {
+        let day = job.day.context("scaduti export without a date")?;
         let name = format!("{ipa}-{id}_SCADUTI_{}", day.format("%Y-%m-%d"));
         let codes = scaduti::split_codes(codes.as_deref().unwrap_or(""));
         let (ids, _) = scaduti::resolve(&mut conn, entity_id, &codes)?;
@@ -117,7 +56,7 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u
         let n = scaduti::write(&mut conn, entity_id, &ids, day, &mut w)?;
         (close(w, n)?.then_some(name), n)
     } else {
-        let version = pagati::Version::parse(version.as_deref()).context("bad version")?;
+        let version = pagati::Version::parse(job.version.as_deref()).context("bad version")?;
         let name = match version {
             pagati::Version::V1_0 => format!(
                 "{id}_ESTRAZIONE_DOVUTI_{}",
@@ -130,31 +69,23 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u
             ),
         };
         let due_type_id = match codes {
-            Some(code) => Some(
-                due_types::table
-                    .filter(due_types::entity_id.eq(entity_id))
-                    .filter(due_types::code.eq(code))
-                    .select(due_types::id)
-                    .first::<i64>(&mut *conn)?,
-            ),
+            Some(code) => Some(registry::due_type_id(&mut conn, entity_id, &code)?),
             None => None,
         };
         let q = pagati::Query {
             entity_id,
-            from: from.context("export without a start")?,
-            to: to.context("export without an end")?,
-            incremental,
+            from: job.window.0.context("export without a start")?,
+            to: job.window.1.context("export without an end")?,
+            incremental: job.incremental,
             due_type_id,
             version,
-            receipt,
+            receipt: job.receipt,
         };
         let (b, l) = pagati::context(&mut conn, entity_id)?;
         // Progress goes through a second connection: the first one is streaming.
         let mut progress = db.get()?;
         let mut tick = |n: u64| {
-            let _ = diesel::update(flussi::table.find(id))
-                .set(flussi::rows_done.eq(n as i64))
-                .execute(&mut *progress);
+            let _ = export::progress(&mut progress, id, n as i64);
         };
         let mut w = zip_for(files_dir, id, &name, Quote::All)?;
         let n = pagati::write(&mut conn, &q, &b, &l, &mut w, &mut tick)?;
@@ -163,7 +94,7 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u
     let file = name.map(|n| format!("{n}.zip"));
     let state = if file.is_some() { DONE } else { EMPTY };
     let done = clock.now_naive();
-    finish(&mut conn, id, state, file.as_deref(), rows as i64, done)?;
+    export::finish(&mut conn, id, state, (file.as_deref(), rows as i64), done)?;
     Ok(rows)
 }
 

@@ -5,14 +5,12 @@
 //! and payment fields with `dataCreazione` after the IUV and `flgGeneraIuv` last.
 
 use super::columns::cents;
-use super::pagati::{contact_cells, DebtorContact, DEBTOR_CONTACT};
+use super::pagati::contact_cells;
 use super::sink::CsvZip;
-use crate::db::schema::{dovuti, due_types};
+use crate::db::models::paid_export;
 use crate::db::{AnyConnection, DbError};
-use crate::domain::DovutoState;
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono::{NaiveDate, TimeZone};
 use chrono_tz::Europe::Rome;
-use diesel::prelude::*;
 
 /// The header.
 pub const HEADER: [&str; 22] = [
@@ -58,11 +56,7 @@ pub fn resolve(
     entity_id: i64,
     codes: &[String],
 ) -> Result<(Vec<i64>, Vec<String>), DbError> {
-    let found: Vec<(i64, String, bool)> = due_types::table
-        .filter(due_types::entity_id.eq(entity_id))
-        .filter(due_types::code.eq_any(codes))
-        .select((due_types::id, due_types::code, due_types::due_date_required))
-        .load(conn)?;
+    let found = paid_export::due_types_named(conn, entity_id, codes)?;
     let unknown = codes
         .iter()
         .filter(|c| !found.iter().any(|(_, f, _)| f == *c))
@@ -71,19 +65,6 @@ pub fn resolve(
     let ids = found.into_iter().filter(|f| f.2).map(|f| f.0).collect();
     Ok((ids, unknown))
 }
-
-type Debtor = (String, String, String);
-type Payment = (i64, Option<i64>, String, Option<String>, String, String);
-type Row = (
-    String,
-    Option<String>,
-    NaiveDateTime,
-    Debtor,
-    DebtorContact,
-    Payment,
-    Option<String>,
-    bool,
-);
 
 /// Writes the header and the open dovuti of `due_types` due on `day`; returns the rows.
 pub fn write(
@@ -97,41 +78,11 @@ pub fn write(
         w.raw(h);
     }
     w.end_row()?;
-    let open = [DovutoState::Payable.code(), DovutoState::Expired.code()];
     let mut after = 0i64;
     let mut n = 0u64;
     loop {
-        let page: Vec<(i64, Row)> = dovuti::table
-            .inner_join(due_types::table)
-            .filter(dovuti::entity_id.eq(entity_id))
-            .filter(dovuti::due_type_id.eq_any(due_type_ids))
-            .filter(dovuti::due_date.eq(day))
-            .filter(dovuti::state.eq_any(open))
-            .filter(dovuti::iuv.is_not_null())
-            .filter(dovuti::id.gt(after))
-            .order(dovuti::id)
-            .limit(10_000)
-            .select((
-                dovuti::id,
-                (
-                    dovuti::iud,
-                    dovuti::iuv,
-                    dovuti::created_at,
-                    (dovuti::debtor_kind, dovuti::debtor_id, dovuti::debtor_name),
-                    DEBTOR_CONTACT,
-                    (
-                        dovuti::amount_cents,
-                        dovuti::pa_fee_cents,
-                        due_types::code,
-                        dovuti::payment_type,
-                        dovuti::causale,
-                        dovuti::collection_data,
-                    ),
-                    dovuti::bilancio,
-                    dovuti::generate_iuv,
-                ),
-            ))
-            .load(conn)?;
+        let page =
+            paid_export::falling_due_page(conn, entity_id, (due_type_ids, day), after, 10_000)?;
         let Some(last) = page.last() else { break };
         after = last.0;
         for (_, (iud, iuv, created, debtor, contact, pay, bilancio, generate)) in &page {

@@ -7,38 +7,13 @@
 use super::columns::{cents, local_stamp};
 use super::pagati::{attestante_and_beneficiary, Beneficiary, Query};
 use super::sink::CsvZip;
-use crate::db::schema::{entities, receipt_transfers, receipts};
 use crate::db::AnyConnection;
 use base64::Engine;
-use chrono::NaiveDateTime;
-use diesel::prelude::*;
-
-diesel::alias!(receipt_transfers as first_transfer: FirstTransfer);
 
 /// Type code MyPay gives these rows.
 pub const DUE_TYPE: &str = "EXPORT_ENTE_SECONDARIO";
 
-#[derive(Debug, Queryable)]
-struct Shared {
-    id: i64,
-    receipt_id: String,
-    iuv: String,
-    fee_cents: Option<i64>,
-    psp: (String, Option<String>),
-    payer: [Option<String>; 4],
-    debtor: [Option<String>; 4],
-    when: (Option<NaiveDateTime>, NaiveDateTime),
-    raw_xml: String,
-    share: (i32, i64, Option<String>, Option<String>),
-    primary: (String, String, Option<String>),
-}
-
-type Four = (
-    Option<String>,
-    Option<String>,
-    Option<String>,
-    Option<String>,
-);
+use crate::db::models::paid_export::{shared_page, Shared, Window};
 
 /// Writes the shared payments `q` selects for entity `b`; returns the rows written.
 pub fn write(
@@ -48,8 +23,15 @@ pub fn write(
     w: &mut CsvZip,
 ) -> anyhow::Result<u64> {
     let (mut after, mut n) = (0i64, 0u64);
+    let window = Window {
+        entity_id: q.entity_id,
+        from: q.from,
+        to: q.to,
+        incremental: q.incremental,
+        due_type_id: q.due_type_id,
+    };
     loop {
-        let page = page(conn, q, &b.fiscal_code, after)?;
+        let page = shared_page(conn, &window, &b.fiscal_code, after)?;
         let Some(last) = page.last() else { break };
         after = last.id;
         for s in &page {
@@ -58,82 +40,6 @@ pub fn write(
         }
     }
     Ok(n)
-}
-
-fn page(conn: &mut AnyConnection, q: &Query, cf: &str, after: i64) -> QueryResult<Vec<Shared>> {
-    let first = first_transfer.on(first_transfer
-        .field(receipt_transfers::receipt_pk)
-        .eq(receipts::id)
-        .and(first_transfer.field(receipt_transfers::position).eq(1)));
-    let four = |v: Four| [v.0, v.1, v.2, v.3];
-    crate::with_backend!(conn, c => {
-        let mut query = receipt_transfers::table
-            .inner_join(receipts::table.inner_join(entities::table))
-            .left_join(first)
-            .filter(receipt_transfers::fiscal_code_pa.eq(cf))
-            .filter(receipt_transfers::position.gt(1))
-            .filter(receipts::entity_id.ne(q.entity_id))
-            .filter(receipts::outcome.eq("OK"))
-            .filter(receipt_transfers::id.gt(after))
-            .order(receipt_transfers::id)
-            .limit(1000)
-            .into_boxed();
-        query = if q.incremental {
-            query
-                .filter(receipts::received_at.ge(q.from))
-                .filter(receipts::received_at.lt(q.to))
-        } else {
-            query
-                .filter(receipts::payment_at.ge(q.from))
-                .filter(receipts::payment_at.lt(q.to))
-        };
-        query
-            .select((
-                receipt_transfers::id,
-                receipts::receipt_id,
-                receipts::iuv,
-                receipts::fee_cents,
-                (receipts::psp_id, receipts::psp_name),
-                (receipts::payer_kind, receipts::payer_id, receipts::payer_name, receipts::payer_email),
-                (receipts::debtor_kind, receipts::debtor_id, receipts::debtor_name, receipts::debtor_email),
-                (receipts::payment_at, receipts::received_at),
-                receipts::raw_xml,
-                (
-                    receipt_transfers::position,
-                    receipt_transfers::amount_cents,
-                    receipt_transfers::remittance,
-                    receipt_transfers::transfer_category,
-                ),
-                (
-                    entities::fiscal_code,
-                    entities::name,
-                    first_transfer.field(receipt_transfers::transfer_category).nullable(),
-                ),
-            ))
-            .load::<(i64, String, String, Option<i64>, (String, Option<String>), Four, Four,
-                (Option<NaiveDateTime>, NaiveDateTime), String,
-                (i32, i64, Option<String>, Option<String>),
-                (String, String, Option<String>))>(c)
-    })
-    .map(|rows| {
-        rows.into_iter()
-            .map(|(id, receipt_id, iuv, fee_cents, psp, payer, debtor, when, raw_xml, share, p)| {
-                Shared {
-                    id,
-                    receipt_id,
-                    iuv,
-                    fee_cents,
-                    psp,
-                    payer: four(payer),
-                    debtor: four(debtor),
-                    when,
-                    raw_xml,
-                    share,
-                    primary: p,
-                }
-            })
-            .collect()
-    })
 }
 
 fn row(w: &mut CsvZip, q: &Query, b: &Beneficiary, s: &Shared) -> std::io::Result<()> {
