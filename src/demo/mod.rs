@@ -7,12 +7,10 @@ mod people;
 
 use crate::app::App;
 use crate::db::models::{dovuto, dovuto::NewDovuto, operator, registry};
-use crate::db::schema::{brokers, due_types, entities, operators, stations};
 use crate::db::{iuv::next_iuvs, write_tx, AnyConnection, DbError};
 use crate::domain::{random::RandomSource, AuxDigit, DovutoState, NoticeNumber, SegregationCode};
 use crate::security::hash_password;
 use chrono::{Duration, NaiveDateTime};
-use diesel::prelude::*;
 
 /// The demo intermediary's idBrokerPA.
 pub fn broker_code() -> String {
@@ -69,10 +67,7 @@ pub fn seed(app: &App, reset_admin_password: bool) -> anyhow::Result<Report> {
     let now = app.now();
     let broker = broker_code();
     let station = format!("{broker}_01");
-    let exists: bool = diesel::select(diesel::dsl::exists(
-        brokers::table.filter(brokers::code.eq(&broker)),
-    ))
-    .get_result(&mut *conn)?;
+    let exists = registry::broker_exists(&mut conn, &broker)?;
     let mut credentials = Vec::new();
     if !exists {
         credentials = write_tx(&mut conn, |c| {
@@ -80,25 +75,11 @@ pub fn seed(app: &App, reset_admin_password: bool) -> anyhow::Result<Report> {
         })?;
     } else if reset_admin_password {
         let pw = app.random.password(16);
-        let hash = hash_password(&pw).map_err(anyhow::Error::msg)?;
-        diesel::update(operators::table.filter(operators::username.eq("admin")))
-            .set(operators::password_hash.eq(hash))
-            .execute(&mut *conn)?;
+        let hash = hash_password(&pw)?;
+        operator::set_password(&mut conn, "admin", &hash)?;
         credentials.push(("Admin".into(), "admin".into(), pw));
     }
-    let notices = entities::table
-        .inner_join(crate::db::schema::dovuti::table)
-        .filter(crate::db::schema::dovuti::state.eq(DovutoState::Payable.code()))
-        .filter(crate::db::schema::dovuti::notice_number.is_not_null())
-        .select((
-            entities::fiscal_code,
-            crate::db::schema::dovuti::notice_number.assume_not_null(),
-            crate::db::schema::dovuti::amount_cents,
-            crate::db::schema::dovuti::debtor_name,
-        ))
-        .order(crate::db::schema::dovuti::id.asc())
-        .limit(5)
-        .load(&mut *conn)?;
+    let notices = dovuto::payable_notices(&mut conn, 5)?;
     Ok(Report {
         broker,
         station,
@@ -123,41 +104,41 @@ type DueTypeSpec = (
 
 const SPONTANEOUS_FORM: &str = r#"[{"name":"targa","label":"Targa del veicolo","type":"text","required":true,"pattern":"[A-Z0-9]{5,8}"},{"name":"data_verbale","label":"Data del verbale","type":"date","required":true},{"name":"numero_verbale","label":"Numero del verbale","type":"text","required":true,"max_length":20}]"#;
 
-fn seed_all(
-    c: &mut AnyConnection,
-    random: &dyn RandomSource,
-    now: NaiveDateTime,
-    broker: &str,
-    station: &str,
-) -> Result<Vec<(String, String, String)>, DbError> {
-    let rule = |e: String| DbError::Rule(e);
-    diesel::insert_into(brokers::table)
-        .values(&registry::NewBroker {
-            code: broker,
-            name: "Intermediario Demo",
-            created_at: now,
-        })
-        .execute(c)?;
-    let broker_id: i64 = brokers::table
-        .filter(brokers::code.eq(broker))
-        .select(brokers::id)
-        .first(c)?;
-    diesel::insert_into(stations::table)
-        .values(&registry::NewStation {
-            broker_id,
-            code: station,
-            aux_digit: 3,
-            primitive_version: "V2",
-            created_at: now,
-        })
-        .execute(c)?;
-    let station_id: i64 = stations::table
-        .filter(stations::code.eq(station))
-        .select(stations::id)
-        .first(c)?;
+/// An entity to create: IPA code, first ten digits of its fiscal code, name, segregation
+/// code, due types.
+type EntitySpec = (
+    &'static str,
+    &'static str,
+    &'static str,
+    &'static str,
+    Vec<DueTypeSpec>,
+);
 
-    let mut credentials = Vec::new();
-    let specs: [(&str, &str, &str, &str, Vec<DueTypeSpec>); 2] = [
+/// A due type that gets demo dovuti: (entity, due type, code, collection data, segregation).
+type DovutiSpec = (i64, i64, &'static str, &'static str, SegregationCode);
+
+/// Generated credentials: (what, login, password).
+type Credentials = Vec<(String, String, String)>;
+
+fn hashed(pw: &str) -> Result<String, DbError> {
+    hash_password(pw).map_err(|e| DbError::Rule(e.to_string()))
+}
+
+/// The demo entities and their due types.
+fn entity_specs() -> [EntitySpec; 2] {
+    let plain = |code, description, collection| -> DueTypeSpec {
+        (
+            code,
+            description,
+            collection,
+            false,
+            false,
+            None,
+            None,
+            None,
+        )
+    };
+    [
         (
             "c_demo",
             "8000000001",
@@ -174,26 +155,8 @@ fn seed_all(
                     None,
                     None,
                 ),
-                (
-                    "MENSA",
-                    "Mensa scolastica",
-                    "9/0201133IM/",
-                    false,
-                    false,
-                    None,
-                    None,
-                    None,
-                ),
-                (
-                    "CDS",
-                    "Violazioni al Codice della Strada",
-                    "9/0101108TS/",
-                    false,
-                    false,
-                    None,
-                    None,
-                    None,
-                ),
+                plain("MENSA", "Mensa scolastica", "9/0201133IM/"),
+                plain("CDS", "Violazioni al Codice della Strada", "9/0101108TS/"),
                 (
                     "CDS_SPONT",
                     "Pagamento verbale (spontaneo)",
@@ -212,16 +175,7 @@ fn seed_all(
             "Azienda ULSS Demo",
             "02",
             vec![
-                (
-                    "TICKET",
-                    "Ticket sanitario",
-                    "9/0301109SP/",
-                    false,
-                    false,
-                    None,
-                    None,
-                    None,
-                ),
+                plain("TICKET", "Ticket sanitario", "9/0301109SP/"),
                 (
                     "CERT",
                     "Certificato medico sportivo (spontaneo)",
@@ -234,104 +188,46 @@ fn seed_all(
                 ),
             ],
         ),
-    ];
+    ]
+}
+
+fn seed_all(
+    c: &mut AnyConnection,
+    random: &dyn RandomSource,
+    now: NaiveDateTime,
+    broker: &str,
+    station: &str,
+) -> Result<Credentials, DbError> {
+    let station_id = seed_station(c, now, broker, station)?;
+    let mut credentials = Vec::new();
     let mut dovuti_specs = Vec::new();
-    for (n, (ipa, cf10, name, seg, dts)) in specs.iter().enumerate() {
-        let fiscal_code = people::partita_iva(cf10);
+    for (n, spec) in entity_specs().into_iter().enumerate() {
         let ws_pw = random.password(16);
-        let ws_hash = hash_password(&ws_pw).map_err(|e| rule(e.to_string()))?;
-        diesel::insert_into(entities::table)
-            .values(&registry::NewEntity {
-                cod_ipa: ipa,
-                fiscal_code: &fiscal_code,
-                name,
-                sector: Some("Servizi al cittadino"),
-                email: Some("tributi@example.org"),
-                state: "ESERCIZIO",
-                station_id: Some(station_id),
-                segregation_code: seg,
-                ws_password_hash: Some(&ws_hash),
-                return_url: Some("http://127.0.0.1:9/portale/esito"),
-                created_at: now,
-                updated_at: now,
-            })
-            .execute(c)?;
-        credentials.push((format!("WS {ipa}"), ipa.to_string(), ws_pw));
-        let entity_id: i64 = entities::table
-            .filter(entities::cod_ipa.eq(ipa))
-            .select(entities::id)
-            .first(c)?;
-        for (k, (code, desc, coll, postal, spont, fixed, form, service)) in dts.iter().enumerate() {
-            let account = (n as u64 + 1) * 1000 + k as u64;
-            let bank = people::iban(account, false).map_err(|e| rule(e.to_string()))?;
-            let post = if *postal {
-                Some(people::iban(account, true).map_err(|e| rule(e.to_string()))?)
-            } else {
-                None
-            };
-            diesel::insert_into(due_types::table)
-                .values(&registry::NewDueType {
-                    entity_id,
-                    code,
-                    description: desc,
-                    bank_iban: Some(bank.as_str()),
-                    postal_iban: post.as_ref().map(|p| p.as_str()),
-                    postal_account_holder: post.as_ref().map(|_| *name),
-                    collection_data: coll,
-                    spontaneous: *spont,
-                    form_fields: *form,
-                    fixed_amount_cents: *fixed,
-                    default_bilancio: None,
-                    due_date_required: false,
-                    node_service_id: *service,
-                    active: true,
-                    created_at: now,
-                    updated_at: now,
-                })
-                .execute(c)?;
-            if !spont {
-                let id: i64 = due_types::table
-                    .filter(due_types::entity_id.eq(entity_id))
-                    .filter(due_types::code.eq(code))
-                    .select(due_types::id)
-                    .first(c)?;
-                dovuti_specs.push((
-                    entity_id,
-                    id,
-                    *code,
-                    *coll,
-                    SegregationCode::parse(seg).map_err(|e| rule(e.to_string()))?,
-                ));
-            }
-        }
+        let entity_id = seed_entity(c, now, station_id, &spec, &hashed(&ws_pw)?)?;
+        credentials.push((format!("WS {}", spec.0), spec.0.to_string(), ws_pw));
+        dovuti_specs.extend(seed_due_types(c, now, entity_id, n, &spec)?);
         if n == 0 {
             let pw = random.password(16);
-            let op = operator::insert(
+            let op = seed_operator(
                 c,
-                &operator::NewOperator {
-                    username: "operatore.borgo",
-                    full_name: "Operatore Comune di Borgo Demo",
-                    email: None,
-                    password_hash: &hash_password(&pw).map_err(|e| rule(e.to_string()))?,
-                    role: operator::ROLE_OPERATOR,
-                    created_at: now,
-                },
+                now,
+                "operatore.borgo",
+                "Operatore Comune di Borgo Demo",
+                &pw,
+                operator::ROLE_OPERATOR,
             )?;
             operator::grant_entity(c, op, entity_id, None)?;
             credentials.push(("Operator".into(), "operatore.borgo".into(), pw));
         }
     }
     let pw = random.password(16);
-    operator::insert(
+    seed_operator(
         c,
-        &operator::NewOperator {
-            username: "admin",
-            full_name: "Amministratore regionale",
-            email: None,
-            password_hash: &hash_password(&pw).map_err(|e| rule(e.to_string()))?,
-            role: operator::ROLE_ADMIN,
-            created_at: now,
-        },
+        now,
+        "admin",
+        "Amministratore regionale",
+        &pw,
+        operator::ROLE_ADMIN,
     )?;
     credentials.insert(0, ("Admin".into(), "admin".into(), pw));
     seed_dovuti(c, now, &dovuti_specs)?;
@@ -342,11 +238,135 @@ fn seed_all(
     Ok(credentials)
 }
 
+/// The intermediary and its station; returns the station's id.
+fn seed_station(
+    c: &mut AnyConnection,
+    now: NaiveDateTime,
+    broker: &str,
+    station: &str,
+) -> Result<i64, DbError> {
+    let broker = registry::NewBroker {
+        code: broker,
+        name: "Intermediario Demo",
+        created_at: now,
+    };
+    let broker_id = registry::insert_broker(c, &broker)?;
+    let station = registry::NewStation {
+        broker_id,
+        code: station,
+        aux_digit: 3,
+        primitive_version: "V2",
+        created_at: now,
+    };
+    registry::insert_station(c, &station)
+}
+
+/// One entity, in production on the station; returns its id.
+fn seed_entity(
+    c: &mut AnyConnection,
+    now: NaiveDateTime,
+    station_id: i64,
+    (ipa, cf10, name, seg, _): &EntitySpec,
+    ws_hash: &str,
+) -> Result<i64, DbError> {
+    let fiscal_code = people::partita_iva(cf10);
+    registry::insert_entity(
+        c,
+        &registry::NewEntity {
+            cod_ipa: ipa,
+            fiscal_code: &fiscal_code,
+            name,
+            sector: Some("Servizi al cittadino"),
+            email: Some("tributi@example.org"),
+            state: "ESERCIZIO",
+            station_id: Some(station_id),
+            segregation_code: seg,
+            ws_password_hash: Some(ws_hash),
+            return_url: Some("http://127.0.0.1:9/portale/esito"),
+            created_at: now,
+            updated_at: now,
+        },
+    )
+}
+
+/// The entity's due types (the `n`th entity's accounts); returns those that get dovuti.
+fn seed_due_types(
+    c: &mut AnyConnection,
+    now: NaiveDateTime,
+    entity_id: i64,
+    n: usize,
+    (_, _, name, seg, dts): &EntitySpec,
+) -> Result<Vec<DovutiSpec>, DbError> {
+    let rule = |e: crate::domain::InvalidIdentifier| DbError::Rule(e.to_string());
+    let mut specs = Vec::new();
+    for (k, (code, desc, coll, postal, spont, fixed, form, service)) in dts.iter().enumerate() {
+        let account = (n as u64 + 1) * 1000 + k as u64;
+        let bank = people::iban(account, false).map_err(rule)?;
+        let post = match postal {
+            true => Some(people::iban(account, true).map_err(rule)?),
+            false => None,
+        };
+        let id = registry::insert_due_type(
+            c,
+            &registry::NewDueType {
+                entity_id,
+                code,
+                description: desc,
+                bank_iban: Some(bank.as_str()),
+                postal_iban: post.as_ref().map(|p| p.as_str()),
+                postal_account_holder: post.as_ref().map(|_| *name),
+                collection_data: coll,
+                spontaneous: *spont,
+                form_fields: *form,
+                fixed_amount_cents: *fixed,
+                default_bilancio: None,
+                due_date_required: false,
+                node_service_id: *service,
+                active: true,
+                created_at: now,
+                updated_at: now,
+            },
+        )?;
+        if !spont {
+            specs.push((
+                entity_id,
+                id,
+                *code,
+                *coll,
+                SegregationCode::parse(seg).map_err(rule)?,
+            ));
+        }
+    }
+    Ok(specs)
+}
+
+/// An operator with password `pw`; returns its id.
+fn seed_operator(
+    c: &mut AnyConnection,
+    now: NaiveDateTime,
+    username: &str,
+    full_name: &str,
+    pw: &str,
+    role: &str,
+) -> Result<i64, DbError> {
+    operator::insert(
+        c,
+        &operator::NewOperator {
+            username,
+            full_name,
+            email: None,
+            password_hash: &hashed(pw)?,
+            role,
+            created_at: now,
+        },
+    )
+}
+
 /// 320 dovuti spread over the due types: 60 % payable, the rest paid, expired, cancelled...
 fn seed_dovuti(
     c: &mut AnyConnection,
     now: NaiveDateTime,
-    specs: &[(i64, i64, &str, &str, SegregationCode)],
+    specs: &[DovutiSpec],
 ) -> Result<(), DbError> {
     const PER_TYPE: usize = 80;
     let mut rows = Vec::new();

@@ -104,7 +104,7 @@ pub async fn upload(
     let now = app.now();
     let updated = app
         .db
-        .write(move |c| registry::set_logo(c, id, file, &mime, now))
+        .write(move |c| registry::set_logo(c, id, file, mime, now))
         .await?;
     if !updated {
         return Err(WebError::NotFound);

@@ -223,13 +223,16 @@ pub fn annul(
     Ok(())
 }
 
-/// What the entity holds under `iud`: (id, state, IUV); a stored state that is not one of
-/// ours is an error naming the dovuto.
+/// A dovuto an entity holds under an IUD: (id, state, IUV).
+pub type Held = (i64, crate::domain::DovutoState, Option<String>);
+
+/// What the entity holds under `iud`; a stored state that is not one of ours is an error
+/// naming the dovuto.
 pub fn held_by_iud(
     conn: &mut AnyConnection,
     entity_id: i64,
     iud: &str,
-) -> Result<Option<(i64, crate::domain::DovutoState, Option<String>)>, DbError> {
+) -> Result<Option<Held>, DbError> {
     let row: Option<(i64, String, Option<String>)> = dovuti::table
         .filter(dovuti::entity_id.eq(entity_id))
         .filter(dovuti::iud.eq(iud))
@@ -465,4 +468,25 @@ pub fn owner(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, i64)>, Db
         .select((dovuti::entity_id, dovuti::due_type_id))
         .first(conn)
         .optional()?)
+}
+
+/// The first `limit` payable dovuti with a notice number: (entity fiscal code, notice
+/// number, amount in cents, debtor's name).
+pub fn payable_notices(
+    conn: &mut AnyConnection,
+    limit: i64,
+) -> Result<Vec<(String, String, i64, String)>, DbError> {
+    Ok(entities::table
+        .inner_join(dovuti::table)
+        .filter(dovuti::state.eq(crate::domain::DovutoState::Payable.code()))
+        .filter(dovuti::notice_number.is_not_null())
+        .select((
+            entities::fiscal_code,
+            dovuti::notice_number.assume_not_null(),
+            dovuti::amount_cents,
+            dovuti::debtor_name,
+        ))
+        .order(dovuti::id.asc())
+        .limit(limit)
+        .load(conn)?)
 }

@@ -138,11 +138,11 @@ pub fn add_download(
     Ok(())
 }
 
-/// What a download token (by its hash) opens: (export id, expiry, state, file name).
-pub fn download(
-    conn: &mut AnyConnection,
-    token_hash: &str,
-) -> Result<Option<(i64, NaiveDateTime, String, Option<String>)>, DbError> {
+/// What a download token opens: (export id, expiry, state, file name).
+pub type Opened = (i64, NaiveDateTime, String, Option<String>);
+
+/// What a download token (by its hash) opens.
+pub fn download(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Opened>, DbError> {
     Ok(download_tokens::table
         .inner_join(flussi::table)
         .filter(download_tokens::token_hash.eq(token_hash))

@@ -380,6 +380,10 @@ pub fn set_rows_total(conn: &mut AnyConnection, id: i64, total: i64) -> Result<(
     Ok(())
 }
 
+/// A due type as an import checks rows against it: (id, active, due date required, bank
+/// or postal IBAN).
+pub type ImportDueType = (i64, bool, bool, Option<String>);
+
 /// What an import runs with: its entity and file, how far it got, and the entity's due
 /// types.
 #[derive(Debug, Clone)]
@@ -399,7 +403,7 @@ pub struct ImportRun {
     /// State.
     pub state: String,
     /// The entity's due types: code → (id, active, due date required, bank or postal IBAN).
-    pub due_types: Vec<(String, (i64, bool, bool, Option<String>))>,
+    pub due_types: Vec<(String, ImportDueType)>,
 }
 
 /// Import `id` as it is about to run.

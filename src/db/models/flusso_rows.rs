@@ -114,7 +114,7 @@ pub fn held_by_iuds(
     conn: &mut AnyConnection,
     entity_id: i64,
     iuds: &[&str],
-) -> Result<Vec<(String, (i64, crate::domain::DovutoState, Option<String>))>, DbError> {
+) -> Result<Vec<(String, super::dovuto::Held)>, DbError> {
     dovuti::table
         .filter(dovuti::entity_id.eq(entity_id))
         .filter(dovuti::iud.eq_any(iuds))

@@ -138,3 +138,11 @@ pub fn scope_of(conn: &mut AnyConnection, op: &Operator) -> Result<Scope, DbErro
         due_type_ids,
     })
 }
+
+/// Replaces operator `username`'s password hash; false when there is no such operator.
+pub fn set_password(conn: &mut AnyConnection, username: &str, hash: &str) -> Result<bool, DbError> {
+    let n = diesel::update(operators::table.filter(operators::username.eq(username)))
+        .set(operators::password_hash.eq(hash))
+        .execute(conn)?;
+    Ok(n > 0)
+}

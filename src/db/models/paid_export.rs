@@ -214,11 +214,11 @@ pub fn beneficiary(conn: &mut AnyConnection, entity_id: i64) -> Result<Beneficia
         .map(|(f, n, s, a)| (f, n, s, [a.0, a.1, a.2, a.3, a.4, a.5]))?)
 }
 
+/// Ids with their names: imports' IUFs or due types' codes.
+pub type Named = Vec<(i64, String)>;
+
 /// The entity's imports' IUFs (by flusso id) and due types' codes (by id).
-pub fn lookups(
-    conn: &mut AnyConnection,
-    entity_id: i64,
-) -> Result<(Vec<(i64, String)>, Vec<(i64, String)>), DbError> {
+pub fn lookups(conn: &mut AnyConnection, entity_id: i64) -> Result<(Named, Named), DbError> {
     use crate::db::schema::{due_types, flussi};
     let iuf = flussi::table
         .filter(flussi::entity_id.eq(entity_id))

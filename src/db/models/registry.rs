@@ -395,3 +395,46 @@ pub fn due_type_id(conn: &mut AnyConnection, entity_id: i64, code: &str) -> Resu
         .select(due_types::id)
         .first(conn)?)
 }
+
+/// Whether the broker `code` is registered.
+pub fn broker_exists(conn: &mut AnyConnection, code: &str) -> Result<bool, DbError> {
+    Ok(broker_id(conn, code)?.is_some())
+}
+
+/// Registers a broker; returns its id.
+pub fn insert_broker(conn: &mut AnyConnection, b: &NewBroker<'_>) -> Result<i64, DbError> {
+    diesel::insert_into(brokers::table)
+        .values(b)
+        .execute(conn)?;
+    broker_id(conn, b.code)?.ok_or_else(|| DbError::Rule(format!("broker {} not stored", b.code)))
+}
+
+/// Registers a station; returns its id.
+pub fn insert_station(conn: &mut AnyConnection, s: &NewStation<'_>) -> Result<i64, DbError> {
+    diesel::insert_into(stations::table)
+        .values(s)
+        .execute(conn)?;
+    Ok(stations::table
+        .filter(stations::code.eq(s.code))
+        .select(stations::id)
+        .first(conn)?)
+}
+
+/// Registers an entity; returns its id.
+pub fn insert_entity(conn: &mut AnyConnection, e: &NewEntity<'_>) -> Result<i64, DbError> {
+    diesel::insert_into(entities::table)
+        .values(e)
+        .execute(conn)?;
+    Ok(entities::table
+        .filter(entities::cod_ipa.eq(e.cod_ipa))
+        .select(entities::id)
+        .first(conn)?)
+}
+
+/// Adds a due type to its entity; returns its id.
+pub fn insert_due_type(conn: &mut AnyConnection, d: &NewDueType<'_>) -> Result<i64, DbError> {
+    diesel::insert_into(due_types::table)
+        .values(d)
+        .execute(conn)?;
+    due_type_id(conn, d.entity_id, d.code)
+}
