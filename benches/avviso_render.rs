@@ -3,7 +3,8 @@
 //! lines (run by benches/avvisi.sh, or `cargo bench --bench avviso_render`).
 
 use mypay::avviso::canvas::{Document, Logo};
-use mypay::avviso::pdf::{render, Notice, Payment, PostalAccount};
+use mypay::avviso::pdf::{Notice, Payment, PostalAccount};
+use mypay::avviso::render::render;
 use mypay::domain::{AmountCents, NoticeNumber, PartitaIva};
 use std::time::Instant;
 

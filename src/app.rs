@@ -23,7 +23,7 @@ pub struct App {
     /// Event journal writer.
     pub journal: crate::journal::Journal,
     /// Resolved node routes (broker → station → entity), kept briefly.
-    pub routes: Arc<crate::pagopa::routing::RouteCache>,
+    pub routes: Arc<crate::db::models::route::RouteCache>,
 }
 
 impl App {
@@ -32,7 +32,7 @@ impl App {
     pub fn new(config: Config, db: Db, clock: Clock, public_base: String) -> Self {
         Self {
             journal: crate::journal::Journal::start(db.clone()),
-            routes: Arc::new(crate::pagopa::routing::RouteCache::new(
+            routes: Arc::new(crate::db::models::route::RouteCache::new(
                 std::time::Duration::from_secs(30),
             )),
             config,

@@ -6,6 +6,7 @@
 #![cfg_attr(test, allow(clippy::unwrap_used, clippy::expect_used, clippy::panic))]
 
 pub mod app;
+pub mod assets;
 pub mod avviso;
 pub mod cli;
 pub mod clock;
@@ -16,6 +17,8 @@ pub mod domain;
 pub mod ente;
 pub mod error;
 pub mod flussi;
+pub mod format;
+pub mod http;
 pub mod jobs;
 pub mod journal;
 pub mod net;

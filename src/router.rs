@@ -127,7 +127,7 @@ fn pages() -> Router<AppState> {
         )
         .route("/pagamento/{session}/annulla", post(pagamento::cancel))
         .route("/pagamento/{session}/esito", get(pagamento::outcome))
-        .route("/static/admin.css", get(crate::web::stylesheet))
+        .route("/static/admin.css", get(crate::assets::stylesheet))
 }
 
 fn finish(router: Router<AppState>, state: AppState) -> Router {

@@ -5,7 +5,7 @@
 //! (the zip is renamed into place only when complete).
 
 use super::bulk::{count, Selection};
-use super::command::write_file;
+use super::file::write_file;
 use crate::clock::Clock;
 use crate::db::models::notice_batch::set_state;
 use crate::db::models::Scope;

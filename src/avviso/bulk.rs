@@ -5,7 +5,7 @@
 //! are listed with the reason in `AVVISI_NON_GENERATI.csv` inside the zip.
 
 use super::canvas::{AvvisoError, Logo};
-use super::pdf::render;
+use super::render::render;
 use super::source::{entity_logo, plan_options, NoticeSource};
 use crate::db::models::notice;
 use crate::db::{AnyConnection, DbError};

@@ -4,9 +4,10 @@
 pub mod batch;
 pub mod bulk;
 pub mod canvas;
-pub mod command;
+pub mod file;
 pub mod instalments;
 pub mod pdf;
+pub mod render;
 pub mod ricevuta;
 pub mod source;
 pub mod symbols;

@@ -8,7 +8,7 @@ use crate::db::models::Scope;
 use crate::db::models::{dovuto, receipt_print};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::AmountCents;
-use crate::web::view::rome_time;
+use crate::format::rome_time;
 
 pub use crate::db::models::receipt_print::{ReceiptSource, TransferLine};
 

@@ -54,7 +54,7 @@ impl Report {
         }
         s += "Payable notices (entity fiscal code, notice number, amount, debtor):\n";
         for (cf, n, cents, who) in &self.notices {
-            let amount = crate::web::view::euro(*cents);
+            let amount = crate::format::euro(*cents);
             s += &format!("  {cf}  {n}  {amount:>12}  {who}\n");
         }
         s

@@ -263,5 +263,5 @@ pub async fn download(State(app): State<AppState>, Path(token): Path<String>) ->
         return (StatusCode::GONE, "file non più disponibile\n").into_response();
     };
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    crate::web::documents::attachment(&name, "application/zip", body)
+    crate::http::attachment(&name, "application/zip", body)
 }

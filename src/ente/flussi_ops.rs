@@ -7,12 +7,13 @@
 use super::fault::{EnteCode, EnteFault};
 use crate::app::AppState;
 use crate::db::models::registry::Entity;
-use crate::flussi::import::{dir, DONE};
-use crate::flussi::upload::{authorise, receive, status, Status, MAX_UPLOAD};
+use crate::flussi::import::DONE;
+use crate::flussi::upload::{authorise, receive, status, MAX_UPLOAD};
+use crate::http::multipart::{read_bounded, FieldError};
+use crate::http::serve_result;
 use crate::soap::seq::Seq;
 use crate::soap::writer::XmlWriter;
 use crate::soap::xml::Node;
-use crate::web::multipart::{read_bounded, FieldError};
 use axum::extract::{Multipart, Path, State};
 use axum::http::StatusCode;
 use axum::response::{IntoResponse, Response};
@@ -165,44 +166,4 @@ pub async fn download(
         return StatusCode::NOT_FOUND.into_response();
     };
     serve_result(&app, st, &kind).await
-}
-
-/// Streams a finished import's result file: `scarti`, `iuv` or `avvisi` (404 otherwise).
-pub async fn serve_result(app: &AppState, st: Status, kind: &str) -> Response {
-    let Some(base) = st.base.filter(|_| st.state == DONE) else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let d = dir(&app.config.files_dir, st.id);
-    let (path, name, mime) = match kind {
-        "scarti" => (
-            d.join(format!("{base}_SCARTI.csv")),
-            format!("{base}_SCARTI.csv"),
-            "text/csv",
-        ),
-        "iuv" => (
-            d.join(format!("{base}_IUV.csv")),
-            format!("{base}_IUV.csv"),
-            "text/csv",
-        ),
-        "avvisi" => {
-            let batch = app
-                .db
-                .read(move |c| crate::db::models::flusso::notices_batch(c, st.id))
-                .await;
-            let Ok(Some(b)) = batch else {
-                return StatusCode::NOT_FOUND.into_response();
-            };
-            (
-                crate::avviso::batch::zip_path(&app.config.files_dir, b),
-                format!("{base}_AVVISI_PDF.zip"),
-                "application/zip",
-            )
-        }
-        _ => return StatusCode::NOT_FOUND.into_response(),
-    };
-    let Ok(file) = tokio::fs::File::open(&path).await else {
-        return StatusCode::NOT_FOUND.into_response();
-    };
-    let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
-    crate::web::documents::attachment(&name, mime, body)
 }

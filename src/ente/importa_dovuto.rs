@@ -8,6 +8,7 @@ use super::payload::{self, Versamento};
 use crate::app::AppState;
 use crate::db::models::dovuto::{self, NewDovuto};
 use crate::db::models::registry::{self, Entity};
+use crate::db::models::transfer;
 use crate::db::models::Scope;
 use crate::db::{iuv::next_iuv, write_tx, AnyConnection, DbError};
 use crate::domain::load::{decide, Change, Refusal};
@@ -74,7 +75,7 @@ async fn notice_zip(app: &AppState, id: i64) -> Result<Option<String>, EnteFault
     let Some(p) = printable else { return Ok(None) };
     let now = app.now();
     let zip = tokio::task::spawn_blocking(move || -> Result<Vec<u8>, String> {
-        let pdf = crate::avviso::pdf::render(&p.notice()).map_err(|e| e.to_string())?;
+        let pdf = crate::avviso::render::render(&p.notice()).map_err(|e| e.to_string())?;
         crate::avviso::bulk::zip_one(&p.file_name(), &pdf, now).map_err(|e| e.to_string())
     })
     .await
@@ -269,7 +270,7 @@ fn details(
         bilancio: v.bilancio.as_deref(),
     };
     dovuto::set_details(c, id, &d, now, step)?;
-    super::secondari::store(c, id, entity_id, due_type_id, v)?;
+    store_transfers(c, id, entity_id, due_type_id, v)?;
     // A modification without soggettoPagatore keeps the debtor as it was.
     if let Some(s) = &v.subject {
         let contact = [
@@ -290,4 +291,55 @@ fn details(
         dovuto::set_debtor(c, id, &debtor)?;
     }
     Ok(())
+}
+
+/// Replaces the transfers of dovuto `id` (of `entity_id`, due type `due_type_id`, `total`
+/// cents, taxonomy `collection`): none for a plain position, the entity's share and the
+/// secondary one (already checked with `secondari::refusal`), or the stamp.
+fn store_transfers(
+    c: &mut AnyConnection,
+    id: i64,
+    entity_id: i64,
+    due_type_id: i64,
+    v: &Versamento,
+) -> Result<(), DbError> {
+    transfer::clear(c, id)?;
+    if v.secondary.is_none() && v.stamp.is_none() {
+        return Ok(());
+    }
+    let (total, collection) = (v.amount.cents(), v.collection_data.to_string());
+    let (cf, name) = registry::entity_names(c, entity_id)?;
+    let sec = match (&v.secondary, &v.stamp) {
+        (Some(sec), _) => sec,
+        (None, Some(st)) => {
+            let stamp = transfer::Stamp {
+                hash: &st.hash,
+                kind: &st.kind,
+                province: &st.province,
+            };
+            return transfer::write_stamp(c, id, &cf, total, &collection, stamp);
+        }
+        (None, None) => return Ok(()),
+    };
+    let own_iban = registry::due_type_account(c, due_type_id)?
+        .ok_or_else(|| DbError::Rule("due type without an account".into()))?;
+    let sec_collection = sec.collection_data.to_string();
+    transfer::write_split(
+        c,
+        &transfer::Split {
+            dovuto_id: id,
+            total,
+            entity_cf: &cf,
+            entity_name: Some(&name),
+            own_iban: &own_iban,
+            collection: &collection,
+            fiscal_code: &sec.fiscal_code,
+            name: &sec.name,
+            iban: sec.iban.as_str(),
+            amount: sec.amount.cents(),
+            causale: sec.causale.as_deref(),
+            sec_collection: &sec_collection,
+            address: &sec.address,
+        },
+    )
 }

@@ -5,6 +5,7 @@
 //! authenticated (IPA code in the header or body + web-service password) and journalled.
 
 pub mod auth;
+pub mod encoded;
 pub mod export_ops;
 pub mod fault;
 pub mod flussi_ops;

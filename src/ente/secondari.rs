@@ -6,9 +6,6 @@
 //! transfer. This is what paGetPayment(V2) tells the node.
 
 use super::fault::{EnteCode, EnteFault};
-use super::payload;
-use crate::db::models::{registry, transfer};
-use crate::db::{AnyConnection, DbError};
 use crate::domain::{AmountCents, CollectionData, Iban, PartitaIva};
 use crate::soap::pa_per_ente::PAYLOAD_NS;
 use crate::soap::seq::Seq;
@@ -88,7 +85,7 @@ pub fn read_list(list: Option<&Node>) -> Result<Option<Secondary>, EnteFault> {
     let mut e = Seq::new(elements[0], "elementoListaDovutiEntiSecondari")?;
     let b64 = e.req("dovutiEntiSecondari")?.value().to_owned();
     e.end()?;
-    let root = payload::decode("dovutiEntiSecondari", &b64, "DovutiEntiSecondari")?;
+    let root = super::encoded::decode("dovutiEntiSecondari", &b64, "DovutiEntiSecondari")?;
     let mut s = Seq::qualified(&root, "DovutiEntiSecondari", PAYLOAD_NS)?;
     s.text("versioneOggetto", 1, 16)?;
     let dv = s.req("datiVersamentoEntiSecondari")?;
@@ -147,55 +144,4 @@ pub fn refusal(sec: &Secondary, total: i64, account: bool) -> Option<EnteFault> 
             "il tipo dovuto non ha un conto di accredito per la quota dell'ente",
         )
     })
-}
-
-/// Replaces the transfers of dovuto `id` (of `entity_id`, due type `due_type_id`, `total`
-/// cents, taxonomy `collection`): none for a plain position, the entity's share and the
-/// secondary one (already checked with [`refusal`]), or the stamp.
-pub fn store(
-    c: &mut AnyConnection,
-    id: i64,
-    entity_id: i64,
-    due_type_id: i64,
-    v: &super::payload::Versamento,
-) -> Result<(), DbError> {
-    transfer::clear(c, id)?;
-    if v.secondary.is_none() && v.stamp.is_none() {
-        return Ok(());
-    }
-    let (total, collection) = (v.amount.cents(), v.collection_data.to_string());
-    let (cf, name) = registry::entity_names(c, entity_id)?;
-    let sec = match (&v.secondary, &v.stamp) {
-        (Some(sec), _) => sec,
-        (None, Some(st)) => {
-            let stamp = transfer::Stamp {
-                hash: &st.hash,
-                kind: &st.kind,
-                province: &st.province,
-            };
-            return transfer::write_stamp(c, id, &cf, total, &collection, stamp);
-        }
-        (None, None) => return Ok(()),
-    };
-    let own_iban = registry::due_type_account(c, due_type_id)?
-        .ok_or_else(|| DbError::Rule("due type without an account".into()))?;
-    let sec_collection = sec.collection_data.to_string();
-    transfer::write_split(
-        c,
-        &transfer::Split {
-            dovuto_id: id,
-            total,
-            entity_cf: &cf,
-            entity_name: Some(&name),
-            own_iban: &own_iban,
-            collection: &collection,
-            fiscal_code: &sec.fiscal_code,
-            name: &sec.name,
-            iban: sec.iban.as_str(),
-            amount: sec.amount.cents(),
-            causale: sec.causale.as_deref(),
-            sec_collection: &sec_collection,
-            address: &sec.address,
-        },
-    )
 }

@@ -6,7 +6,7 @@
 use super::checks::longer_than;
 use super::tracciato::Version;
 use std::io::Read;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 /// Longest CSV line accepted (characters of one record).
 pub const MAX_LINE: usize = 100_000;
@@ -206,6 +206,19 @@ pub fn prescan(path: &Path) -> Result<u64, FileError> {
         }
         Ok(rows)
     })
+}
+
+/// Where flusso `id`'s zip (`upload.zip`) and result files live.
+pub fn dir(files_dir: &Path, id: i64) -> PathBuf {
+    files_dir.join("flussi").join(id.to_string())
+}
+
+/// A file-level failure of no more specific kind.
+pub fn generic(message: String) -> FileError {
+    FileError {
+        code: "PAA_IMPORT_FLUSSO_ERRORE_GENERICO".into(),
+        message,
+    }
 }
 
 #[cfg(test)]

@@ -1,8 +1,35 @@
 //! The checks behind [`super::tracciato::parse_row`]: problems collected under the first
 //! one's code, field-level rules, and the 1_4 secondary beneficiary columns.
 
-use super::tracciato::{Reject, SecondaryRow};
 use crate::domain::{AmountCents, Iban, PartitaIva};
+
+/// The secondary beneficiary of a 1_4 multi-beneficiary row.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct SecondaryRow {
+    /// Fiscal code.
+    pub fiscal_code: String,
+    /// Name.
+    pub name: String,
+    /// IBAN credited.
+    pub iban: String,
+    /// Street, civic, postal code, city, province, country.
+    pub address: [Option<String>; 6],
+    /// Taxonomy.
+    pub collection_data: String,
+    /// Causale.
+    pub causale: Option<String>,
+    /// Its share.
+    pub amount: AmountCents,
+}
+
+/// Why a row was rejected.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Reject {
+    /// `cod_rifiuto`.
+    pub code: String,
+    /// `de_rifiuto`.
+    pub message: String,
+}
 
 /// Collects problems; the first one's code names the rejection.
 #[derive(Default)]

@@ -4,8 +4,9 @@
 //! the flusso's counters move in the same transaction, so a crash loses nothing and a
 //! resumed import doubles nothing.
 
+pub use super::context::Context;
 use super::prepare::{Prepared, RawRow, Rejected};
-use super::tracciato::{Row, Version};
+use super::tracciato::Row;
 use crate::db::iuv::reserve_progressives;
 use crate::db::models::dovuto::{self, FlussoRow};
 use crate::db::models::new_dovuti::{write, NewRow};
@@ -13,28 +14,9 @@ use crate::db::models::{flusso_rows, transfer};
 use crate::db::stamp::{Day, Stamp};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::load::{decide, Change, Refusal};
-use crate::domain::{AuxDigit, Azione, DovutoState, Iuv, NoticeNumber, SegregationCode};
+use crate::domain::{AuxDigit, Azione, DovutoState, Iuv, NoticeNumber};
 use chrono::NaiveDateTime;
 use std::collections::{HashMap, HashSet};
-
-/// What the import knows about the entity.
-#[derive(Debug, Clone)]
-pub struct Context {
-    /// The clock the chunks' timestamps come from.
-    pub clock: crate::clock::Clock,
-    /// The flusso.
-    pub flusso_id: i64,
-    /// The entity.
-    pub entity_id: i64,
-    /// Its fiscal code (transfers).
-    pub entity_cf: String,
-    /// Its segregation code (IUVs).
-    pub segregation: SegregationCode,
-    /// Tracciato version.
-    pub version: Version,
-    /// Due types by code: (id, active, due date required, bank IBAN).
-    pub due_types: HashMap<String, (i64, bool, bool, Option<String>)>,
-}
 
 /// Counts of one chunk.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]

@@ -6,8 +6,10 @@
 //! file-level failure ends the flusso in a state named by its code, with nothing imported.
 //! Interrupted, it resumes after the last committed chunk.
 
-use super::archive::{csv_reader, parse_name, prescan, with_csv, FileError};
-use super::chunk::{apply, Accepted, Context};
+pub use super::archive::dir;
+use super::archive::{csv_reader, generic, parse_name, prescan, with_csv, FileError};
+use super::chunk::{apply, Accepted};
+use super::context::Context;
 use super::prepare::{prepare, Prepared, RawRow};
 use super::results::{outputs, IuvWriter};
 use super::tracciato::Version;
@@ -18,7 +20,7 @@ use crate::domain::SegregationCode;
 use crate::error::JobResult;
 use anyhow::Context as _;
 use chrono::NaiveDateTime;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::mpsc::{sync_channel, Receiver, SyncSender};
 
 /// The job queue of imports sent through the web services or the back office.
@@ -35,19 +37,12 @@ pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &crate::jobs::Job) 
 
 /// Rows per transaction.
 pub const CHUNK: usize = 2000;
-/// Rows read per query when writing the result files.
-pub(super) const PAGE: i64 = 10_000;
 /// Registered, waiting.
 pub const LOADED: &str = crate::db::models::flusso::LOADED;
 /// Being imported.
 pub const RUNNING: &str = crate::db::models::flusso::RUNNING;
 /// Done.
 pub const DONE: &str = "IMPORT_ESEGUITO";
-
-/// Where flusso `id`'s zip (`upload.zip`) and result files live.
-pub fn dir(files_dir: &Path, id: i64) -> PathBuf {
-    files_dir.join("flussi").join(id.to_string())
-}
 
 /// Stores flusso `id`'s zip as `dir(..)/upload.zip`, written aside and renamed so that
 /// its job never sees half a file. Call it before queuing the job.
@@ -100,13 +95,6 @@ fn context(
         .and_then(|f| parse_name(f).ok())
         .map_or_else(|| format!("flusso-{id}"), |n| n.base);
     Ok((ctx, base, run.rows_done, run.state))
-}
-
-pub(super) fn generic(message: String) -> FileError {
-    FileError {
-        code: "PAA_IMPORT_FLUSSO_ERRORE_GENERICO".into(),
-        message,
-    }
 }
 
 /// Imports flusso `id` from `dir(files_dir, id)/upload.zip`, resuming after its last

@@ -4,7 +4,7 @@ pub mod accept;
 pub mod archive;
 pub mod checks;
 pub mod chunk;
-pub mod command;
+pub mod context;
 pub mod export;
 pub mod import;
 pub mod prepare;

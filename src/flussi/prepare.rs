@@ -3,7 +3,7 @@
 //! An import does it on a second thread while the previous chunk is written, so what
 //! reaches the writing thread is only what the database must decide.
 
-use super::chunk::Context;
+use super::context::Context;
 use super::tracciato::{parse_row, Row};
 use std::collections::HashSet;
 

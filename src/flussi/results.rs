@@ -5,14 +5,17 @@
 //! rebuilds it from the database instead.
 
 use super::archive::{csv_reader, with_csv};
-use super::chunk::Context;
-use super::import::{dir, generic, PAGE};
+use super::archive::{dir, generic};
+use super::context::Context;
 use super::prepare::{line_of, RawRow};
 use crate::avviso::bulk::Selection;
 use crate::db::models::flusso_rows;
 use crate::db::AnyConnection;
 use std::io::Write;
 use std::path::{Path, PathBuf};
+
+/// Rows read per query when writing the result files.
+const PAGE: i64 = 10_000;
 
 /// Whether a spreadsheet would run the cell as a formula (`=`, `+`, `-`, `@` first).
 pub fn starts_formula(v: &str) -> bool {

@@ -4,6 +4,7 @@
 //! every problem found, joined with `|` as MyPay writes them.
 
 use super::checks::{amount, email_ok, flag, limited, required, secondary, Problems, SYNTAX};
+pub use super::checks::{Reject, SecondaryRow};
 use crate::domain::{AmountCents, Azione, CollectionData, FiscalCode, Iuv, PartitaIva};
 use chrono::NaiveDate;
 
@@ -57,25 +58,6 @@ impl Version {
     }
 }
 
-/// The secondary beneficiary of a 1_4 multi-beneficiary row.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct SecondaryRow {
-    /// Fiscal code.
-    pub fiscal_code: String,
-    /// Name.
-    pub name: String,
-    /// IBAN credited.
-    pub iban: String,
-    /// Street, civic, postal code, city, province, country.
-    pub address: [Option<String>; 6],
-    /// Taxonomy.
-    pub collection_data: String,
-    /// Causale.
-    pub causale: Option<String>,
-    /// Its share.
-    pub amount: AmountCents,
-}
-
 /// A valid row.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Row {
@@ -111,15 +93,6 @@ pub struct Row {
     pub secondary: Option<SecondaryRow>,
     /// `I`, `M` or `A`.
     pub action: Azione,
-}
-
-/// Why a row was rejected.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Reject {
-    /// `cod_rifiuto`.
-    pub code: String,
-    /// `de_rifiuto`.
-    pub message: String,
 }
 
 /// Checks one row of `version` (fields already split).

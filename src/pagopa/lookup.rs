@@ -23,7 +23,7 @@ pub fn payable(
     qr_cf: &str,
     notice: &str,
 ) -> Result<Result<Found, Fault>, DbError> {
-    let route = match routes.resolve(conn, caller)? {
+    let route = match super::routing::resolve(routes, conn, caller)? {
         Ok(r) => r,
         Err(f) => return Ok(Err(f)),
     };

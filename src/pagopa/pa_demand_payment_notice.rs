@@ -70,7 +70,7 @@ pub async fn handle(app: &App, req: &Request) -> Handled {
     let created = app
         .db
         .write(move |conn| {
-            let route = match routes.resolve(conn, &c)? {
+            let route = match super::routing::resolve(&routes, conn, &c)? {
                 Ok(r) => r,
                 Err(f) => return Ok(Err(f)),
             };

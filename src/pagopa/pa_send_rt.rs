@@ -57,7 +57,7 @@ pub async fn handle(app: &App, req: &Request, v2: bool) -> Handled {
     let outcome = app
         .db
         .write(move |conn| {
-            let route = match routes.resolve(conn, &c)? {
+            let route = match super::routing::resolve(&routes, conn, &c)? {
                 Ok(route) => route,
                 Err(f) => return Ok(Err(f)),
             };

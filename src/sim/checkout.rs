@@ -6,7 +6,7 @@
 
 use super::flow::{self, PayOptions, Step};
 use super::messages::Station;
-use super::server::SimState;
+use super::state::SimState;
 use crate::domain::random::RandomSource;
 use crate::domain::{AmountCents, NoticeNumber};
 use crate::random::OsRandom;
@@ -25,80 +25,10 @@ pub fn routes() -> Router<SimState> {
     Router::new()
         .route("/checkout/ec/{version}/carts", post(create))
         .route("/checkout/c/{id}", get(page).post(act))
-        .route("/static/admin.css", get(crate::web::stylesheet))
+        .route("/static/admin.css", get(crate::assets::stylesheet))
 }
 
-/// One notice of a cart (`PaymentNotice` of the Checkout API).
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CartNotice {
-    /// 18-digit notice number.
-    pub notice_number: String,
-    /// Entity fiscal code.
-    pub fiscal_code: String,
-    /// Euro cents.
-    pub amount: i64,
-    /// Entity name.
-    pub company_name: String,
-    /// What is paid.
-    pub description: String,
-}
-
-/// Where Checkout sends the citizen back.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct ReturnUrls {
-    /// After a payment.
-    pub return_ok_url: String,
-    /// After the citizen gave up.
-    pub return_cancel_url: String,
-    /// After a failure.
-    pub return_error_url: String,
-    /// While the outcome is unknown (required in v2).
-    pub return_waiting_url: Option<String>,
-}
-
-/// `CartRequest` / `CartRequestV2`.
-#[derive(Debug, Clone, Deserialize)]
-#[serde(rename_all = "camelCase")]
-pub struct CartRequest {
-    /// 1 to 5 notices.
-    pub payment_notices: Vec<CartNotice>,
-    /// Return URLs.
-    pub return_urls: ReturnUrls,
-    /// Where the payment confirmation goes.
-    pub email_notice: Option<String>,
-    /// The EC's cart id.
-    pub id_cart: Option<String>,
-}
-
-/// Where a cart stands.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub enum CartState {
-    /// Waiting for the citizen.
-    Open,
-    /// Being paid.
-    Paying,
-    /// Paid: every receipt sent.
-    Paid,
-    /// The citizen cancelled.
-    Cancelled,
-    /// A notice could not be paid.
-    Failed,
-}
-
-/// A cart Checkout received.
-#[derive(Debug, Clone)]
-pub struct Cart {
-    /// Checkout's id.
-    pub id: String,
-    /// The request.
-    pub request: CartRequest,
-    /// State.
-    pub state: CartState,
-    /// Why it failed, when it did.
-    pub error: Option<String>,
-}
+pub use super::cart::{Cart, CartNotice, CartRequest, CartState, ReturnUrls};
 
 fn problem(status: StatusCode, detail: &str) -> Response {
     let body = serde_json::json!({
@@ -240,7 +170,7 @@ async fn page(State(sim): State<SimState>, Path(id): Path<String>) -> Response {
     let Some(cart) = sim.carts().get(&id).cloned() else {
         return unknown_cart();
     };
-    let euro = |c: i64| crate::web::view::euro(c);
+    let euro = |c: i64| crate::format::euro(c);
     let page = Page {
         rows: cart
             .request

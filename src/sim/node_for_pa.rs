@@ -3,7 +3,7 @@
 //! base64 `FlussoRiversamento` XML. Faults are the node's `PPT_*` codes in a `fault` bean.
 
 use super::ledger::Filter;
-use super::server::SimState;
+use super::state::SimState;
 use crate::soap::seq::{SchemaError, Seq};
 use crate::soap::writer::XmlWriter;
 use crate::soap::{self, xml::Node};

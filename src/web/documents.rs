@@ -6,23 +6,9 @@ use super::WebError;
 use crate::app::AppState;
 use crate::avviso::{ricevuta, source};
 use axum::extract::{Path, State};
-use axum::http::header;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 
-/// A download named `name`.
-pub fn attachment(name: &str, mime: &str, body: impl Into<axum::body::Body>) -> Response {
-    (
-        [
-            (header::CONTENT_TYPE, mime.to_owned()),
-            (
-                header::CONTENT_DISPOSITION,
-                format!("attachment; filename=\"{name}\""),
-            ),
-        ],
-        body.into(),
-    )
-        .into_response()
-}
+pub use crate::http::attachment;
 
 /// `GET /admin/dovuti/{id}/avviso.pdf`: the payment notice (with the other options of its
 /// instalment plan) of a dovuto the operator sees.
@@ -37,10 +23,11 @@ pub async fn avviso(
         .ok_or(WebError::NotFound)?
         .map_err(|reason| WebError::BadRequest(format!("Avviso non disponibile: {reason}.")))?;
     let name = printable.file_name();
-    let pdf = tokio::task::spawn_blocking(move || crate::avviso::pdf::render(&printable.notice()))
-        .await
-        .map_err(WebError::internal)?
-        .map_err(WebError::internal)?;
+    let pdf =
+        tokio::task::spawn_blocking(move || crate::avviso::render::render(&printable.notice()))
+            .await
+            .map_err(WebError::internal)?
+            .map_err(WebError::internal)?;
     Ok(attachment(&name, "application/pdf", pdf))
 }
 

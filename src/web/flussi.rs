@@ -3,18 +3,18 @@
 //! result files (rejected rows, IUVs, notices) when done.
 
 use super::admin::Nav;
-use super::multipart::{read_bounded, FieldError};
 use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::flusso;
 use crate::db::models::registry;
-use crate::ente::flussi_ops::serve_result;
 use crate::flussi::accept::{accept, Incoming, RunBy, Zip};
 use crate::flussi::import::{DONE, LOADED, RUNNING};
 use crate::flussi::upload::status_by_id;
 use crate::flussi::upload::MAX_UPLOAD;
+use crate::http::multipart::{read_bounded, FieldError};
+use crate::http::serve_result;
 use askama::Template;
 use axum::extract::{Multipart, Path, State};
 use axum::response::{Html, IntoResponse, Redirect, Response};

@@ -1,12 +1,12 @@
 //! Entity logos, printed on notices and receipts: shown in the entities list and replaced by
 //! an operator of the entity (or an admin) with a PNG or JPEG upload.
 
-use super::multipart::{read_bounded, FieldError};
 use super::session::Authenticated;
 use super::WebError;
 use crate::app::AppState;
 use crate::avviso::canvas::Logo;
 use crate::db::models::registry;
+use crate::http::multipart::{read_bounded, FieldError};
 use axum::extract::{Multipart, Path, State};
 use axum::http::header;
 use axum::response::{IntoResponse, Redirect, Response};

@@ -10,26 +10,8 @@ pub mod documents;
 pub mod error;
 pub mod flussi;
 pub mod logo;
-pub mod multipart;
 pub mod pagamento;
 pub mod session;
 pub mod view;
 
-use axum::http::header;
-use axum::response::IntoResponse;
-
 pub use error::WebError;
-
-/// The stylesheet, compiled into the binary.
-const ADMIN_CSS: &str = include_str!("static/admin.css");
-
-/// `GET /static/admin.css` (also served by the node simulator for its checkout page).
-pub async fn stylesheet() -> impl IntoResponse {
-    (
-        [
-            (header::CONTENT_TYPE, "text/css; charset=utf-8"),
-            (header::CACHE_CONTROL, "public, max-age=3600"),
-        ],
-        ADMIN_CSS,
-    )
-}

@@ -1,29 +1,8 @@
 //! Formatting for pages: Europe/Rome times, euro amounts, pagination links.
 
 use crate::db::models::Paged;
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
-use chrono_tz::Europe::Rome;
 
-/// A UTC timestamp shown in Rome time: `28/11/2026 19:09`.
-pub fn rome_time(t: &NaiveDateTime) -> String {
-    Rome.from_utc_datetime(t)
-        .format("%d/%m/%Y %H:%M")
-        .to_string()
-}
-
-/// A date as `28/11/2026`, or an em dash.
-pub fn date(d: &Option<NaiveDate>) -> String {
-    d.map(|d| d.format("%d/%m/%Y").to_string())
-        .unwrap_or_else(|| "—".into())
-}
-
-/// Cents as `1.234,50 €`.
-pub fn euro(cents: i64) -> String {
-    match crate::domain::AmountCents::from_cents(cents) {
-        Ok(a) => format!("{} €", a.to_italian()),
-        Err(_) => format!("{cents} c"),
-    }
-}
+pub use crate::format::{date, euro, rome_time};
 
 /// Navigation state of a paged list.
 #[derive(Debug, Clone)]
@@ -82,18 +61,7 @@ mod tests {
     use super::*;
 
     #[test]
-    fn formats() {
-        let t = NaiveDate::from_ymd_opt(2026, 7, 1)
-            .unwrap()
-            .and_hms_opt(10, 0, 0)
-            .unwrap();
-        assert_eq!(rome_time(&t), "01/07/2026 12:00"); // CEST
-        let t = NaiveDate::from_ymd_opt(2026, 1, 1)
-            .unwrap()
-            .and_hms_opt(10, 0, 0)
-            .unwrap();
-        assert_eq!(rome_time(&t), "01/01/2026 11:00"); // CET
-        assert_eq!(euro(123450), "1.234,50 €");
+    fn links() {
         assert_eq!(url_encode("a b&c"), "a%20b%26c");
         assert_eq!(page_number(&Some("x".into())), 1);
     }

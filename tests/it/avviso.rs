@@ -1,7 +1,8 @@
 //! Payment notice PDF: what a PSP counter, a banking app and a person read from it.
 
 use crate::pdftools::{datamatrix_at, rasterise, tool};
-use mypay::avviso::pdf::{render, Notice, Payment, PostalAccount};
+use mypay::avviso::pdf::{Notice, Payment, PostalAccount};
+use mypay::avviso::render::render;
 use mypay::domain::{AmountCents, NoticeNumber, PartitaIva};
 
 #[test]

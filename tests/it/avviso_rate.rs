@@ -4,7 +4,8 @@
 use crate::pdftools::{datamatrix_at, pages, rasterise, text, tool};
 use mypay::avviso::canvas::Logo;
 use mypay::avviso::instalments::slot_datamatrix_at;
-use mypay::avviso::pdf::{page_count, render, Notice, Payment, PostalAccount};
+use mypay::avviso::pdf::{Notice, Payment, PostalAccount};
+use mypay::avviso::render::{page_count, render};
 use mypay::domain::{AmountCents, NoticeNumber, PartitaIva};
 
 fn numbers() -> Vec<NoticeNumber> {

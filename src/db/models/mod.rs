@@ -17,6 +17,7 @@ pub mod position;
 pub mod receipt;
 pub mod receipt_print;
 pub mod registry;
+pub mod route;
 pub mod session;
 pub mod transfer;
 

@@ -179,9 +179,6 @@ pub fn write(
         due_type_id: q.due_type_id,
     };
     paid_export::stream(conn, &window, q.receipt, &mut emit)?;
-    if q.version == Version::V1_3 {
-        n += super::secondario::write(conn, q, b, w)?;
-    }
     Ok(n)
 }
 

@@ -5,7 +5,7 @@
 //! `<IPA>-<id>_SCADUTI_<yyyy-MM-dd>` for positions falling due.
 
 use super::sink::{CsvZip, Quote};
-use super::{dir, pagati, purge, scaduti, DONE, EMPTY, FAILED, LOADED, RUNNING};
+use super::{dir, pagati, purge, scaduti, secondario, DONE, EMPTY, FAILED, LOADED, RUNNING};
 use crate::clock::Clock;
 use crate::db::models::{export, registry};
 use crate::db::Db;
@@ -88,7 +88,11 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u
             let _ = export::progress(&mut progress, id, n as i64);
         };
         let mut w = zip_for(files_dir, id, &name, Quote::All)?;
-        let n = pagati::write(&mut conn, &q, &b, &l, &mut w, &mut tick)?;
+        let mut n = pagati::write(&mut conn, &q, &b, &l, &mut w, &mut tick)?;
+        // Tracciato 1.3 also lists the shares this entity holds in others' payments.
+        if q.version == pagati::Version::V1_3 {
+            n += secondario::write(&mut conn, &q, &b, &mut w)?;
+        }
         (close(w, n)?.then_some(name), n)
     };
     let file = name.map(|n| format!("{n}.zip"));

@@ -3,11 +3,11 @@
 //! `mypay flusso export --ente COD_IPA --from DAY --to DAY [--tipo T] [--versione V]
 //! --out FILE.zip`: the paid dovuti of those days, as `paaSILPrenotaExportFlusso` makes.
 
-use super::accept::{accept, Incoming, RunBy, Zip};
-use super::import::{dir, run};
 use crate::clock::Clock;
 use crate::db::models::flusso;
 use crate::db::models::registry::entity_by_cod_ipa;
+use crate::flussi::accept::{accept, Incoming, RunBy, Zip};
+use crate::flussi::import::{dir, run};
 use anyhow::Context;
 use indicatif::{ProgressBar, ProgressStyle};
 use std::path::PathBuf;
@@ -24,7 +24,7 @@ pub enum FlussoAction {
         ente: String,
         /// Database.
         #[command(flatten)]
-        overrides: crate::cli::Overrides,
+        overrides: super::Overrides,
     },
     /// Export the dovuti paid on some days (Italian dates, both included) to a zip.
     Export {
@@ -48,13 +48,13 @@ pub enum FlussoAction {
         out: PathBuf,
         /// Database.
         #[command(flatten)]
-        overrides: crate::cli::Overrides,
+        overrides: super::Overrides,
     },
 }
 
 impl FlussoAction {
     /// The database settings given with the action.
-    pub fn overrides(&self) -> &crate::cli::Overrides {
+    pub fn overrides(&self) -> &super::Overrides {
         match self {
             FlussoAction::Import { overrides, .. } | FlussoAction::Export { overrides, .. } => {
                 overrides
@@ -138,7 +138,7 @@ fn export_command(
     clock: Clock,
     action: &FlussoAction,
 ) -> anyhow::Result<()> {
-    use super::export::{dir, pagati::Version, record, run::run, Request};
+    use crate::flussi::export::{dir, pagati::Version, record, run::run, Request};
     let FlussoAction::Export {
         ente,
         from,

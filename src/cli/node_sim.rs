@@ -1,9 +1,9 @@
 //! `mypay node-sim`: pay notices from the command line, or serve the simulated platform.
 
-use super::flow::{self, PayOptions, Step};
-use super::messages::{Psp, Station};
-use super::server::{self, SimConfig};
 use crate::clock::Clock;
+use crate::sim::flow::{self, PayOptions, Step};
+use crate::sim::messages::{Psp, Station};
+use crate::sim::server::{self, SimConfig};
 use clap::Subcommand;
 use std::time::Duration;
 

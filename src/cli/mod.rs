@@ -1,6 +1,10 @@
 //! Command-line interface: `serve`, `demo`, `migrate`, `check-config`, `avvisi`, `node-sim`,
 //! `replay`.
 
+pub mod avvisi;
+pub mod flusso;
+pub mod node_sim;
+
 use crate::config::{Config, LogFormat};
 use crate::server::{self, Server};
 use anyhow::Context;
@@ -56,19 +60,19 @@ pub enum Command {
         overrides: Overrides,
         /// Entity, flusso, output file.
         #[command(flatten)]
-        args: crate::avviso::command::AvvisiArgs,
+        args: avvisi::AvvisiArgs,
     },
     /// Import flussi of dovuti.
     Flusso {
         /// What to do.
         #[command(subcommand)]
-        action: crate::flussi::command::FlussoAction,
+        action: flusso::FlussoAction,
     },
     /// Play the pagoPA node and a PSP against a running gateway.
     NodeSim {
         /// What to simulate.
         #[command(subcommand)]
-        action: crate::sim::command::NodeSimAction,
+        action: node_sim::NodeSimAction,
     },
     /// Send every NAME.request.xml in a folder to a gateway and compare the answers with
     /// NAME.expected.xml; exits non-zero on any mismatch.
@@ -145,17 +149,17 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             let cfg = load_config(cli.config.as_ref(), overrides)?;
             init_logging(cfg.log_format);
             let db = server::open_database(&cfg)?;
-            crate::avviso::command::run(&db, cfg.clock()?, args)
+            avvisi::run(&db, cfg.clock()?, args)
         }
         Command::Flusso { action } => {
             let cfg = load_config(cli.config.as_ref(), action.overrides())?;
             init_logging(cfg.log_format);
             let db = server::open_database(&cfg)?;
-            crate::flussi::command::run_command(&db, &cfg.files_dir, cfg.clock()?, action)
+            flusso::run_command(&db, &cfg.files_dir, cfg.clock()?, action)
         }
         Command::NodeSim { action } => {
             init_logging(LogFormat::Text);
-            runtime()?.block_on(crate::sim::command::run(action, server::shutdown_signal()))
+            runtime()?.block_on(node_sim::run(action, server::shutdown_signal()))
         }
         Command::Replay {
             dir,
