@@ -113,15 +113,48 @@ pub fn parse_row(version: Version, f: &[&str]) -> Result<Row, Reject> {
     if iuv.as_deref().is_some_and(|i| Iuv::parse(i).is_err()) {
         p.add("PAA_IMPORT_SINTASSI_CSV_IUV", "COD_IUV NON VALIDO");
     }
-    let kind = f[2].trim().to_ascii_uppercase();
+    let (kind, debtor_id) = debtor_identity(&mut p, f[2], f[3]);
+    let debtor_name = required(&mut p, f[4], 70, SYNTAX, "ANAGRAFICA PAGATORE");
+    let contact = debtor_contact(&mut p, &f[5..12]);
+    let due_date = due_date(&mut p, f[12]);
+    let (amount_v, pa_fee, due_type) = money(&mut p, &f[13..17]);
+    let causale_max = if version == Version::V1_0 { 140 } else { 1024 };
+    let causale = required(&mut p, f[17], causale_max, SYNTAX, "CAUSALE");
+    let collection_data = collection(&mut p, f[18]);
+    let (bilancio, generate_iuv, secondary) = extras(&mut p, version, f, amount_v);
+    let action = action(&mut p, f[f.len() - 1]);
+    p.finish(|| Row {
+        iud,
+        iuv,
+        debtor_kind: kind,
+        debtor_id,
+        debtor_name,
+        debtor_contact: contact,
+        due_date,
+        amount: amount_v.unwrap_or_default(),
+        pa_fee,
+        due_type,
+        causale,
+        collection_data,
+        bilancio,
+        generate_iuv,
+        secondary,
+        action,
+    })
+}
+
+/// The debtor's kind (`F` person, `G` company) and code: a fiscal code, a partita IVA
+/// (companies) or `ANONIMO`.
+fn debtor_identity(p: &mut Problems, kind: &str, code: &str) -> (String, String) {
+    let kind = kind.trim().to_ascii_uppercase();
     if kind != "F" && kind != "G" {
         p.add(
             "PAA_IMPORT_SINTASSI_CSV_ID_UNIV_FG",
             "TIPO IDENTIFICATIVO UNIVOCO DEVE ESSERE F O G",
         );
     }
-    let code = f[3].trim().to_ascii_uppercase();
-    let debtor_id = if code == "ANONIMO" {
+    let code = code.trim().to_ascii_uppercase();
+    let id = if code == "ANONIMO" {
         code
     } else if kind == "F" {
         match FiscalCode::parse(&code) {
@@ -144,26 +177,35 @@ pub fn parse_row(version: Version, f: &[&str]) -> Result<Row, Reject> {
             }
         }
     };
-    let debtor_name = required(&mut p, f[4], 70, SYNTAX, "ANAGRAFICA PAGATORE");
+    (kind, id)
+}
+
+/// The debtor's address, civic number, postal code, city, province, country and e-mail.
+fn debtor_contact(p: &mut Problems, f: &[&str]) -> [Option<String>; 7] {
     let contact = [
         limited(
-            &mut p,
-            f[5],
+            p,
+            f[0],
             70,
             "PAA_IMPORT_SINTASSI_CSV_INDIRIZZO",
             "INDIRIZZO",
         ),
-        limited(&mut p, f[6], 16, "PAA_IMPORT_SINTASSI_CSV_CIVICO", "CIVICO"),
-        limited(&mut p, f[7], 16, "PAA_IMPORT_SINTASSI_CSV_CAP", "CAP"),
-        limited(&mut p, f[8], 35, SYNTAX, "LOCALITA"),
-        limited(&mut p, f[9], 2, "PAA_IMPORT_SINTASSI_CSV_PROV", "PROVINCIA"),
-        limited(&mut p, f[10], 2, "PAA_IMPORT_SINTASSI_CSV_NAZ", "NAZIONE"),
-        limited(&mut p, f[11], 256, "PAA_IMPORT_SINTASSI_CSV_EMAIL", "EMAIL"),
+        limited(p, f[1], 16, "PAA_IMPORT_SINTASSI_CSV_CIVICO", "CIVICO"),
+        limited(p, f[2], 16, "PAA_IMPORT_SINTASSI_CSV_CAP", "CAP"),
+        limited(p, f[3], 35, SYNTAX, "LOCALITA"),
+        limited(p, f[4], 2, "PAA_IMPORT_SINTASSI_CSV_PROV", "PROVINCIA"),
+        limited(p, f[5], 2, "PAA_IMPORT_SINTASSI_CSV_NAZ", "NAZIONE"),
+        limited(p, f[6], 256, "PAA_IMPORT_SINTASSI_CSV_EMAIL", "EMAIL"),
     ];
     if contact[6].as_deref().is_some_and(|e| !email_ok(e)) {
         p.add("PAA_IMPORT_SINTASSI_CSV_EMAIL", "EMAIL NON VALIDA");
     }
-    let due_date = match f[12].trim() {
+    contact
+}
+
+/// `dataEsecuzionePagamento`: empty, or a day `yyyy-MM-dd`.
+fn due_date(p: &mut Problems, field: &str) -> Option<NaiveDate> {
+    match field.trim() {
         "" => None,
         d => match NaiveDate::parse_from_str(d, "%Y-%m-%d") {
             Ok(d) => Some(d),
@@ -175,100 +217,85 @@ pub fn parse_row(version: Version, f: &[&str]) -> Result<Row, Reject> {
                 None
             }
         },
-    };
-    let amount_v = amount(
-        &mut p,
-        f[13],
-        "PAA_IMPORT_SINTASSI_CSV_IMPORTO",
-        "IMPORTO",
-        true,
-    );
+    }
+}
+
+/// The amount, the entity's fee, the due type (and the payment type, checked only).
+fn money(p: &mut Problems, f: &[&str]) -> (Option<AmountCents>, Option<AmountCents>, String) {
+    let amount_v = amount(p, f[0], "PAA_IMPORT_SINTASSI_CSV_IMPORTO", "IMPORTO", true);
     let pa_fee = amount(
-        &mut p,
-        f[14],
+        p,
+        f[1],
         "PAA_IMPORT_SINTASSI_CSV_COMMISSIONI_PA",
         "COMMISSIONE CARICO PA",
         false,
     );
     let due_type = required(
-        &mut p,
-        f[15],
+        p,
+        f[2],
         64,
         "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO",
         "TIPO DOVUTO",
     );
     limited(
-        &mut p,
-        f[16],
+        p,
+        f[3],
         32,
         "PAA_IMPORT_SINTASSI_CSV_TIPO_VERS",
         "TIPO VERSAMENTO",
     );
-    let causale_max = if version == Version::V1_0 { 140 } else { 1024 };
-    let causale = required(&mut p, f[17], causale_max, SYNTAX, "CAUSALE");
-    let collection_data = required(
-        &mut p,
-        f[18],
-        140,
-        "PAA_IMPORT_SINTASSI_CSV_DATI_RISCOSS",
-        "DATI SPECIFICI RISCOSSIONE",
-    );
-    if !collection_data.is_empty() && CollectionData::parse(&collection_data).is_err() {
-        p.add(
-            "PAA_IMPORT_SINTASSI_CSV_DATI_RISCOSS",
-            "DATI SPECIFICI RISCOSSIONE NON VALIDI",
-        );
+    (amount_v, pa_fee, due_type)
+}
+
+/// `datiSpecificiRiscossione`.
+fn collection(p: &mut Problems, field: &str) -> String {
+    let code = "PAA_IMPORT_SINTASSI_CSV_DATI_RISCOSS";
+    let data = required(p, field, 140, code, "DATI SPECIFICI RISCOSSIONE");
+    if !data.is_empty() && CollectionData::parse(&data).is_err() {
+        p.add(code, "DATI SPECIFICI RISCOSSIONE NON VALIDI");
     }
-    let bilancio = if version >= Version::V1_2 {
-        limited(
-            &mut p,
-            f[19],
-            4096,
-            "PAA_IMPORT_SINTASSI_CSV_BILANCIO",
-            "BILANCIO",
-        )
+    data
+}
+
+/// What later tracciati add: bilancio (1_2), flgGeneraIuv (1_3), the secondary
+/// beneficiary (1_4).
+fn extras(
+    p: &mut Problems,
+    version: Version,
+    f: &[&str],
+    amount_v: Option<AmountCents>,
+) -> (Option<String>, Option<bool>, Option<SecondaryRow>) {
+    let bilancio = (version >= Version::V1_2)
+        .then(|| {
+            limited(
+                p,
+                f[19],
+                4096,
+                "PAA_IMPORT_SINTASSI_CSV_BILANCIO",
+                "BILANCIO",
+            )
+        })
+        .flatten();
+    let generate_iuv = (version >= Version::V1_3)
+        .then(|| flag(p, f[20], "FLG GENERA IUV"))
+        .flatten();
+    let shared = version == Version::V1_4 && flag(p, f[21], "FLAG MULTIBENEFICIARIO") == Some(true);
+    let secondary = if shared {
+        secondary(p, &f[22..34], amount_v)
     } else {
         None
     };
-    let generate_iuv = if version >= Version::V1_3 {
-        flag(&mut p, f[20], "FLG GENERA IUV")
-    } else {
-        None
-    };
-    let secondary = if version == Version::V1_4
-        && flag(&mut p, f[21], "FLAG MULTIBENEFICIARIO") == Some(true)
-    {
-        secondary(&mut p, &f[22..34], amount_v)
-    } else {
-        None
-    };
-    let action = match Azione::parse(f[f.len() - 1].trim()) {
-        Some(a) => a,
-        None => {
-            p.add(
-                "PAA_IMPORT_SINTASSI_CSV_AZIONE",
-                "AZIONE DEVE ESSERE I, M O A",
-            );
-            Azione::Insert
-        }
-    };
-    p.finish(|| Row {
-        iud,
-        iuv,
-        debtor_kind: kind,
-        debtor_id,
-        debtor_name,
-        debtor_contact: contact,
-        due_date,
-        amount: amount_v.unwrap_or_default(),
-        pa_fee,
-        due_type,
-        causale,
-        collection_data,
-        bilancio,
-        generate_iuv,
-        secondary,
-        action,
+    (bilancio, generate_iuv, secondary)
+}
+
+/// `azione`: I, M or A.
+fn action(p: &mut Problems, field: &str) -> Azione {
+    Azione::parse(field.trim()).unwrap_or_else(|| {
+        p.add(
+            "PAA_IMPORT_SINTASSI_CSV_AZIONE",
+            "AZIONE DEVE ESSERE I, M O A",
+        );
+        Azione::Insert
     })
 }
 

@@ -59,6 +59,55 @@ pub struct LoginForm {
     csrf: String,
 }
 
+/// One login attempt: who, from where, when, and the keys its failures are counted under.
+struct Attempt {
+    username: String,
+    user_key: String,
+    ip_key: String,
+    peer: SocketAddr,
+    now: chrono::NaiveDateTime,
+    started: std::time::Instant,
+}
+
+impl Attempt {
+    /// The attempt's journal entry.
+    fn entry(
+        &self,
+        outcome: &str,
+        fault: Option<&str>,
+        operator_id: Option<i64>,
+    ) -> event::NewEvent {
+        event::NewEvent {
+            occurred_at: self.now,
+            correlation_id: crate::random::correlation_id(),
+            interface: "web".into(),
+            operation: "login".into(),
+            direction: "IN".into(),
+            outcome: outcome.into(),
+            fault_code: fault.map(str::to_owned),
+            duration_ms: i64::try_from(self.started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            remote_addr: Some(self.peer.ip().to_string()),
+            operator_id,
+            request: Some(format!("username={}", self.username)),
+            ..event::NewEvent::default()
+        }
+    }
+}
+
+/// Failures allowed per user, and four times as many per address.
+fn policies(cfg: &crate::config::Config) -> (ThrottlePolicy, ThrottlePolicy) {
+    let per_user = ThrottlePolicy {
+        max_failures: cfg.login_max_failures,
+        window: Duration::minutes(cfg.login_window_minutes),
+        lockout: Duration::minutes(cfg.login_lockout_minutes),
+    };
+    let per_ip = ThrottlePolicy {
+        max_failures: cfg.login_max_failures.saturating_mul(4),
+        ..per_user
+    };
+    (per_user, per_ip)
+}
+
 /// `POST /admin/login`.
 pub async fn login_submit(
     State(state): State<AppState>,
@@ -76,50 +125,51 @@ pub async fn login_submit(
         );
     }
     let username = form.username.trim().to_lowercase();
-    let user_key = format!("user:{username}");
-    let ip_key = format!("ip:{}", peer.ip());
-    let cfg = &state.config;
-    let per_user = ThrottlePolicy {
-        max_failures: cfg.login_max_failures,
-        window: Duration::minutes(cfg.login_window_minutes),
-        lockout: Duration::minutes(cfg.login_lockout_minutes),
+    let attempt = Attempt {
+        user_key: format!("user:{username}"),
+        ip_key: format!("ip:{}", peer.ip()),
+        username,
+        peer,
+        now: state.now(),
+        started: std::time::Instant::now(),
     };
-    let per_ip = ThrottlePolicy {
-        max_failures: cfg.login_max_failures.saturating_mul(4),
-        ..per_user
-    };
-    let now = state.now();
-    let started = std::time::Instant::now();
-    let attempted = format!("username={username}");
-    let journal =
-        move |outcome: &str, fault: Option<&str>, operator_id: Option<i64>| event::NewEvent {
-            occurred_at: now,
-            correlation_id: crate::random::correlation_id(),
-            interface: "web".into(),
-            operation: "login".into(),
-            direction: "IN".into(),
-            outcome: outcome.into(),
-            fault_code: fault.map(str::to_owned),
-            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
-            remote_addr: Some(peer.ip().to_string()),
-            operator_id,
-            request: Some(attempted.clone()),
-            ..event::NewEvent::default()
-        };
+    let (locked, op) = verify(&state, &attempt, form.password).await?;
+    match op.filter(|_| !locked) {
+        Some(op) => open_session(&state, &attempt, op).await,
+        None => {
+            refuse(&state, &attempt, locked).await?;
+            let status = if locked {
+                StatusCode::TOO_MANY_REQUESTS
+            } else {
+                StatusCode::UNAUTHORIZED
+            };
+            login_form(&state, status, Some(LOGIN_FAILED), &form.username)
+        }
+    }
+}
 
-    let (locked, found) = {
-        let (u, i, name) = (user_key.clone(), ip_key.clone(), username.clone());
-        state
-            .db
-            .run(move |c| {
-                let locked = session::is_locked(c, &u, now)? || session::is_locked(c, &i, now)?;
-                Ok((locked, operator::by_username(c, &name)?))
-            })
-            .await?
-    };
-    // Verify on a blocking thread (argon2 is deliberately slow); unknown users cost the same.
-    let password = form.password;
-    let ok_operator = tokio::task::spawn_blocking(move || match found {
+/// Whether the attempt is locked out, and the operator when the password is theirs. The
+/// check runs on a blocking thread (argon2 is deliberately slow); unknown users cost the
+/// same.
+async fn verify(
+    state: &AppState,
+    a: &Attempt,
+    password: String,
+) -> Result<(bool, Option<operator::Operator>), WebError> {
+    let (u, i, name, now) = (
+        a.user_key.clone(),
+        a.ip_key.clone(),
+        a.username.clone(),
+        a.now,
+    );
+    let (locked, found) = state
+        .db
+        .run(move |c| {
+            let locked = session::is_locked(c, &u, now)? || session::is_locked(c, &i, now)?;
+            Ok((locked, operator::by_username(c, &name)?))
+        })
+        .await?;
+    let op = tokio::task::spawn_blocking(move || match found {
         Some(op) if op.active && verify_password(&op.password_hash, &password) => Some(op),
         Some(_) => None,
         None => {
@@ -129,40 +179,44 @@ pub async fn login_submit(
     })
     .await
     .map_err(WebError::internal)?;
+    Ok((locked, op))
+}
 
-    let Some(op) = ok_operator.filter(|_| !locked) else {
-        let (u, i) = (user_key, ip_key);
-        let entry = journal(
-            "KO",
-            Some(if locked {
-                "LOGIN_THROTTLED"
-            } else {
-                "LOGIN_FAILED"
-            }),
-            None,
-        );
-        state
-            .db
-            .run(move |c| {
-                session::record_failure(c, &u, now, per_user)?;
-                session::record_failure(c, &i, now, per_ip)?;
-                event::record(c, &entry)
-            })
-            .await?;
-        tracing::warn!(remote = %peer.ip(), "failed back-office login");
-        let status = if locked {
-            StatusCode::TOO_MANY_REQUESTS
-        } else {
-            StatusCode::UNAUTHORIZED
-        };
-        return login_form(&state, status, Some(LOGIN_FAILED), &form.username);
+/// Counts a failed attempt against its user and its address, and journals it.
+async fn refuse(state: &AppState, a: &Attempt, locked: bool) -> Result<(), WebError> {
+    let (per_user, per_ip) = policies(&state.config);
+    let fault = if locked {
+        "LOGIN_THROTTLED"
+    } else {
+        "LOGIN_FAILED"
     };
+    let entry = a.entry("KO", Some(fault), None);
+    let (u, i, now) = (a.user_key.clone(), a.ip_key.clone(), a.now);
+    state
+        .db
+        .run(move |c| {
+            session::record_failure(c, &u, now, per_user)?;
+            session::record_failure(c, &i, now, per_ip)?;
+            event::record(c, &entry)
+        })
+        .await?;
+    tracing::warn!(remote = %a.peer.ip(), "failed back-office login");
+    Ok(())
+}
 
+/// Opens a session for `op` and sends it to the dashboard with its cookie.
+async fn open_session(
+    state: &AppState,
+    a: &Attempt,
+    op: operator::Operator,
+) -> Result<Response, WebError> {
+    let cfg = &state.config;
     let token = state.random.token_hex(32);
     let csrf = state.random.token_hex(16);
     let ttl = Duration::minutes(cfg.session_ttl_minutes);
     let (hash, op_id) = (sha256_hex(&token), op.id);
-    let entry = journal("OK", None, Some(op_id));
+    let entry = a.entry("OK", None, Some(op_id));
+    let (user_key, now) = (a.user_key.clone(), a.now);
     state
         .db
         .run(move |c| {
