@@ -51,3 +51,17 @@ impl App {
 
 /// What axum handlers extract.
 pub type AppState = Arc<App>;
+
+impl crate::soap::service::Context for AppState {
+    fn journal(&self) -> &crate::journal::Journal {
+        &self.journal
+    }
+
+    fn clock(&self) -> Clock {
+        self.clock
+    }
+
+    fn public_base(&self) -> &str {
+        &self.public_base
+    }
+}

@@ -282,12 +282,10 @@ fn details(
             &s.country,
             &s.email,
         ];
-        let debtor = dovuto::Debtor {
-            kind: &s.kind,
-            id: &s.id,
-            name: &s.full_name,
-            contact: contact.map(|c| c.as_deref()),
-        };
+        let debtor = dovuto::Debtor::new(
+            (&s.kind, &s.id, &s.full_name),
+            contact.map(|c| c.as_deref()),
+        );
         dovuto::set_debtor(c, id, &debtor)?;
     }
     Ok(())

@@ -20,7 +20,6 @@ pub mod secondari;
 
 use crate::app::AppState;
 use crate::clock::Clock;
-use crate::journal::Journal;
 use crate::soap::pa_per_ente::Who;
 use crate::soap::{EnteOp, EnvelopeError, Handled, Request, Service};
 use fault::{EnteCode, EnteFault};
@@ -33,18 +32,6 @@ impl Service for PaPerEnte {
     type Op = EnteOp;
     type State = AppState;
     const INTERFACE: &'static str = "ente";
-
-    fn journal(app: &AppState) -> &Journal {
-        &app.journal
-    }
-
-    fn clock(app: &AppState) -> Clock {
-        app.clock
-    }
-
-    fn public_base(app: &AppState) -> &str {
-        &app.public_base
-    }
 
     async fn handle(app: &AppState, op: EnteOp, req: &Request) -> Handled {
         let cod = op.cod_ipa(req.header.as_ref(), &req.body);

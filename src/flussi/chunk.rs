@@ -164,10 +164,8 @@ fn modify(
     from: FlussoRow,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let rewrite = dovuto::Rewrite {
+    let details = dovuto::Details {
         due_type_id,
-        debtor: (&row.debtor_kind, &row.debtor_id, &row.debtor_name),
-        contact: &row.debtor_contact,
         amount_cents: row.amount.cents(),
         pa_fee_cents: row.pa_fee.map(|a| a.cents()),
         due_date: row.due_date,
@@ -175,7 +173,11 @@ fn modify(
         collection_data: &row.collection_data,
         bilancio: row.bilancio.as_deref(),
     };
-    dovuto::rewrite(c, id, &rewrite, from, now)
+    let debtor = dovuto::Debtor::new(
+        (&row.debtor_kind, &row.debtor_id, &row.debtor_name),
+        row.debtor_contact.each_ref().map(Option::as_deref),
+    );
+    dovuto::rewrite(c, id, (&details, &debtor), from, now)
 }
 
 fn insert(

@@ -15,8 +15,6 @@ pub mod transfers;
 pub mod wire;
 
 use crate::app::AppState;
-use crate::clock::Clock;
-use crate::journal::Journal;
 use crate::soap::{xml::Node, Handled, PaForNodeOp, Request, Service};
 use fault::Fault;
 
@@ -27,18 +25,6 @@ impl Service for PaForNode {
     type Op = PaForNodeOp;
     type State = AppState;
     const INTERFACE: &'static str = crate::soap::pa_for_node::INTERFACE;
-
-    fn journal(app: &AppState) -> &Journal {
-        &app.journal
-    }
-
-    fn clock(app: &AppState) -> Clock {
-        app.clock
-    }
-
-    fn public_base(app: &AppState) -> &str {
-        &app.public_base
-    }
 
     async fn handle(app: &AppState, op: PaForNodeOp, req: &Request) -> Handled {
         match op {

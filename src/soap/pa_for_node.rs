@@ -3,8 +3,6 @@
 
 use super::service::{Contract, Operation};
 use super::writer::XmlWriter;
-use super::xml::Node;
-use super::EnvelopeError;
 
 /// The interface's name (in the journal).
 pub const INTERFACE: &str = "paForNode";
@@ -90,21 +88,18 @@ impl Operation for PaForNodeOp {
         ],
     };
 
-    fn dispatch(body: &Node, soap_action: Option<&str>) -> Result<Self, EnvelopeError> {
-        let op = Self::ALL
-            .into_iter()
-            .find(|op| body.ns.as_deref() == Some(NS) && body.name == op.request_element())
-            .ok_or_else(|| EnvelopeError::UnknownOperation(super::describe(body)))?;
-        super::check_action(soap_action, op.action(), op.request_element())?;
-        Ok(op)
-    }
+    const NS: &'static str = NS;
 
-    fn from_action(soap_action: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|op| op.action() == soap_action)
+    fn all() -> &'static [Self] {
+        &Self::ALL
     }
 
     fn name(self) -> &'static str {
         self.action()
+    }
+
+    fn request_element(self) -> &'static str {
+        PaForNodeOp::request_element(self)
     }
 
     /// `<pafn:RESPONSE xmlns:pafn="…">inner</pafn:RESPONSE>`.
@@ -120,7 +115,8 @@ impl Operation for PaForNodeOp {
 
 #[cfg(test)]
 mod tests {
-    use super::super::decode;
+    use super::super::xml::Node;
+    use super::super::{decode, EnvelopeError};
     use super::*;
 
     const VERIFY: &str = r#"<soapenv:Envelope xmlns:soapenv="http://schemas.xmlsoap.org/soap/envelope/" xmlns:paf="http://pagopa-api.pagopa.gov.it/pa/paForNode.xsd"><soapenv:Header/><soapenv:Body><paf:paVerifyPaymentNoticeReq><idPA>1</idPA></paf:paVerifyPaymentNoticeReq></soapenv:Body></soapenv:Envelope>"#;

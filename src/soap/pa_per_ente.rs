@@ -5,7 +5,6 @@
 
 use super::service::{Contract, Operation};
 use super::xml::Node;
-use super::EnvelopeError;
 
 /// Body namespace of the service's messages.
 pub const NS: &str = "http://www.regione.veneto.it/pagamenti/ente/";
@@ -170,20 +169,17 @@ impl Operation for EnteOp {
         schemas: &[],
     };
 
-    fn dispatch(body: &Node, soap_action: Option<&str>) -> Result<Self, EnvelopeError> {
-        let op = Self::ALL
-            .into_iter()
-            .find(|op| body.ns.as_deref() == Some(NS) && body.name == op.action())
-            .ok_or_else(|| EnvelopeError::UnknownOperation(super::describe(body)))?;
-        super::check_action(soap_action, op.action(), op.action())?;
-        Ok(op)
-    }
+    const NS: &'static str = NS;
 
-    fn from_action(soap_action: &str) -> Option<Self> {
-        Self::ALL.into_iter().find(|op| op.action() == soap_action)
+    fn all() -> &'static [Self] {
+        &Self::ALL
     }
 
     fn name(self) -> &'static str {
+        self.action()
+    }
+
+    fn request_element(self) -> &'static str {
         self.action()
     }
 

@@ -36,18 +36,48 @@ pub struct Contract {
 }
 
 /// An operation of one WSDL: the typed table that maps body elements and SOAPActions.
-pub trait Operation: Copy + Send + Sync + 'static {
+pub trait Operation: Copy + PartialEq + Send + Sync + 'static {
     /// The WSDL these operations belong to.
     const CONTRACT: Contract;
-
-    /// Finds the operation of a body element; a SOAPAction, when sent, must agree.
-    fn dispatch(body: &Node, soap_action: Option<&str>) -> Result<Self, EnvelopeError>;
-    /// The operation a SOAPAction names, when it names one.
-    fn from_action(soap_action: &str) -> Option<Self>;
+    /// The namespace of the body elements.
+    const NS: &'static str;
+    /// Every operation.
+    fn all() -> &'static [Self];
     /// The operation's name (its SOAPAction, and what the journal says).
     fn name(self) -> &'static str;
+    /// The request element's local name.
+    fn request_element(self) -> &'static str;
     /// The response element around `inner`.
     fn response(self, inner: &str) -> String;
+
+    /// Finds the operation of a body element; a SOAPAction, when sent, must agree.
+    fn dispatch(body: &Node, soap_action: Option<&str>) -> Result<Self, EnvelopeError> {
+        let op = Self::all()
+            .iter()
+            .copied()
+            .find(|op| body.ns.as_deref() == Some(Self::NS) && body.name == op.request_element())
+            .ok_or_else(|| EnvelopeError::UnknownOperation(super::describe(body)))?;
+        super::check_action(soap_action, op.name(), op.request_element())?;
+        Ok(op)
+    }
+
+    /// The operation a SOAPAction names, when it names one.
+    fn from_action(soap_action: &str) -> Option<Self> {
+        Self::all()
+            .iter()
+            .copied()
+            .find(|op| op.name() == soap_action)
+    }
+}
+
+/// What a service's state gives the SOAP layer: the journal, the clock, the public address.
+pub trait Context: Clone + Send + Sync + 'static {
+    /// The journal writer.
+    fn journal(&self) -> &Journal;
+    /// The clock.
+    fn clock(&self) -> Clock;
+    /// The gateway's public base URL (the WSDL's endpoint address starts with it).
+    fn public_base(&self) -> &str;
 }
 
 /// A WSDL we serve: its operations and how each is run.
@@ -55,16 +85,10 @@ pub trait Service: Send + Sync + 'static {
     /// The WSDL's operations.
     type Op: Operation;
     /// What the handlers are given (the application state).
-    type State: Clone + Send + Sync + 'static;
+    type State: Context;
     /// The interface's name in the journal.
     const INTERFACE: &'static str;
 
-    /// The journal writer.
-    fn journal(state: &Self::State) -> &Journal;
-    /// The clock.
-    fn clock(state: &Self::State) -> Clock;
-    /// The gateway's public base URL (the WSDL's endpoint address starts with it).
-    fn public_base(state: &Self::State) -> &str;
     /// Runs a dispatched operation.
     fn handle<'a>(
         state: &'a Self::State,
@@ -146,7 +170,7 @@ async fn describe<S: Service>(State(state): State<S::State>, RawQuery(q): RawQue
     let q = q.unwrap_or_default();
     let xml = |body: String| super::xml_response(StatusCode::OK, body);
     if q.eq_ignore_ascii_case("wsdl") {
-        let endpoint = format!("{}{}", S::public_base(&state), contract.path);
+        let endpoint = format!("{}{}", state.public_base(), contract.path);
         return xml(contract.wsdl.replace("{{ENDPOINT}}", &endpoint));
     }
     let asked = q.strip_prefix("xsd=");
@@ -219,7 +243,7 @@ async fn answer<S: Service>(
 ) -> Response {
     let xml = super::envelope(&op.response(&handled.inner));
     let entry = NewEvent {
-        occurred_at: S::clock(state).now_naive(),
+        occurred_at: state.clock().now_naive(),
         correlation_id: handled.correlation_id,
         interface: S::INTERFACE.into(),
         operation: op.name().into(),
@@ -236,7 +260,7 @@ async fn answer<S: Service>(
         response: Some(clip(&xml)),
         ..NewEvent::default()
     };
-    S::journal(state).record(entry).await;
+    state.journal().record(entry).await;
     super::xml_response(StatusCode::OK, xml)
 }
 
@@ -261,7 +285,7 @@ async fn refuse<S: Service>(
     }
     let (resp, xml) = super::soap_fault(true, &e.to_string());
     let entry = NewEvent {
-        occurred_at: S::clock(state).now_naive(),
+        occurred_at: state.clock().now_naive(),
         correlation_id: request.correlation_id.clone(),
         interface: S::INTERFACE.into(),
         operation: "unknown".into(),
@@ -274,7 +298,7 @@ async fn refuse<S: Service>(
         response: Some(xml),
         ..NewEvent::default()
     };
-    S::journal(state).record(entry).await;
+    state.journal().record(entry).await;
     resp
 }
 

@@ -300,72 +300,6 @@ pub fn by_iuv(
     .transpose()
 }
 
-/// What a load writes over a held dovuto.
-#[derive(Debug, Clone, Copy)]
-pub struct Rewrite<'a> {
-    /// Its due type.
-    pub due_type_id: i64,
-    /// Debtor: `F` or `G`, fiscal code, name.
-    pub debtor: (&'a str, &'a str, &'a str),
-    /// Debtor's street, civic, postal code, city, province, country, email.
-    pub contact: &'a [Option<String>; 7],
-    /// Amount.
-    pub amount_cents: i64,
-    /// The entity's fee.
-    pub pa_fee_cents: Option<i64>,
-    /// Due date.
-    pub due_date: Option<NaiveDate>,
-    /// Causale.
-    pub causale: &'a str,
-    /// datiSpecificiRiscossione.
-    pub collection_data: &'a str,
-    /// Bilancio XML.
-    pub bilancio: Option<&'a str>,
-}
-
-/// Rewrites dovuto `id` with what row `from` of a flusso sent, bumping its version.
-pub fn rewrite(
-    conn: &mut AnyConnection,
-    id: i64,
-    r: &Rewrite<'_>,
-    from: FlussoRow,
-    now: NaiveDateTime,
-) -> Result<(), DbError> {
-    let [addr, civic, cap, city, prov, country, email] = r.contact;
-    diesel::update(dovuti::table.find(id))
-        .set((
-            dovuti::due_type_id.eq(r.due_type_id),
-            (
-                dovuti::debtor_kind.eq(r.debtor.0),
-                dovuti::debtor_id.eq(r.debtor.1),
-                dovuti::debtor_name.eq(r.debtor.2),
-            ),
-            (
-                dovuti::debtor_address.eq(addr),
-                dovuti::debtor_civic_number.eq(civic),
-                dovuti::debtor_postal_code.eq(cap),
-                dovuti::debtor_city.eq(city),
-                dovuti::debtor_province.eq(prov),
-                dovuti::debtor_country.eq(country),
-                dovuti::debtor_email.eq(email),
-            ),
-            dovuti::amount_cents.eq(r.amount_cents),
-            dovuti::pa_fee_cents.eq(r.pa_fee_cents),
-            dovuti::due_date.eq(r.due_date),
-            dovuti::causale.eq(r.causale),
-            dovuti::collection_data.eq(r.collection_data),
-            dovuti::bilancio.eq(r.bilancio),
-            (
-                dovuti::flusso_id.eq(from.flusso_id),
-                dovuti::flusso_row.eq(from.row),
-                dovuti::updated_at.eq(now),
-                dovuti::version.eq(dovuti::version + 1),
-            ),
-        ))
-        .execute(conn)?;
-    Ok(())
-}
-
 /// The entity's dovuto `iud`'s id.
 pub fn id_of_iud(conn: &mut AnyConnection, entity_id: i64, iud: &str) -> Result<i64, DbError> {
     Ok(dovuti::table
@@ -385,8 +319,9 @@ pub fn iuv_used(conn: &mut AnyConnection, entity_id: i64, iuv: &str) -> Result<b
     Ok(taken > 0)
 }
 
-/// What an entity's web-service load says of a dovuto, debtor aside.
-#[derive(Debug, Clone, Copy)]
+/// What a load says of a dovuto, debtor aside.
+#[derive(Debug, Clone, Copy, AsChangeset)]
+#[diesel(table_name = dovuti, treat_none_as_null = true)]
 pub struct Details<'a> {
     /// Its due type.
     pub due_type_id: i64,
@@ -414,13 +349,7 @@ pub fn set_details(
 ) -> Result<(), DbError> {
     diesel::update(dovuti::table.find(id))
         .set((
-            dovuti::due_type_id.eq(d.due_type_id),
-            dovuti::amount_cents.eq(d.amount_cents),
-            dovuti::pa_fee_cents.eq(d.pa_fee_cents),
-            dovuti::due_date.eq(d.due_date),
-            dovuti::causale.eq(d.causale),
-            dovuti::collection_data.eq(d.collection_data),
-            dovuti::bilancio.eq(d.bilancio),
+            d,
             dovuti::updated_at.eq(now),
             dovuti::version.eq(dovuti::version + version_step),
         ))
@@ -429,33 +358,79 @@ pub fn set_details(
 }
 
 /// A dovuto's debtor, whole.
-#[derive(Debug, Clone, Copy)]
+#[derive(Debug, Clone, Copy, AsChangeset)]
+#[diesel(table_name = dovuti, treat_none_as_null = true)]
 pub struct Debtor<'a> {
     /// `F` or `G`.
-    pub kind: &'a str,
+    pub debtor_kind: &'a str,
     /// Fiscal code.
-    pub id: &'a str,
+    pub debtor_id: &'a str,
     /// Name.
-    pub name: &'a str,
-    /// Street, civic, postal code, city, province, country, email.
-    pub contact: [Option<&'a str>; 7],
+    pub debtor_name: &'a str,
+    /// Street.
+    pub debtor_address: Option<&'a str>,
+    /// Civic number.
+    pub debtor_civic_number: Option<&'a str>,
+    /// Postal code.
+    pub debtor_postal_code: Option<&'a str>,
+    /// City.
+    pub debtor_city: Option<&'a str>,
+    /// Province.
+    pub debtor_province: Option<&'a str>,
+    /// Country.
+    pub debtor_country: Option<&'a str>,
+    /// E-mail.
+    pub debtor_email: Option<&'a str>,
+}
+
+impl<'a> Debtor<'a> {
+    /// A debtor from its kind, code and name and its street, civic, postal code, city,
+    /// province, country and e-mail.
+    pub fn new(
+        (kind, id, name): (&'a str, &'a str, &'a str),
+        contact: [Option<&'a str>; 7],
+    ) -> Self {
+        let [street, civic, cap, city, province, country, email] = contact;
+        Self {
+            debtor_kind: kind,
+            debtor_id: id,
+            debtor_name: name,
+            debtor_address: street,
+            debtor_civic_number: civic,
+            debtor_postal_code: cap,
+            debtor_city: city,
+            debtor_province: province,
+            debtor_country: country,
+            debtor_email: email,
+        }
+    }
 }
 
 /// Replaces dovuto `id`'s debtor.
 pub fn set_debtor(conn: &mut AnyConnection, id: i64, d: &Debtor<'_>) -> Result<(), DbError> {
-    let [street, civic, cap, city, province, country, email] = d.contact;
+    diesel::update(dovuti::table.find(id))
+        .set(d)
+        .execute(conn)?;
+    Ok(())
+}
+
+/// Rewrites dovuto `id` with what row `from` of a flusso sent, debtor included, bumping
+/// its version.
+pub fn rewrite(
+    conn: &mut AnyConnection,
+    id: i64,
+    (d, debtor): (&Details<'_>, &Debtor<'_>),
+    from: FlussoRow,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
     diesel::update(dovuti::table.find(id))
         .set((
-            dovuti::debtor_kind.eq(d.kind),
-            dovuti::debtor_id.eq(d.id),
-            dovuti::debtor_name.eq(d.name),
-            dovuti::debtor_email.eq(email),
-            dovuti::debtor_address.eq(street),
-            dovuti::debtor_civic_number.eq(civic),
-            dovuti::debtor_postal_code.eq(cap),
-            dovuti::debtor_city.eq(city),
-            dovuti::debtor_province.eq(province),
-            dovuti::debtor_country.eq(country),
+            d,
+            debtor,
+            dovuti::flusso_id.eq(from.flusso_id),
+            dovuti::flusso_row.eq(from.row),
+            dovuti::updated_at.eq(now),
+            dovuti::version.eq(dovuti::version + 1),
         ))
         .execute(conn)?;
     Ok(())
