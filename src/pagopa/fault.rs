@@ -91,7 +91,7 @@ impl Fault {
     pub fn system(correlation_id: &str, cause: impl std::fmt::Display) -> Self {
         Self::new(
             FaultCode::SystemError,
-            crate::error::unexpected("paForNode", correlation_id, &cause),
+            crate::error::unexpected(crate::soap::pa_for_node::INTERFACE, correlation_id, &cause),
         )
     }
 
