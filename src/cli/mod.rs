@@ -127,19 +127,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             print!("{}", cfg.redacted_toml());
             Ok(())
         }
-        Command::Migrate(o) => {
-            let cfg = load_config(cli.config.as_ref(), o)?;
-            init_logging(cfg.log_format);
-            let db = server::open_database(&cfg)?;
-            drop(db);
-            println!(
-                "database {} is up to date",
-                crate::db::DatabaseUrl::parse(&cfg.database_url)
-                    .map(|u| u.redacted())
-                    .unwrap_or_default()
-            );
-            Ok(())
-        }
+        Command::Migrate(o) => migrate(&load_config(cli.config.as_ref(), o)?),
         Command::Serve(o) => {
             let cfg = load_config(cli.config.as_ref(), o)?;
             init_logging(cfg.log_format);
@@ -166,35 +154,7 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             url,
             record,
             vars,
-        } => {
-            let vars = vars
-                .iter()
-                .map(|kv| {
-                    kv.split_once('=')
-                        .map(|(k, v)| (k.to_owned(), v.to_owned()))
-                        .with_context(|| format!("--set {kv:?}: use KEY=VALUE"))
-                })
-                .collect::<anyhow::Result<Vec<_>>>()?;
-            let verdicts =
-                runtime()?.block_on(crate::sim::replay::run(dir, url, *record, &vars))?;
-            let failed = verdicts.iter().filter(|v| !v.diffs.is_empty()).count();
-            for v in &verdicts {
-                let tag = if *record {
-                    "RECORDED"
-                } else if v.diffs.is_empty() {
-                    "ok"
-                } else {
-                    "MISMATCH"
-                };
-                println!("{tag:>8}  {}", v.name);
-                for d in &v.diffs {
-                    println!("          {d}");
-                }
-            }
-            println!("{} passed, {failed} failed", verdicts.len() - failed);
-            anyhow::ensure!(failed == 0, "{failed} fixture(s) did not match");
-            Ok(())
-        }
+        } => replay(dir, url, *record, vars),
         Command::Demo {
             overrides,
             reset_admin_password,
@@ -205,6 +165,48 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             runtime()?.block_on(serve(cfg, Some(reset)))
         }
     }
+}
+
+/// `mypay migrate`: applies pending migrations and says so.
+fn migrate(cfg: &Config) -> anyhow::Result<()> {
+    init_logging(cfg.log_format);
+    drop(server::open_database(cfg)?);
+    println!(
+        "database {} is up to date",
+        crate::db::DatabaseUrl::parse(&cfg.database_url)
+            .map(|u| u.redacted())
+            .unwrap_or_default()
+    );
+    Ok(())
+}
+
+/// `mypay replay`: sends every fixture of `dir`, prints a verdict per fixture and fails when
+/// any answer differs from the recorded one.
+fn replay(dir: &std::path::Path, url: &str, record: bool, vars: &[String]) -> anyhow::Result<()> {
+    let vars = vars
+        .iter()
+        .map(|kv| {
+            kv.split_once('=')
+                .map(|(k, v)| (k.to_owned(), v.to_owned()))
+                .with_context(|| format!("--set {kv:?}: use KEY=VALUE"))
+        })
+        .collect::<anyhow::Result<Vec<_>>>()?;
+    let verdicts = runtime()?.block_on(crate::sim::replay::run(dir, url, record, &vars))?;
+    let failed = verdicts.iter().filter(|v| !v.diffs.is_empty()).count();
+    for v in &verdicts {
+        let tag = match (record, v.diffs.is_empty()) {
+            (true, _) => "RECORDED",
+            (false, true) => "ok",
+            (false, false) => "MISMATCH",
+        };
+        println!("{tag:>8}  {}", v.name);
+        for d in &v.diffs {
+            println!("          {d}");
+        }
+    }
+    println!("{} passed, {failed} failed", verdicts.len() - failed);
+    anyhow::ensure!(failed == 0, "{failed} fixture(s) did not match");
+    Ok(())
 }
 
 fn runtime() -> anyhow::Result<tokio::runtime::Runtime> {
