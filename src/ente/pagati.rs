@@ -88,24 +88,31 @@ pub fn pagati_xml(items: &[PaidOut], station: Option<&str>, with_receipt: bool) 
         "Pagati"
     };
     let total: i64 = items.iter().map(|i| i.amount_cents).sum();
-    let at = rome(&p.payment_at.unwrap_or(p.received_at));
-    let day: NaiveDate = at.date_naive();
-    let (kind, id, name) = match (&p.payer_id, &p.payer_name) {
-        (Some(id), Some(name)) => (
-            p.payer_kind.clone().unwrap_or_else(|| "F".into()),
-            id.clone(),
-            name.clone(),
-        ),
-        _ => (
-            p.debtor_kind.clone(),
-            p.debtor_id.clone(),
-            p.debtor_name.clone(),
-        ),
-    };
     let mut w = XmlWriter::new();
     w.open_with(root, &[("xmlns", PAYLOAD_NS)])
-        .leaf("versioneOggetto", "6.2")
-        .open("dominio")
+        .leaf("versioneOggetto", "6.2");
+    message(&mut w, p, station);
+    parties(&mut w, p);
+    w.open("datiPagamento")
+        .leaf(
+            "codiceEsitoPagamento",
+            if p.outcome == "OK" { "0" } else { "1" },
+        )
+        .leaf("importoTotalePagato", &amount(total))
+        .leaf("identificativoUnivocoVersamento", &p.iuv)
+        .leaf("codiceContestoPagamento", text(&p.receipt_id, 35));
+    for (index, i) in items.iter().take(5).enumerate() {
+        single_payment(&mut w, i, (index + 1, with_receipt));
+    }
+    w.close("datiPagamento").close(root);
+    w.finish()
+}
+
+/// The domain, the receipt message's id and time, and the request they answer.
+fn message(w: &mut XmlWriter, p: &PaidOut, station: Option<&str>) {
+    let at = rome(&p.payment_at.unwrap_or(p.received_at));
+    let day: NaiveDate = at.date_naive();
+    w.open("dominio")
         .leaf("identificativoDominio", &p.entity_cf)
         .leaf_opt(
             "identificativoStazioneRichiedente",
@@ -121,8 +128,16 @@ pub fn pagati_xml(items: &[PaidOut], station: Option<&str>, with_receipt: bool) 
         .leaf(
             "riferimentoDataRichiesta",
             &day.format("%Y-%m-%d").to_string(),
-        )
-        .open("istitutoAttestante")
+        );
+}
+
+/// The attesting PSP, the entity as beneficiary, and who paid (the payer, else the debtor).
+fn parties(w: &mut XmlWriter, p: &PaidOut) {
+    let (kind, id, name) = match (&p.payer_id, &p.payer_name) {
+        (Some(id), Some(name)) => (p.payer_kind.as_deref().unwrap_or("F"), id, name),
+        _ => (p.debtor_kind.as_str(), &p.debtor_id, &p.debtor_name),
+    };
+    w.open("istitutoAttestante")
         .open("identificativoUnivocoAttestante")
         .leaf("tipoIdentificativoUnivoco", "B")
         .leaf("codiceIdentificativoUnivoco", text(&p.psp_id, 35))
@@ -145,41 +160,34 @@ pub fn pagati_xml(items: &[PaidOut], station: Option<&str>, with_receipt: bool) 
             "tipoIdentificativoUnivoco",
             if kind == "G" { "G" } else { "F" },
         )
-        .leaf("codiceIdentificativoUnivoco", text(&id, 35))
+        .leaf("codiceIdentificativoUnivoco", text(id, 35))
         .close("identificativoUnivocoPagatore")
-        .leaf("anagraficaPagatore", text(&name, 70))
+        .leaf("anagraficaPagatore", text(name, 70))
         .leaf_opt("e-mailPagatore", p.payer_email.as_deref())
-        .close("soggettoPagatore")
-        .open("datiPagamento")
+        .close("soggettoPagatore");
+}
+
+/// One receipt as a `datiSingoloPagamento`: the `index`th, with the receipt-only fields
+/// when asked.
+fn single_payment(w: &mut XmlWriter, i: &PaidOut, (index, with_receipt): (usize, bool)) {
+    let day = rome(&i.payment_at.unwrap_or(i.received_at)).date_naive();
+    w.open("datiSingoloPagamento")
+        .leaf("identificativoUnivocoDovuto", &i.iud)
+        .leaf("singoloImportoPagato", &amount(i.amount_cents))
+        .leaf("esitoSingoloPagamento", "ESEGUITO")
         .leaf(
-            "codiceEsitoPagamento",
-            if p.outcome == "OK" { "0" } else { "1" },
+            "dataEsitoSingoloPagamento",
+            &day.format("%Y-%m-%d").to_string(),
         )
-        .leaf("importoTotalePagato", &amount(total))
-        .leaf("identificativoUnivocoVersamento", &p.iuv)
-        .leaf("codiceContestoPagamento", text(&p.receipt_id, 35));
-    for (index, i) in items.iter().take(5).enumerate() {
-        let day = rome(&i.payment_at.unwrap_or(i.received_at)).date_naive();
-        w.open("datiSingoloPagamento")
-            .leaf("identificativoUnivocoDovuto", &i.iud)
-            .leaf("singoloImportoPagato", &amount(i.amount_cents))
-            .leaf("esitoSingoloPagamento", "ESEGUITO")
-            .leaf(
-                "dataEsitoSingoloPagamento",
-                &day.format("%Y-%m-%d").to_string(),
-            )
-            .leaf("identificativoUnivocoRiscossione", text(&i.receipt_id, 35))
-            .leaf("causaleVersamento", text(&i.causale, 140))
-            .leaf("datiSpecificiRiscossione", &i.collection_data);
-        if with_receipt {
-            w.leaf("indiceDatiSingoloPagamento", &(index + 1).to_string())
-                .leaf_opt(
-                    "commissioniApplicatePSP",
-                    i.fee_cents.map(amount).as_deref(),
-                );
-        }
-        w.close("datiSingoloPagamento");
+        .leaf("identificativoUnivocoRiscossione", text(&i.receipt_id, 35))
+        .leaf("causaleVersamento", text(&i.causale, 140))
+        .leaf("datiSpecificiRiscossione", &i.collection_data);
+    if with_receipt {
+        w.leaf("indiceDatiSingoloPagamento", &index.to_string())
+            .leaf_opt(
+                "commissioniApplicatePSP",
+                i.fee_cents.map(amount).as_deref(),
+            );
     }
-    w.close("datiPagamento").close(root);
-    w.finish()
+    w.close("datiSingoloPagamento");
 }
