@@ -4,7 +4,7 @@
 //! the zip stored, and the import queued (or left for the caller to run).
 
 use super::archive::{parse_name, FileError};
-use super::import::{dir, store_upload, LOADED, QUEUE, RUNNING};
+use super::import::{copy_upload, dir, store_upload, LOADED, QUEUE, RUNNING};
 use crate::db::models::flusso;
 use crate::db::{write_tx, AnyConnection, DbError};
 use chrono::NaiveDateTime;
@@ -111,14 +111,4 @@ fn register(
         Some(id) => flusso::name_import(c, id, named, now).map(|()| id),
         None => flusso::new_import(c, incoming.entity_id, named, incoming.operator_id, now),
     }
-}
-
-/// Copies a file on this machine in as import `id`'s zip (aside, then renamed).
-fn copy_upload(files_dir: &Path, id: i64, from: &Path) -> Result<(), DbError> {
-    let target = dir(files_dir, id);
-    let io = |e: std::io::Error| DbError::Rule(format!("{}: {e}", from.display()));
-    std::fs::create_dir_all(&target).map_err(io)?;
-    let part = target.join("upload.zip.part");
-    std::fs::copy(from, &part).map_err(io)?;
-    std::fs::rename(&part, target.join("upload.zip")).map_err(io)
 }

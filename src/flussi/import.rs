@@ -48,10 +48,29 @@ pub const DONE: &str = "IMPORT_ESEGUITO";
 /// its job never sees half a file. Call it before queuing the job.
 pub fn store_upload(files_dir: &Path, id: i64, zip: &[u8]) -> Result<(), DbError> {
     let target = dir(files_dir, id);
-    let io = |e: std::io::Error| DbError::Rule(format!("{}: {e}", target.display()));
+    place_upload(files_dir, id, &target, |part| std::fs::write(part, zip))
+}
+
+/// Copies a file on this machine in as import `id`'s zip, aside and then renamed.
+pub fn copy_upload(files_dir: &Path, id: i64, from: &Path) -> Result<(), DbError> {
+    place_upload(files_dir, id, from, |part| {
+        std::fs::copy(from, part).map(|_| ())
+    })
+}
+
+/// Writes import `id`'s zip with `fill` aside, then renames it into place; an error names
+/// `what`.
+fn place_upload(
+    files_dir: &Path,
+    id: i64,
+    what: &Path,
+    fill: impl FnOnce(&Path) -> std::io::Result<()>,
+) -> Result<(), DbError> {
+    let target = dir(files_dir, id);
+    let io = |e: std::io::Error| DbError::Rule(format!("{}: {e}", what.display()));
     std::fs::create_dir_all(&target).map_err(io)?;
     let part = target.join("upload.zip.part");
-    std::fs::write(&part, zip).map_err(io)?;
+    fill(&part).map_err(io)?;
     std::fs::rename(&part, target.join("upload.zip")).map_err(io)
 }
 

@@ -311,12 +311,7 @@ pub fn id_of_iud(conn: &mut AnyConnection, entity_id: i64, iud: &str) -> Result<
 
 /// Whether another dovuto of the entity already uses `iuv`.
 pub fn iuv_used(conn: &mut AnyConnection, entity_id: i64, iuv: &str) -> Result<bool, DbError> {
-    let taken: i64 = dovuti::table
-        .filter(dovuti::entity_id.eq(entity_id))
-        .filter(dovuti::iuv.eq(iuv))
-        .count()
-        .get_result(conn)?;
-    Ok(taken > 0)
+    Ok(!super::flusso_rows::iuvs_taken(conn, entity_id, &[iuv])?.is_empty())
 }
 
 /// What a load says of a dovuto, debtor aside.

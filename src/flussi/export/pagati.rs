@@ -33,6 +33,19 @@ pub struct Query {
     pub receipt: bool,
 }
 
+impl Query {
+    /// The receipts it reads.
+    pub fn window(&self) -> paid_export::Window {
+        paid_export::Window {
+            entity_id: self.entity_id,
+            from: self.from,
+            to: self.to,
+            incremental: self.incremental,
+            due_type_id: self.due_type_id,
+        }
+    }
+}
+
 /// The constant part of every row: the entity as beneficiary.
 #[derive(Debug, Clone, Default)]
 pub struct Beneficiary {
@@ -171,14 +184,7 @@ pub fn write(
         }
         Ok(())
     };
-    let window = paid_export::Window {
-        entity_id: q.entity_id,
-        from: q.from,
-        to: q.to,
-        incremental: q.incremental,
-        due_type_id: q.due_type_id,
-    };
-    paid_export::stream(conn, &window, q.receipt, &mut emit)?;
+    paid_export::stream(conn, &q.window(), q.receipt, &mut emit)?;
     Ok(n)
 }
 

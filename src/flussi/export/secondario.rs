@@ -13,7 +13,7 @@ use base64::Engine;
 /// Type code MyPay gives these rows.
 pub const DUE_TYPE: &str = "EXPORT_ENTE_SECONDARIO";
 
-use crate::db::models::paid_export::{shared_page, Shared, Window};
+use crate::db::models::paid_export::{shared_page, Shared};
 
 /// Writes the shared payments `q` selects for entity `b`; returns the rows written.
 pub fn write(
@@ -23,13 +23,7 @@ pub fn write(
     w: &mut CsvZip,
 ) -> anyhow::Result<u64> {
     let (mut after, mut n) = (0i64, 0u64);
-    let window = Window {
-        entity_id: q.entity_id,
-        from: q.from,
-        to: q.to,
-        incremental: q.incremental,
-        due_type_id: q.due_type_id,
-    };
+    let window = q.window();
     loop {
         let page = shared_page(conn, &window, &b.fiscal_code, after)?;
         let Some(last) = page.last() else { break };
