@@ -7,6 +7,7 @@
 use super::bulk::{count, Selection};
 use super::file::write_file;
 use crate::clock::Clock;
+use crate::db::models::job::JobState;
 use crate::db::models::notice_batch::set_state;
 use crate::db::models::Scope;
 use crate::db::models::{flusso, notice_batch, registry};
@@ -98,7 +99,11 @@ pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &Job) -> JobResult 
     let result = build(db, files_dir, id, clock);
     if let Err(e) = &result {
         let last = job.attempts >= job.max_attempts;
-        let state = if last { "failed" } else { "queued" };
+        let state = if last {
+            JobState::Failed
+        } else {
+            JobState::Queued
+        };
         if let Ok(mut c) = db.get() {
             let _ = set_state(
                 &mut c,
@@ -120,7 +125,7 @@ fn build(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> JobResult {
         flusso_id: batch.flusso_id,
     };
     let total = count(&mut conn, sel)?;
-    set_state(&mut conn, id, "running", None, clock.now_naive())?;
+    set_state(&mut conn, id, JobState::Running, None, clock.now_naive())?;
     let progress = |done: i64| -> Result<(), DbError> {
         let mut c = db.get()?;
         notice_batch::set_progress(&mut c, id, (done, total), clock.now_naive())
@@ -139,5 +144,11 @@ fn build(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> JobResult {
         }
     })?;
     progress(total)?;
-    Ok(set_state(&mut conn, id, "done", None, clock.now_naive())?)
+    Ok(set_state(
+        &mut conn,
+        id,
+        JobState::Done,
+        None,
+        clock.now_naive(),
+    )?)
 }

@@ -104,9 +104,9 @@ impl NoticeSource {
     /// Checks the notice may be produced; the error is the reason, for the person asking.
     pub fn printable(self) -> Result<Printable, NotPrintable> {
         let no = |why: &str| Err(NotPrintable(why.to_owned()));
-        match DovutoState::from_code(&self.state) {
-            Some(DovutoState::Paid) => return no("il dovuto è già pagato"),
-            Some(DovutoState::Cancelled) => return no("il dovuto è annullato"),
+        match self.state {
+            DovutoState::Paid => return no("il dovuto è già pagato"),
+            DovutoState::Cancelled => return no("il dovuto è annullato"),
             _ => {}
         }
         if !self.printing {

@@ -3,6 +3,7 @@
 //! connection across `.await`.
 
 pub mod bulk;
+pub mod codes;
 pub mod iuv;
 pub mod models;
 pub mod schema;

@@ -401,7 +401,7 @@ fn seed_dovuti(
                 iud: format!("DEMO-{code}-{k:06}"),
                 notice_number: Some(notice.as_str().to_owned()),
                 iuv: Some(iuv.as_str().to_owned()),
-                state: state.code().to_owned(),
+                state,
                 debtor_kind: who.kind.to_owned(),
                 debtor_id: who.fiscal_code,
                 debtor_name: who.name,

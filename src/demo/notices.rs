@@ -74,7 +74,7 @@ pub fn seed_plan(
             ),
             iuv: Some(iuv.as_str().to_owned()),
             notice_number: Some(notice.as_str().to_owned()),
-            state: DovutoState::Payable.code().to_owned(),
+            state: DovutoState::Payable,
             debtor_kind: who.kind.to_owned(),
             debtor_id: who.fiscal_code.clone(),
             debtor_name: who.name.clone(),

@@ -6,10 +6,12 @@
 //! strings never cross into the rest of the domain.
 
 pub mod amount;
+pub mod cart;
 pub mod collection;
 pub mod datamatrix;
 pub mod dovuto;
 pub mod fiscal_code;
+pub mod flusso;
 pub mod iban;
 pub mod iuv;
 pub mod load;
@@ -18,9 +20,11 @@ pub mod qr;
 pub mod random;
 
 pub use amount::AmountCents;
+pub use cart::CartState;
 pub use collection::CollectionData;
 pub use dovuto::{DovutoState, EntityState, NodeVerdict};
 pub use fiscal_code::{FiscalCode, PartitaIva, PersonFiscalCode};
+pub use flusso::FlussoState;
 pub use iban::Iban;
 pub use iuv::{CreditorReference, Iuv, SegregationCode};
 pub use load::Azione;

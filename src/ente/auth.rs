@@ -65,7 +65,7 @@ pub async fn authenticate(
             m.insert(key, Instant::now());
         }
     }
-    if entity.state == "INSERITO" {
+    if !entity.state.is_operational() {
         return Err(EnteFault::new(
             EnteCode::StatoEnteNonValido,
             format!("L'ente [{cod_ipa}] non è ancora abilitato ai servizi (stato INSERITO)"),

@@ -8,9 +8,10 @@
 use super::fault::{EnteCode, EnteFault};
 use crate::app::AppState;
 use crate::db::models::registry::Entity;
+use crate::domain::FlussoState;
 use crate::flussi::export::pagati::Version;
 use crate::flussi::export::{
-    self, dir, issue_download, reserve, resolve_download, scaduti, Download, Request, DONE,
+    self, dir, issue_download, reserve, resolve_download, scaduti, Download, Request,
 };
 use crate::soap::seq::{date_of, datetime_of, Seq};
 use crate::soap::writer::XmlWriter;
@@ -195,7 +196,7 @@ async fn state_of(
             let Some(st) = export::status(c, id, &t)?.filter(|s| s.kind == kind) else {
                 return Ok(None);
             };
-            let url = if st.state == DONE {
+            let url = if st.state == FlussoState::Exported {
                 Some(issue_download(c, st.id, random.as_ref(), now)?)
             } else {
                 None
@@ -217,7 +218,7 @@ async fn state_of(
 pub async fn stato(app: &AppState, entity: &Entity, body: &Node) -> Result<String, EnteFault> {
     let (st, url) = state_of(app, entity, body, "PAGATI").await?;
     let mut w = XmlWriter::new();
-    w.leaf("stato", &st.state)
+    w.leaf("stato", st.state.code())
         .leaf("downloadUrl", url.as_deref().unwrap_or(""));
     Ok(w.finish())
 }
@@ -238,7 +239,7 @@ pub async fn stato_scaduti(
         _ => String::new(),
     };
     let mut w = XmlWriter::new();
-    w.leaf("stato", &st.state)
+    w.leaf("stato", st.state.code())
         .leaf("nomeFile", &file)
         .leaf("downloadUrl", url.as_deref().unwrap_or(""))
         .leaf("pathFile", &path);

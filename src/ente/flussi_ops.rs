@@ -7,7 +7,7 @@
 use super::fault::{EnteCode, EnteFault};
 use crate::app::AppState;
 use crate::db::models::registry::Entity;
-use crate::flussi::import::DONE;
+use crate::domain::FlussoState;
 use crate::flussi::upload::{authorise, receive, status, MAX_UPLOAD};
 use crate::http::multipart::{read_bounded, FieldError};
 use crate::http::serve_result;
@@ -62,9 +62,9 @@ pub async fn stato(app: &AppState, entity: &Entity, body: &Node) -> Result<Strin
             )
         })?;
     let url = |kind: &str| format!("{}/ente/flussi/{token}/{kind}", app.public_base);
-    let done = st.state == DONE;
+    let done = st.state == FlussoState::Imported;
     let mut w = XmlWriter::new();
-    w.leaf("stato", &st.state);
+    w.leaf("stato", st.state.code());
     if done && want[0] != Some(false) {
         w.leaf("urlFileScarti", &url("scarti"));
     }

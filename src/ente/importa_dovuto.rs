@@ -225,7 +225,7 @@ fn insert(
             iud: v.iud.clone(),
             iuv: iuv.as_ref().map(|i| i.as_str().to_owned()),
             notice_number: notice,
-            state: DovutoState::Payable.code().to_owned(),
+            state: DovutoState::Payable,
             debtor_kind: subject.kind.clone(),
             debtor_id: subject.id.clone(),
             debtor_name: subject.full_name.clone(),

@@ -13,6 +13,7 @@ use crate::db::models::cart::{self, Cart, CartLine, NewCart};
 use crate::db::models::dovuto;
 use crate::db::models::registry::{entity_by_cod_ipa, Entity};
 use crate::db::{write_tx, DbError};
+use crate::domain::CartState;
 use crate::security::{ct_eq, sha256_hex};
 use crate::soap::seq::Seq;
 use crate::soap::writer::XmlWriter;
@@ -218,7 +219,7 @@ pub async fn invia_carrello(
         e.end()?;
         let lookup = cod.clone();
         let owner = app.db.read(move |c| entity_by_cod_ipa(c, &lookup)).await?;
-        let owner = owner.filter(|o| o.state != "INSERITO").ok_or_else(|| {
+        let owner = owner.filter(|o| o.state.is_operational()).ok_or_else(|| {
             EnteFault::new(
                 EnteCode::EnteNonValido,
                 format!("Codice IPA Ente [{cod}] non valido"),
@@ -266,7 +267,7 @@ async fn load(
     app: &AppState,
     entity: &Entity,
     session: String,
-) -> Result<(Cart, String, Vec<CartLine>), EnteFault> {
+) -> Result<(Cart, CartState, Vec<CartLine>), EnteFault> {
     let (caller, now) = (entity.id, app.now());
     let found = app
         .db
@@ -287,18 +288,18 @@ async fn load(
     })
 }
 
-fn not_paid(state: &str) -> EnteFault {
+fn not_paid(state: CartState) -> EnteFault {
     let (code, text) = match state {
-        cart::NEW => (
+        CartState::New => (
             EnteCode::PagamentoNonIniziato,
             "il cittadino non ha ancora avviato il pagamento",
         ),
-        cart::PAYING => (EnteCode::PagamentoInCorso, "pagamento in corso"),
-        cart::ABORTED => (
+        CartState::Paying => (EnteCode::PagamentoInCorso, "pagamento in corso"),
+        CartState::Aborted => (
             EnteCode::PagamentoAnnullato,
             "il cittadino ha annullato il pagamento",
         ),
-        _ => (
+        CartState::Expired | CartState::Paid => (
             EnteCode::PagamentoScaduto,
             "il carrello non è stato pagato in tempo",
         ),
@@ -350,8 +351,8 @@ pub async fn chiedi_pagati(
     let session = s.text("idSession", 1, 64)?;
     s.end()?;
     let (_, state, lines) = load(app, entity, session).await?;
-    if state != cart::PAID {
-        return Err(not_paid(&state));
+    if state != CartState::Paid {
+        return Err(not_paid(state));
     }
     let (pagati, _) = pagati_of(app, &lines).await?;
     let mut w = XmlWriter::new();
@@ -378,13 +379,13 @@ pub async fn esito_carrello(
     for cod in entities {
         let own: Vec<CartLine> = lines.iter().filter(|l| l.cod_ipa == cod).cloned().collect();
         w.open("rispostaCarrello")
-            .leaf("esito", &state)
+            .leaf("esito", state.code())
             .leaf("codIpaEnte", cod)
             .leaf(
                 "codIdentificativoUnivocoCarrello",
                 crate::soap::writer::truncate_chars(&cart.session_id, 35),
             );
-        if state == cart::PAID {
+        if state == CartState::Paid {
             let (pagati, rt) = pagati_of(app, &own).await?;
             w.leaf("pagati", &b64(&pagati))
                 .leaf_opt("rt", rt.map(|r| b64(&r)).as_deref());

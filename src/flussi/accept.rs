@@ -4,7 +4,7 @@
 //! the zip stored, and the import queued (or left for the caller to run).
 
 use super::archive::{parse_name, FileError};
-use super::import::{copy_upload, dir, store_upload, LOADED, QUEUE, RUNNING};
+use super::import::{copy_upload, dir, store_upload, QUEUE};
 use crate::db::models::flusso;
 use crate::db::{write_tx, AnyConnection, DbError};
 use chrono::NaiveDateTime;
@@ -65,7 +65,7 @@ pub fn accept(
             Some(_) if incoming.reserved.is_some() => {
                 return Ok(Err(duplicate(&name.iuf, "è già stato caricato")))
             }
-            Some((id, state)) if state == LOADED || state == RUNNING => {
+            Some((id, state)) if state.is_working() => {
                 if run_by == RunBy::Queue && stored(id) {
                     return Ok(Err(duplicate(&name.iuf, "è già in caricamento")));
                 }

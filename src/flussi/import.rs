@@ -16,7 +16,7 @@ use super::tracciato::Version;
 use crate::clock::Clock;
 use crate::db::models::flusso;
 use crate::db::{write_tx, AnyConnection, Db, DbError};
-use crate::domain::SegregationCode;
+use crate::domain::{FlussoState, SegregationCode};
 use crate::error::JobResult;
 use anyhow::Context as _;
 use chrono::NaiveDateTime;
@@ -37,12 +37,6 @@ pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &crate::jobs::Job) 
 
 /// Rows per transaction.
 pub const CHUNK: usize = 2000;
-/// Registered, waiting.
-pub const LOADED: &str = crate::db::models::flusso::LOADED;
-/// Being imported.
-pub const RUNNING: &str = crate::db::models::flusso::RUNNING;
-/// Done.
-pub const DONE: &str = "IMPORT_ESEGUITO";
 
 /// Stores flusso `id`'s zip as `dir(..)/upload.zip`, written aside and renamed so that
 /// its job never sees half a file. Call it before queuing the job.
@@ -77,7 +71,7 @@ fn place_upload(
 fn set_state(
     c: &mut AnyConnection,
     id: i64,
-    state: &str,
+    state: &FlussoState,
     error: Option<&FileError>,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
@@ -89,7 +83,7 @@ fn context(
     c: &mut AnyConnection,
     id: i64,
     clock: Clock,
-) -> Result<(Context, String, i64, String), DbError> {
+) -> Result<(Context, String, i64, FlussoState), DbError> {
     let run = flusso::import_run(c, id)?;
     let ctx = Context {
         clock,
@@ -138,7 +132,7 @@ fn run_on(
     progress: &mut dyn FnMut(u64, u64),
 ) -> JobResult {
     let (ctx, base, done, state) = context(conn, id, clock)?;
-    if state != LOADED && state != RUNNING {
+    if !matches!(state, FlussoState::Loaded | FlussoState::Importing) {
         return Ok(());
     }
     let target = dir(files_dir, id);
@@ -146,16 +140,11 @@ fn run_on(
     let total = match prescan(&zip) {
         Ok(n) => n,
         Err(e) => {
-            return Ok(set_state(
-                conn,
-                id,
-                &e.code.clone(),
-                Some(&e),
-                clock.now_naive(),
-            )?)
+            let refused = flusso::refusal(&e.code)?;
+            return Ok(set_state(conn, id, &refused, Some(&e), clock.now_naive())?);
         }
     };
-    set_state(conn, id, RUNNING, None, clock.now_naive())?;
+    set_state(conn, id, &FlussoState::Importing, None, clock.now_naive())?;
     flusso::set_rows_total(conn, id, total as i64)?;
     progress(done as u64, total);
     // Three stages: rows read, parsed and checked on one thread; applied here, a chunk
@@ -181,7 +170,13 @@ fn run_on(
     read?;
     let written = results?;
     outputs(conn, files_dir, id, &ctx, &base, written)?;
-    Ok(set_state(conn, id, DONE, None, clock.now_naive())?)
+    Ok(set_state(
+        conn,
+        id,
+        &FlussoState::Imported,
+        None,
+        clock.now_naive(),
+    )?)
 }
 
 /// What passes between the stages of an import.

@@ -8,6 +8,7 @@ use super::archive::{parse_name, FileError};
 use crate::db::models::flusso;
 use crate::db::{AnyConnection, DbError};
 use crate::domain::random::RandomSource;
+use crate::domain::FlussoState;
 use crate::security::sha256_hex;
 use chrono::NaiveDateTime;
 
@@ -97,8 +98,8 @@ pub fn receive(
 pub struct Status {
     /// Flusso id.
     pub id: i64,
-    /// State (or the error code).
-    pub state: String,
+    /// Where it stands.
+    pub state: FlussoState,
     /// Result files' base name.
     pub base: Option<String>,
     /// Whether the notices' zip is ready.

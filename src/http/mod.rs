@@ -4,7 +4,8 @@
 pub mod multipart;
 
 use crate::app::AppState;
-use crate::flussi::import::{dir, DONE};
+use crate::domain::FlussoState;
+use crate::flussi::import::dir;
 use crate::flussi::upload::Status;
 use axum::http::{header, StatusCode};
 use axum::response::{IntoResponse, Response};
@@ -26,7 +27,7 @@ pub fn attachment(name: &str, mime: &str, body: impl Into<axum::body::Body>) -> 
 
 /// Streams a finished import's result file: `scarti`, `iuv` or `avvisi` (404 otherwise).
 pub async fn serve_result(app: &AppState, st: Status, kind: &str) -> Response {
-    let Some(base) = st.base.filter(|_| st.state == DONE) else {
+    let Some(base) = st.base.filter(|_| st.state == FlussoState::Imported) else {
         return StatusCode::NOT_FOUND.into_response();
     };
     let d = dir(&app.config.files_dir, st.id);

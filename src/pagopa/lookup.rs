@@ -4,7 +4,7 @@ use super::fault::{Fault, FaultCode};
 use super::routing::{Caller, Route, RouteCache};
 use crate::db::models::position::{self, Position};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::{DovutoState, NodeVerdict, NoticeNumber};
+use crate::domain::{NodeVerdict, NoticeNumber};
 
 /// A payable position and who it belongs to.
 #[derive(Debug, Clone)]
@@ -48,8 +48,7 @@ pub fn payable(
     if position.dovuto.notice_number.as_deref() != Some(notice) {
         return Ok(Err(unknown()));
     }
-    let verdict = DovutoState::from_code(&position.dovuto.state)
-        .map_or(NodeVerdict::Unknown, DovutoState::node_verdict);
+    let verdict = position.dovuto.state.node_verdict();
     let fault = |code, what: &str| Ok(Err(Fault::new(code, format!("avviso {notice} {what}"))));
     match verdict {
         NodeVerdict::Payable => Ok(Ok(Found { route, position })),

@@ -174,7 +174,7 @@ fn create(
                 iud: format!("NODO-{service}-{subject}-{iuv}"),
                 iuv: Some(iuv.as_str().to_owned()),
                 notice_number: Some(notice.as_str().to_owned()),
-                state: DovutoState::Payable.code().to_owned(),
+                state: DovutoState::Payable,
                 debtor_kind: cf.kind().to_string(),
                 debtor_id: cf.as_str().to_owned(),
                 debtor_name: truncate_chars(&name, 70).to_owned(),

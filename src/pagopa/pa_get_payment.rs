@@ -52,7 +52,7 @@ pub async fn handle(app: &App, req: &Request, v2: bool) -> Handled {
             });
             // Only a first activation writes (a repeated one finds the state already set).
             if let Ok((f, _)) = &answer {
-                if f.position.dovuto.state == DovutoState::Payable.code() {
+                if f.position.dovuto.state == DovutoState::Payable {
                     position::mark_started(conn, f.position.dovuto.id, now)?;
                 }
             }

@@ -87,7 +87,7 @@ struct EntityView {
     cod_ipa: String,
     fiscal_code: String,
     name: String,
-    state: String,
+    state: &'static str,
     segregation_code: String,
 }
 
@@ -110,7 +110,7 @@ pub async fn entities(
         .map(|e| EntityView {
             id: e.id,
             has_logo: e.logo_mime.is_some(),
-            state: e.state,
+            state: e.state.code(),
             cod_ipa: e.cod_ipa,
             fiscal_code: e.fiscal_code,
             name: e.name,
@@ -261,12 +261,9 @@ pub async fn dovuti(
         .into_iter()
         .map(|(d, entity, due_type)| DovutoView {
             avviso: (d.notice_number.is_some()
-                && !matches!(
-                    DovutoState::from_code(&d.state),
-                    Some(DovutoState::Paid | DovutoState::Cancelled)
-                ))
+                && !matches!(d.state, DovutoState::Paid | DovutoState::Cancelled))
             .then(|| format!("/admin/dovuti/{}/avviso.pdf", d.id)),
-            ricevuta: (DovutoState::from_code(&d.state) == Some(DovutoState::Paid))
+            ricevuta: (d.state == DovutoState::Paid)
                 .then(|| format!("/admin/dovuti/{}/ricevuta.pdf", d.id)),
             entity,
             due_type,
@@ -277,7 +274,7 @@ pub async fn dovuti(
             debtor_id: d.debtor_id,
             amount: euro(d.amount_cents),
             due_date: date(&d.due_date),
-            state: DovutoState::from_code(&d.state).map_or("?", DovutoState::label),
+            state: d.state.label(),
         })
         .collect();
     let states = DovutoState::ALL

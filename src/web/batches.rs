@@ -10,6 +10,7 @@ use crate::app::AppState;
 use crate::avviso::batch::{self, zip_path};
 use crate::avviso::bulk::Selection;
 use crate::db::models::flusso;
+use crate::db::models::job::JobState;
 use crate::db::models::registry;
 use askama::Template;
 use axum::extract::{Path, State};
@@ -21,7 +22,7 @@ struct BatchView {
     id: i64,
     requested: String,
     entity: String,
-    state: String,
+    state: &'static str,
     state_label: &'static str,
     done: i64,
     total: i64,
@@ -41,13 +42,12 @@ struct BatchesPage {
     retention_days: i64,
 }
 
-fn label(state: &str) -> &'static str {
+fn label(state: JobState) -> &'static str {
     match state {
-        "queued" => "In coda",
-        "running" => "In elaborazione",
-        "done" => "Completato",
-        "failed" => "Non riuscito",
-        _ => "?",
+        JobState::Queued => "In coda",
+        JobState::Running => "In elaborazione",
+        JobState::Done => "Completato",
+        JobState::Failed => "Non riuscito",
     }
 }
 
@@ -67,24 +67,22 @@ pub async fn page(
             Ok((entities, flussi, batch::list(c, scope, 50)?))
         })
         .await?;
+    let working = batches.iter().any(|(b, _)| !b.state.is_finished());
     let rows: Vec<BatchView> = batches
         .into_iter()
         .map(|(b, entity)| BatchView {
             requested: rome_time(&b.created_at),
-            state_label: label(&b.state),
-            download: (b.state == "done").then(|| format!("/admin/avvisi/{}/zip", b.id)),
+            state_label: label(b.state),
+            download: (b.state == JobState::Done).then(|| format!("/admin/avvisi/{}/zip", b.id)),
             id: b.id,
             entity,
-            state: b.state,
+            state: b.state.code(),
             done: b.notices_done,
             total: b.notices_total,
             file_name: b.file_name,
             error: b.error_message,
         })
         .collect();
-    let working = rows
-        .iter()
-        .any(|r| r.state == "queued" || r.state == "running");
     Ok(Html(
         BatchesPage {
             nav: Nav::new(&auth, "avvisi"),
@@ -164,7 +162,7 @@ pub async fn download(
         .query(&app, move |c, scope| batch::get(c, scope, id))
         .await?
         .ok_or(WebError::NotFound)?;
-    if b.state != "done" {
+    if b.state != JobState::Done {
         return Err(WebError::BadRequest("Lo zip non è ancora pronto.".into()));
     }
     let file = tokio::fs::File::open(zip_path(&app.config.files_dir, id))

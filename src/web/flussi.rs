@@ -9,8 +9,8 @@ use super::WebError;
 use crate::app::AppState;
 use crate::db::models::flusso;
 use crate::db::models::registry;
+use crate::domain::FlussoState;
 use crate::flussi::accept::{accept, Incoming, RunBy, Zip};
-use crate::flussi::import::{DONE, LOADED, RUNNING};
 use crate::flussi::upload::status_by_id;
 use crate::flussi::upload::MAX_UPLOAD;
 use crate::http::multipart::{read_bounded, FieldError};
@@ -25,6 +25,8 @@ struct FlussoView {
     entity: String,
     name: String,
     state: String,
+    imported: bool,
+    working: bool,
     label: String,
     done: i64,
     total: i64,
@@ -44,12 +46,12 @@ struct FlussiPage {
     max_mib: usize,
 }
 
-fn label(state: &str) -> String {
+fn label(state: &FlussoState) -> String {
     match state {
-        LOADED => "In coda".into(),
-        RUNNING => "In elaborazione".into(),
-        DONE => "Importato".into(),
-        code => format!("Rifiutato ({code})"),
+        FlussoState::Loaded => "In coda".into(),
+        FlussoState::Importing => "In elaborazione".into(),
+        FlussoState::Imported => "Importato".into(),
+        other => format!("Rifiutato ({other})"),
     }
 }
 
@@ -74,7 +76,9 @@ pub async fn page(
             entity: f.entity,
             name: f.file_name.unwrap_or_else(|| "(in attesa del file)".into()),
             label: label(&f.state),
-            state: f.state,
+            imported: f.state == FlussoState::Imported,
+            working: f.state.is_working(),
+            state: f.state.code().to_owned(),
             done: f.rows.0,
             total: f.rows.1,
             accepted: f.rows.2,
@@ -83,7 +87,7 @@ pub async fn page(
             notices: f.notices_ready,
         })
         .collect();
-    let working = rows.iter().any(|r| r.state == LOADED || r.state == RUNNING);
+    let working = rows.iter().any(|r| r.working);
     Ok(Html(
         FlussiPage {
             nav: Nav::new(&auth, "flussi"),

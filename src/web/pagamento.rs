@@ -7,7 +7,7 @@ use super::view::euro;
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::cart::{self, Cart, CartLine};
-use crate::domain::DovutoState;
+use crate::domain::CartState;
 use crate::pagopa::node_client::{create_cart, CartNotice, CartRequest, ReturnUrls};
 use askama::Template;
 use axum::extract::{Path, Query, State};
@@ -35,7 +35,10 @@ struct PaymentPage {
     back: Option<String>,
 }
 
-async fn load(app: &AppState, session: String) -> Result<(Cart, String, Vec<CartLine>), WebError> {
+async fn load(
+    app: &AppState,
+    session: String,
+) -> Result<(Cart, CartState, Vec<CartLine>), WebError> {
     let now = app.now();
     app.db
         .write(move |c| {
@@ -49,13 +52,15 @@ async fn load(app: &AppState, session: String) -> Result<(Cart, String, Vec<Cart
         .ok_or(WebError::NotFound)
 }
 
-fn message(state: &str) -> &'static str {
+fn message(state: CartState) -> &'static str {
     match state {
-        cart::NEW => "",
-        cart::PAYING => "Pagamento avviato su pagoPA: se non lo hai concluso puoi riprovare.",
-        cart::PAID => "Pagamento completato. La ricevuta è disponibile presso l'ente.",
-        cart::ABORTED => "Pagamento annullato.",
-        _ => "Il tempo per il pagamento è scaduto: richiedi un nuovo pagamento al sito dell'ente.",
+        CartState::New => "",
+        CartState::Paying => "Pagamento avviato su pagoPA: se non lo hai concluso puoi riprovare.",
+        CartState::Paid => "Pagamento completato. La ricevuta è disponibile presso l'ente.",
+        CartState::Aborted => "Pagamento annullato.",
+        CartState::Expired => {
+            "Il tempo per il pagamento è scaduto: richiedi un nuovo pagamento al sito dell'ente."
+        }
     }
 }
 
@@ -72,8 +77,8 @@ pub async fn page(
     Query(q): Query<Start>,
 ) -> Result<Response, WebError> {
     let (cart, state, lines) = load(&app, session).await?;
-    let payable = matches!(state.as_str(), cart::NEW | cart::PAYING);
-    if payable && q.avvia.as_deref() == Some("1") && state == cart::NEW {
+    let payable = state.is_payable();
+    if payable && q.avvia.as_deref() == Some("1") && state == CartState::New {
         return start_checkout(&app, &cart, &lines).await;
     }
     let entity = lines
@@ -84,7 +89,7 @@ pub async fn page(
     let view = lines
         .into_iter()
         .map(|l| LineView {
-            state: DovutoState::from_code(&l.state).map_or("?", DovutoState::label),
+            state: l.state.label(),
             entity: l.entity_name,
             causale: l.causale,
             notice: l.notice_number.unwrap_or_default(),
@@ -93,8 +98,8 @@ pub async fn page(
         .collect();
     Ok(Html(
         PaymentPage {
-            message: message(&state).to_owned(),
-            back: (!payable).then(|| back_url(&cart, &state)).flatten(),
+            message: message(state).to_owned(),
+            back: (!payable).then(|| back_url(&cart, state)).flatten(),
             session: cart.session_id,
             entity,
             lines: view,
@@ -112,7 +117,7 @@ pub async fn pay(
     Path(session): Path<String>,
 ) -> Result<Response, WebError> {
     let (cart, state, lines) = load(&app, session.clone()).await?;
-    if !matches!(state.as_str(), cart::NEW | cart::PAYING) {
+    if !state.is_payable() {
         return Ok(Redirect::to(&format!("/pagamento/{session}")).into_response());
     }
     start_checkout(&app, &cart, &lines).await
@@ -149,7 +154,7 @@ async fn start_checkout(
         Ok(location) => {
             let (id, now) = (cart.id, app.now());
             app.db
-                .write(move |c| cart::transition(c, id, &[cart::NEW], cart::PAYING, now))
+                .write(move |c| cart::transition(c, id, &[CartState::New], CartState::Paying, now))
                 .await?;
             Ok(Redirect::to(&location).into_response())
         }
@@ -197,26 +202,32 @@ async fn finish(app: &AppState, c: &Cart, esito: &str) -> Result<Response, WebEr
     if matches!(esito, "ANNULLATO" | "ERRORE") {
         app.db
             .write(move |conn| {
-                cart::transition(conn, id, &[cart::NEW, cart::PAYING], cart::ABORTED, now)
+                cart::transition(
+                    conn,
+                    id,
+                    &[CartState::New, CartState::Paying],
+                    CartState::Aborted,
+                    now,
+                )
             })
             .await?;
     }
     let (cart, state, _) = load(app, c.session_id.clone()).await?;
-    match back_url(&cart, &state) {
+    match back_url(&cart, state) {
         Some(url) => Ok(Redirect::to(&url).into_response()),
         None => Ok(Redirect::to(&format!("/pagamento/{}", cart.session_id)).into_response()),
     }
 }
 
 /// The entity's return URL with `idSession` and `esito` (the cart state).
-fn back_url(cart: &Cart, state: &str) -> Option<String> {
+fn back_url(cart: &Cart, state: CartState) -> Option<String> {
     let base = cart.return_url.as_deref()?;
     let sep = if base.contains('?') { '&' } else { '?' };
     let esito = match state {
-        cart::PAID => "OK",
-        cart::ABORTED => "ANNULLATO",
-        cart::EXPIRED => "SCADUTO",
-        _ => "IN_CORSO",
+        CartState::Paid => "OK",
+        CartState::Aborted => "ANNULLATO",
+        CartState::Expired => "SCADUTO",
+        CartState::New | CartState::Paying => "IN_CORSO",
     };
     Some(format!(
         "{base}{sep}idSession={}&esito={esito}",

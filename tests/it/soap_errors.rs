@@ -86,3 +86,43 @@ async fn a_system_error_names_the_journal_entry_of_its_exchange() {
         )]
     );
 }
+
+#[tokio::test]
+async fn a_stored_state_the_domain_does_not_know_is_a_system_error_not_a_verdict() {
+    let s = TestServer::spawn().await;
+    s.seed_demo().await;
+    let n = notice(&s, "c_demo", "MENSA", "PREDISPOSTO");
+    {
+        use mypay::db::schema::dovuti;
+        let mut c = s.state.db.get().unwrap();
+        let changed = diesel::update(dovuti::table.filter(dovuti::notice_number.eq(&n)))
+            .set(dovuti::state.eq("PAGATO_FORSE"))
+            .execute(&mut *c)
+            .unwrap();
+        assert_eq!(changed, 1);
+    }
+    let st = station(&s, "c_demo");
+    let verify = call(
+        &s,
+        "paVerifyPaymentNotice",
+        &mypay::sim::messages::verify(&st, &n),
+    )
+    .await;
+    verify.assert_valid();
+    let id = reference(&verify);
+    assert_eq!(journalled(&s, &id).await.len(), 1);
+    // The other positions are read as before.
+    let other = notice(&s, "c_demo", "MENSA", "PREDISPOSTO");
+    let verify = call(
+        &s,
+        "paVerifyPaymentNotice",
+        &mypay::sim::messages::verify(&st, &other),
+    )
+    .await;
+    assert_eq!(
+        verify.get("outcome").as_deref(),
+        Some("OK"),
+        "{}",
+        verify.body
+    );
+}

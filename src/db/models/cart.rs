@@ -5,20 +5,9 @@
 
 use crate::db::schema::{carts, dovuti, entities};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::DovutoState;
+use crate::domain::{CartState, DovutoState};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
-
-/// Created, the citizen has not started paying.
-pub const NEW: &str = "PREDISPOSTO";
-/// Handed to Checkout.
-pub const PAYING: &str = "PAGAM_IN_CORSO";
-/// Every position paid.
-pub const PAID: &str = "PAGATO";
-/// The citizen gave up (or Checkout failed).
-pub const ABORTED: &str = "ABORT";
-/// Not paid in time.
-pub const EXPIRED: &str = "SCADUTO";
 
 /// A cart.
 #[derive(Debug, Clone, Queryable, Selectable)]
@@ -32,8 +21,8 @@ pub struct Cart {
     pub session_id: String,
     /// `DOVUTI`, `CARRELLO` or `AVVISO`.
     pub kind: String,
-    /// State code.
-    pub state: String,
+    /// Where it stands.
+    pub state: CartState,
     /// Total in cents.
     pub total_cents: i64,
     /// Where the citizen goes back to.
@@ -62,8 +51,8 @@ pub struct CartLine {
     pub iuv: Option<String>,
     /// Notice number.
     pub notice_number: Option<String>,
-    /// State code.
-    pub state: String,
+    /// Where it stands.
+    pub state: DovutoState,
     /// Amount.
     pub amount_cents: i64,
     /// Causale.
@@ -82,7 +71,7 @@ pub struct CartLine {
 impl CartLine {
     /// Whether the position is paid.
     pub fn paid(&self) -> bool {
-        DovutoState::from_code(&self.state) == Some(DovutoState::Paid)
+        self.state == DovutoState::Paid
     }
 }
 
@@ -120,7 +109,7 @@ pub fn create(
             carts::entity_id.eq(c.entity_id),
             carts::session_id.eq(c.session_id),
             carts::kind.eq(c.kind),
-            carts::state.eq(NEW),
+            carts::state.eq(CartState::New.code()),
             carts::total_cents.eq(total),
             carts::return_url.eq(c.return_url),
             carts::payer_email.eq(c.payer_email),
@@ -159,18 +148,19 @@ pub fn lines(conn: &mut AnyConnection, cart_id: i64) -> Result<Vec<CartLine>, Db
 pub fn transition(
     conn: &mut AnyConnection,
     id: i64,
-    from: &[&str],
-    state: &str,
+    from: &[CartState],
+    state: CartState,
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
-    let paid_at = (state == PAID).then_some(now);
+    let paid_at = (state == CartState::Paid).then_some(now);
+    let from: Vec<&str> = from.iter().map(|s| s.code()).collect();
     let n = diesel::update(
         carts::table
             .filter(carts::id.eq(id))
             .filter(carts::state.eq_any(from)),
     )
     .set((
-        carts::state.eq(state),
+        carts::state.eq(state.code()),
         carts::updated_at.eq(now),
         carts::paid_at.eq(paid_at),
     ))
@@ -184,20 +174,21 @@ pub fn refresh(
     conn: &mut AnyConnection,
     cart: &Cart,
     now: NaiveDateTime,
-) -> Result<(String, Vec<CartLine>), DbError> {
+) -> Result<(CartState, Vec<CartLine>), DbError> {
     let lines = lines(conn, cart.id)?;
     let all_paid = !lines.is_empty() && lines.iter().all(CartLine::paid);
-    let mut state = cart.state.clone();
+    use CartState::*;
+    let mut state = cart.state;
     if all_paid
-        && state != PAID
-        && transition(conn, cart.id, &[NEW, PAYING, ABORTED, EXPIRED], PAID, now)?
+        && state != Paid
+        && transition(conn, cart.id, &[New, Paying, Aborted, Expired], Paid, now)?
     {
-        state = PAID.into();
+        state = Paid;
     } else if !all_paid
         && now > cart.expires_at
-        && transition(conn, cart.id, &[NEW, PAYING], EXPIRED, now)?
+        && transition(conn, cart.id, &[New, Paying], Expired, now)?
     {
-        state = EXPIRED.into();
+        state = Expired;
     }
     Ok((state, lines))
 }

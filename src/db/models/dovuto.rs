@@ -2,6 +2,7 @@
 
 use crate::db::schema::{dovuti, due_types, entities};
 use crate::db::{models::Page, models::Paged, models::Scope, AnyConnection, DbError};
+use crate::domain::DovutoState;
 use crate::with_backend;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -22,8 +23,8 @@ pub struct Dovuto {
     pub iuv: Option<String>,
     /// 18-digit notice number, once assigned.
     pub notice_number: Option<String>,
-    /// State code.
-    pub state: String,
+    /// Where it stands.
+    pub state: DovutoState,
     /// `F` person / `G` legal person.
     pub debtor_kind: String,
     /// Debtor fiscal code.
@@ -56,8 +57,9 @@ pub struct NewDovuto {
     pub iuv: Option<String>,
     /// Notice number.
     pub notice_number: Option<String>,
-    /// State code.
-    pub state: String,
+    /// Where it stands.
+    #[diesel(serialize_as = crate::db::codes::StoredCode)]
+    pub state: DovutoState,
     /// `F` / `G`.
     pub debtor_kind: String,
     /// Debtor fiscal code.
@@ -177,7 +179,9 @@ pub fn insert_many(conn: &mut AnyConnection, rows: &[NewDovuto]) -> Result<usize
     let mut n = 0;
     // SQLite limits bound parameters per statement; 20 columns × 200 rows stays well below.
     for chunk in rows.chunks(200) {
-        // Multi-row VALUES is backend-specific SQL (DEFAULT keyword handling).
+        // Multi-row VALUES is backend-specific SQL (DEFAULT keyword handling). The rows
+        // are written by value: their state is stored through its code.
+        let chunk = chunk.to_vec();
         n += with_backend!(&mut *conn, c => diesel::insert_into(dovuti::table).values(chunk).execute(c))?;
     }
     Ok(n)
@@ -233,23 +237,12 @@ pub fn held_by_iud(
     entity_id: i64,
     iud: &str,
 ) -> Result<Option<Held>, DbError> {
-    let row: Option<(i64, String, Option<String>)> = dovuti::table
+    Ok(dovuti::table
         .filter(dovuti::entity_id.eq(entity_id))
         .filter(dovuti::iud.eq(iud))
         .select((dovuti::id, dovuti::state, dovuti::iuv))
         .first(conn)
-        .optional()?;
-    row.map(|(id, state, iuv)| Ok((id, state_of(id, &state)?, iuv)))
-        .transpose()
-}
-
-/// A stored state parsed; one that is not ours is an error with the dovuto's id.
-pub fn state_of(id: i64, code: &str) -> Result<crate::domain::DovutoState, DbError> {
-    crate::domain::DovutoState::from_code(code).ok_or_else(|| DbError::BadRow {
-        table: "dovuti",
-        id,
-        problem: format!("unknown state {code:?}"),
-    })
+        .optional()?)
 }
 
 /// A dovuto found by its IUV: what recording a payment of it needs.
@@ -273,7 +266,15 @@ pub fn by_iuv(
     entity_id: i64,
     iuv: &str,
 ) -> Result<Option<ByIuv>, DbError> {
-    type Row = (i64, String, i64, Option<String>, String, String, String);
+    type Row = (
+        i64,
+        DovutoState,
+        i64,
+        Option<String>,
+        String,
+        String,
+        String,
+    );
     let row: Option<Row> = dovuti::table
         .filter(dovuti::entity_id.eq(entity_id))
         .filter(dovuti::iuv.eq(iuv))
@@ -291,7 +292,7 @@ pub fn by_iuv(
     row.map(|(id, state, amount_cents, notice_number, kind, cf, name)| {
         Ok(ByIuv {
             id,
-            state: state_of(id, &state)?,
+            state,
             amount_cents,
             notice_number,
             debtor: (kind, cf, name),

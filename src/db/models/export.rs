@@ -3,11 +3,9 @@
 
 use crate::db::schema::{download_tokens, flussi};
 use crate::db::{AnyConnection, DbError};
+use crate::domain::FlussoState;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
-
-/// Requested, waiting (MyPay's state name).
-pub const LOADED: &str = "LOAD_EXPORT";
 
 /// A paid-dovuti export as requested.
 #[derive(Debug, Clone, Copy)]
@@ -46,7 +44,7 @@ pub fn insert(
     let base = (
         flussi::entity_id.eq(entity_id),
         flussi::direction.eq("EXPORT"),
-        flussi::state.eq(LOADED),
+        flussi::state.eq(FlussoState::ExportRequested.code()),
         flussi::request_token.eq(token),
         flussi::created_at.eq(now),
         flussi::updated_at.eq(now),
@@ -87,8 +85,8 @@ pub struct Status {
     pub id: i64,
     /// `PAGATI` or `SCADUTI`.
     pub kind: String,
-    /// State code.
-    pub state: String,
+    /// Where it stands.
+    pub state: FlussoState,
     /// The zip's name, once written.
     pub file_name: Option<String>,
     /// Rows written so far.
@@ -139,7 +137,7 @@ pub fn add_download(
 }
 
 /// What a download token opens: (export id, expiry, state, file name).
-pub type Opened = (i64, NaiveDateTime, String, Option<String>);
+pub type Opened = (i64, NaiveDateTime, FlussoState, Option<String>);
 
 /// What a download token (by its hash) opens.
 pub fn download(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Opened>, DbError> {
@@ -159,9 +157,10 @@ pub fn download(conn: &mut AnyConnection, token_hash: &str) -> Result<Option<Ope
 /// The exports in one of `states` finished before `cutoff`.
 pub fn finished_before(
     conn: &mut AnyConnection,
-    states: &[&str],
+    states: &[FlussoState],
     cutoff: NaiveDateTime,
 ) -> Result<Vec<i64>, DbError> {
+    let states: Vec<&str> = states.iter().map(FlussoState::code).collect();
     Ok(flussi::table
         .filter(flussi::direction.eq("EXPORT"))
         .filter(flussi::state.eq_any(states))
@@ -174,11 +173,11 @@ pub fn finished_before(
 pub fn set_state_of(
     conn: &mut AnyConnection,
     ids: &[i64],
-    state: &str,
+    state: &FlussoState,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::update(flussi::table.filter(flussi::id.eq_any(ids)))
-        .set((flussi::state.eq(state), flussi::updated_at.eq(now)))
+        .set((flussi::state.eq(state.code()), flussi::updated_at.eq(now)))
         .execute(conn)?;
     Ok(())
 }
@@ -199,8 +198,8 @@ pub struct Job {
     pub cod_ipa: String,
     /// `PAGATI` or `SCADUTI`.
     pub kind: String,
-    /// State.
-    pub state: String,
+    /// Where it stands.
+    pub state: FlussoState,
     /// The tracciato version's code.
     pub version: Option<String>,
     /// With the receipt columns.
@@ -221,7 +220,7 @@ pub fn job(conn: &mut AnyConnection, id: i64) -> Result<Job, DbError> {
     type Row = (
         i64,
         String,
-        String,
+        FlussoState,
         Option<String>,
         bool,
         bool,
@@ -262,15 +261,10 @@ pub fn job(conn: &mut AnyConnection, id: i64) -> Result<Job, DbError> {
 }
 
 /// Export `id` starts (again) from its first row.
-pub fn start(
-    conn: &mut AnyConnection,
-    id: i64,
-    running: &str,
-    now: NaiveDateTime,
-) -> Result<(), DbError> {
+pub fn start(conn: &mut AnyConnection, id: i64, now: NaiveDateTime) -> Result<(), DbError> {
     diesel::update(flussi::table.find(id))
         .set((
-            flussi::state.eq(running),
+            flussi::state.eq(FlussoState::Exporting.code()),
             flussi::rows_done.eq(0),
             flussi::updated_at.eq(now),
         ))
@@ -290,13 +284,13 @@ pub fn progress(conn: &mut AnyConnection, id: i64, rows: i64) -> Result<(), DbEr
 pub fn finish(
     conn: &mut AnyConnection,
     id: i64,
-    state: &str,
+    state: &FlussoState,
     (file, rows): (Option<&str>, i64),
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
     diesel::update(flussi::table.find(id))
         .set((
-            flussi::state.eq(state),
+            flussi::state.eq(state.code()),
             flussi::file_name.eq(file),
             flussi::rows_total.eq(rows),
             flussi::rows_done.eq(rows),

@@ -2,14 +2,15 @@
 
 use crate::db::schema::{entities, flussi, notice_batches};
 use crate::db::{AnyConnection, DbError};
+use crate::domain::FlussoState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// Where an import ended: state, rows (total, accepted, rejected) and the error, if any.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outcome {
-    /// State (or the error code).
-    pub state: String,
+    /// Where it stands.
+    pub state: FlussoState,
     /// Rows read.
     pub total: i64,
     /// Rows accepted.
@@ -108,8 +109,8 @@ pub struct Listed {
     pub entity: String,
     /// The file's name.
     pub file_name: Option<String>,
-    /// State (or the error code).
-    pub state: String,
+    /// Where it stands.
+    pub state: FlussoState,
     /// Rows done, total, accepted, rejected.
     pub rows: (i64, i64, i64, i64),
     /// What went wrong with the file.
@@ -129,7 +130,7 @@ pub fn listed_imports(
         NaiveDateTime,
         String,
         Option<String>,
-        String,
+        FlussoState,
         (i64, i64, i64, i64),
         Option<String>,
     );
@@ -157,7 +158,7 @@ pub fn listed_imports(
     let shown: Vec<i64> = list.iter().map(|r| r.0).collect();
     let ready: Vec<Option<i64>> = notice_batches::table
         .filter(notice_batches::flusso_id.eq_any(shown))
-        .filter(notice_batches::state.eq("done"))
+        .filter(notice_batches::state.eq(super::job::JobState::Done.code()))
         .select(notice_batches::flusso_id)
         .load(conn)?;
     Ok(list
@@ -181,17 +182,12 @@ pub fn listed_imports(
 pub fn notices_batch(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, DbError> {
     Ok(notice_batches::table
         .filter(notice_batches::flusso_id.eq(id))
-        .filter(notice_batches::state.eq("done"))
+        .filter(notice_batches::state.eq(super::job::JobState::Done.code()))
         .select(notice_batches::id)
         .order(notice_batches::id.desc())
         .first(conn)
         .optional()?)
 }
-
-/// Registered, waiting for its file or its worker (MyPay's state name).
-pub const LOADED: &str = "LOAD_IMPORT";
-/// Being imported.
-pub const RUNNING: &str = "IMPORT_IN_ELAB";
 
 /// Reserves an import for the entity's software: followed by `request_token`, uploaded
 /// once with the token whose hash is `upload_token_hash`.
@@ -207,7 +203,7 @@ pub fn reserve_import(
             flussi::entity_id.eq(entity_id),
             flussi::direction.eq("IMPORT"),
             flussi::kind.eq("DOVUTI"),
-            flussi::state.eq(LOADED),
+            flussi::state.eq(FlussoState::Loaded.code()),
             flussi::request_token.eq(request_token),
             flussi::upload_token_hash.eq(upload_token_hash),
             flussi::created_at.eq(now),
@@ -225,7 +221,7 @@ pub fn reserved_for_upload(
 ) -> Result<Option<(i64, i64, Option<String>)>, DbError> {
     Ok(flussi::table
         .filter(flussi::upload_token_hash.eq(upload_token_hash))
-        .filter(flussi::state.eq(LOADED))
+        .filter(flussi::state.eq(FlussoState::Loaded.code()))
         .select((flussi::id, flussi::entity_id, flussi::request_token))
         .first(conn)
         .optional()?)
@@ -239,9 +235,10 @@ pub fn refuse_import(
     message: &str,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
+    let state = refusal(code)?;
     diesel::update(flussi::table.find(id))
         .set((
-            flussi::state.eq(code),
+            flussi::state.eq(state.code()),
             flussi::error_code.eq(code),
             flussi::error_message.eq(message),
             flussi::upload_token_hash.eq(None::<String>),
@@ -270,7 +267,7 @@ pub fn import_by_request(
 pub fn import_state(
     conn: &mut AnyConnection,
     id: i64,
-) -> Result<Option<(String, Option<String>)>, DbError> {
+) -> Result<Option<(FlussoState, Option<String>)>, DbError> {
     Ok(flussi::table
         .find(id)
         .filter(flussi::direction.eq("IMPORT"))
@@ -284,7 +281,7 @@ pub fn held_import(
     conn: &mut AnyConnection,
     entity_id: i64,
     iuf: &str,
-) -> Result<Option<(i64, String)>, DbError> {
+) -> Result<Option<(i64, FlussoState)>, DbError> {
     Ok(flussi::table
         .filter(flussi::entity_id.eq(entity_id))
         .filter(flussi::direction.eq("IMPORT"))
@@ -340,7 +337,7 @@ pub fn new_import(
             flussi::iuf.eq(named.iuf),
             flussi::file_name.eq(named.file_name),
             flussi::tracciato_version.eq(named.version),
-            flussi::state.eq(LOADED),
+            flussi::state.eq(FlussoState::Loaded.code()),
             flussi::operator_id.eq(operator_id),
             flussi::created_at.eq(now),
             flussi::updated_at.eq(now),
@@ -355,14 +352,14 @@ pub fn new_import(
 pub fn set_import_state(
     conn: &mut AnyConnection,
     id: i64,
-    state: &str,
+    state: &FlussoState,
     error: Option<(&str, &str)>,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let done = (state != RUNNING && state != LOADED).then_some(now);
+    let done = (!state.is_working()).then_some(now);
     diesel::update(flussi::table.find(id))
         .set((
-            flussi::state.eq(state),
+            flussi::state.eq(state.code()),
             flussi::error_code.eq(error.map(|e| e.0)),
             flussi::error_message.eq(error.map(|e| e.1)),
             flussi::updated_at.eq(now),
@@ -400,8 +397,8 @@ pub struct ImportRun {
     pub file_name: Option<String>,
     /// Rows already committed.
     pub rows_done: i64,
-    /// State.
-    pub state: String,
+    /// Where it stands.
+    pub state: FlussoState,
     /// The entity's due types: code → (id, active, due date required, bank or postal IBAN).
     pub due_types: Vec<(String, ImportDueType)>,
 }
@@ -453,4 +450,11 @@ pub fn import_run(conn: &mut AnyConnection, id: i64) -> Result<ImportRun, DbErro
 /// Flusso `id`'s IUF, if it has one.
 pub fn iuf_of(conn: &mut AnyConnection, id: i64) -> Result<Option<String>, DbError> {
     Ok(flussi::table.find(id).select(flussi::iuf).first(conn)?)
+}
+
+/// The state of an import refused with `code`; a code that is not a refusal code is a
+/// mistake of ours, not a state to store.
+pub fn refusal(code: &str) -> Result<FlussoState, DbError> {
+    FlussoState::refused(code)
+        .ok_or_else(|| DbError::Rule(format!("{code:?} is not a refusal code")))
 }

@@ -3,6 +3,7 @@
 
 use crate::db::schema::{dovuti, flussi, flusso_rejects};
 use crate::db::{AnyConnection, DbError};
+use crate::domain::DovutoState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 use std::collections::HashSet;
@@ -115,12 +116,12 @@ pub fn held_by_iuds(
     entity_id: i64,
     iuds: &[&str],
 ) -> Result<Vec<(String, super::dovuto::Held)>, DbError> {
-    dovuti::table
+    Ok(dovuti::table
         .filter(dovuti::entity_id.eq(entity_id))
         .filter(dovuti::iud.eq_any(iuds))
         .select((dovuti::iud, dovuti::id, dovuti::state, dovuti::iuv))
-        .load::<(String, i64, String, Option<String>)>(conn)?
+        .load::<(String, i64, DovutoState, Option<String>)>(conn)?
         .into_iter()
-        .map(|(iud, id, state, iuv)| Ok((iud, (id, super::dovuto::state_of(id, &state)?, iuv))))
-        .collect()
+        .map(|(iud, id, state, iuv)| (iud, (id, state, iuv)))
+        .collect())
 }

@@ -21,6 +21,19 @@ pub enum JobState {
 }
 
 impl JobState {
+    /// Every state.
+    pub const ALL: [Self; 4] = [Self::Queued, Self::Running, Self::Done, Self::Failed];
+
+    /// Parses a stored code.
+    pub fn from_code(code: &str) -> Option<Self> {
+        Self::ALL.into_iter().find(|s| s.code() == code)
+    }
+
+    /// Done or failed: nothing more will happen to it.
+    pub fn is_finished(self) -> bool {
+        matches!(self, Self::Done | Self::Failed)
+    }
+
     /// Stored code.
     pub fn code(self) -> &'static str {
         match self {
@@ -42,8 +55,8 @@ pub struct Job {
     pub queue: String,
     /// JSON payload.
     pub payload: String,
-    /// State code.
-    pub state: String,
+    /// Where it stands.
+    pub state: JobState,
     /// Attempts so far, this one included.
     pub attempts: i32,
     /// Attempts allowed.

@@ -18,7 +18,7 @@ pub struct NoticeSource {
     pub due_type_id: i64,
     pub iuv: Option<String>,
     pub notice_number: Option<String>,
-    pub state: String,
+    pub state: DovutoState,
     pub debtor_name: String,
     pub debtor_id: String,
     pub debtor_address: Option<String>,
@@ -81,7 +81,7 @@ pub fn plan_rows(
     type Row = (
         i64,
         Option<String>,
-        String,
+        DovutoState,
         i64,
         Option<NaiveDate>,
         Option<i32>,
@@ -99,11 +99,10 @@ pub fn plan_rows(
         ))
         .order((dovuti::instalment.asc(), dovuti::id.asc()))
         .load(conn)?;
-    rows.into_iter()
-        .map(|(id, n, state, cents, due, inst)| {
-            Ok((n, super::dovuto::state_of(id, &state)?, cents, due, inst))
-        })
-        .collect()
+    Ok(rows
+        .into_iter()
+        .map(|(_, n, state, cents, due, inst)| (n, state, cents, due, inst))
+        .collect())
 }
 
 /// Which dovuti to print.

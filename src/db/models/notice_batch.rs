@@ -1,5 +1,6 @@
 //! Notice batches: the zips of notices an operator asked for, and their progress.
 
+use super::job::JobState;
 use super::notice::Selection;
 use super::Scope;
 use crate::db::schema::{entities, notice_batches};
@@ -17,8 +18,8 @@ pub struct NoticeBatch {
     pub entity_id: i64,
     /// Flusso, when limited to one.
     pub flusso_id: Option<i64>,
-    /// `queued`, `running`, `done` or `failed`.
-    pub state: String,
+    /// Where it stands (the job states).
+    pub state: JobState,
     /// Dovuti to look at.
     pub notices_total: i64,
     /// Dovuti looked at so far.
@@ -64,7 +65,7 @@ pub fn insert(
         .values((
             notice_batches::entity_id.eq(sel.entity_id),
             notice_batches::flusso_id.eq(sel.flusso_id),
-            notice_batches::state.eq("queued"),
+            notice_batches::state.eq(JobState::Queued.code()),
             notice_batches::file_name.eq(file_name),
             notice_batches::operator_id.eq(operator_id),
             notice_batches::created_at.eq(now),
@@ -108,18 +109,18 @@ pub fn get(conn: &mut AnyConnection, id: i64) -> Result<Option<NoticeBatch>, DbE
         .optional()?)
 }
 
-/// Moves batch `id` to `state` (`done` and `failed` mark it finished).
+/// Moves batch `id` to `state` (a finished state marks it finished).
 pub fn set_state(
     conn: &mut AnyConnection,
     id: i64,
-    state: &str,
+    state: JobState,
     error: Option<&str>,
     now: NaiveDateTime,
 ) -> Result<(), DbError> {
-    let finished = matches!(state, "done" | "failed").then_some(now);
+    let finished = state.is_finished().then_some(now);
     diesel::update(notice_batches::table.find(id))
         .set((
-            notice_batches::state.eq(state),
+            notice_batches::state.eq(state.code()),
             notice_batches::error_message.eq(error),
             notice_batches::updated_at.eq(now),
             notice_batches::completed_at.eq(finished),

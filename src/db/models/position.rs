@@ -20,8 +20,8 @@ pub struct PositionRow {
     pub iuv: Option<String>,
     /// Notice number.
     pub notice_number: Option<String>,
-    /// State code.
-    pub state: String,
+    /// Where it stands.
+    pub state: DovutoState,
     /// `F` / `G`.
     pub debtor_kind: String,
     /// Debtor fiscal code.

@@ -2,6 +2,7 @@
 
 use crate::db::schema::{brokers, due_types, entities, stations};
 use crate::db::{models::Scope, AnyConnection, DbError};
+use crate::domain::EntityState;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -83,8 +84,8 @@ pub struct Entity {
     pub sector: Option<String>,
     /// Contact e-mail.
     pub email: Option<String>,
-    /// Lifecycle state code.
-    pub state: String,
+    /// Where it stands in its lifecycle.
+    pub state: EntityState,
     /// Serving station.
     pub station_id: Option<i64>,
     /// Segregation code for its IUVs.

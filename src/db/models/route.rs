@@ -4,7 +4,6 @@
 
 use super::registry::{self, Entity, Station};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::EntityState;
 use std::collections::HashMap;
 use std::sync::Mutex;
 use std::time::{Duration, Instant};
@@ -104,10 +103,7 @@ pub fn resolve(conn: &mut AnyConnection, c: &Caller) -> Result<Result<Route, Rou
         _ => return Ok(Err(RouteMiss::Station)),
     };
     match registry::entity_by_fiscal_code(conn, &c.id_pa)? {
-        Some(e)
-            if e.station_id == Some(station.id)
-                && EntityState::from_code(&e.state).is_some_and(EntityState::is_operational) =>
-        {
+        Some(e) if e.station_id == Some(station.id) && e.state.is_operational() => {
             Ok(Ok(Route { entity: e, station }))
         }
         _ => Ok(Err(RouteMiss::Entity)),

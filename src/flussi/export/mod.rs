@@ -17,24 +17,13 @@ pub mod sink;
 use crate::db::models::export;
 use crate::db::{write_tx, AnyConnection, DbError};
 use crate::domain::random::RandomSource;
+use crate::domain::FlussoState;
 use crate::security::sha256_hex;
 use chrono::{Duration, NaiveDate, NaiveDateTime};
 use std::path::{Path, PathBuf};
 
 /// The job queue of exports.
 pub const QUEUE: &str = "flusso-export";
-/// Requested, waiting.
-pub const LOADED: &str = export::LOADED;
-/// Being written.
-pub const RUNNING: &str = "EXPORT_IN_ELAB";
-/// Written: the file can be downloaded.
-pub const DONE: &str = "EXPORT_ESEGUITO";
-/// Nothing matched: no file.
-pub const EMPTY: &str = "EXPORT_ESEGUITO_NESSUN_DOVUTO_TROVATO";
-/// Failed after its retries.
-pub const FAILED: &str = "ERROR_EXPORT";
-/// Past its retention: the file is gone.
-pub const CANCELLED: &str = "EXPORT_CANCELLATO";
 /// How long a download URL works.
 pub const DOWNLOAD_TTL_HOURS: i64 = 24;
 /// How long an export's file is kept.
@@ -198,7 +187,9 @@ pub fn resolve_download(
 ) -> Result<Download, DbError> {
     Ok(match export::download(conn, &sha256_hex(token))? {
         None => Download::Unknown,
-        Some((id, expires, state, Some(name))) if expires > now && state == DONE => {
+        Some((id, expires, state, Some(name)))
+            if expires > now && state == FlussoState::Exported =>
+        {
             Download::File(id, name)
         }
         Some(_) => Download::Expired,
@@ -213,12 +204,16 @@ pub fn purge(
     now: NaiveDateTime,
 ) -> Result<usize, DbError> {
     let cutoff = now - Duration::days(RETENTION_DAYS);
-    let old = export::finished_before(conn, &[DONE, EMPTY], cutoff)?;
+    let old = export::finished_before(
+        conn,
+        &[FlussoState::Exported, FlussoState::ExportedEmpty],
+        cutoff,
+    )?;
     for id in &old {
         // A directory already gone is fine.
         let _ = std::fs::remove_dir_all(dir(files_dir, *id));
     }
-    export::set_state_of(conn, &old, CANCELLED, now)?;
+    export::set_state_of(conn, &old, &FlussoState::ExportCancelled, now)?;
     export::drop_expired_downloads(conn, now)?;
     Ok(old.len())
 }

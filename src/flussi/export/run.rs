@@ -5,10 +5,11 @@
 //! `<IPA>-<id>_SCADUTI_<yyyy-MM-dd>` for positions falling due.
 
 use super::sink::{CsvZip, Quote};
-use super::{dir, pagati, purge, scaduti, secondario, DONE, EMPTY, FAILED, LOADED, RUNNING};
+use super::{dir, pagati, purge, scaduti, secondario};
 use crate::clock::Clock;
 use crate::db::models::{export, registry};
 use crate::db::Db;
+use crate::domain::FlussoState;
 use crate::error::JobResult;
 use anyhow::Context;
 use chrono::TimeZone;
@@ -27,7 +28,8 @@ pub fn run_job(db: &Db, files_dir: &Path, clock: Clock, job: &crate::jobs::Job) 
         tracing::error!(flusso = id, error = %e, "export failed");
         if job.attempts >= job.max_attempts {
             let mut conn = db.get()?;
-            export::finish(&mut conn, id, FAILED, (None, 0), clock.now_naive())?;
+            let failed = FlussoState::ExportFailed;
+            export::finish(&mut conn, id, &failed, (None, 0), clock.now_naive())?;
             let message: String = format!("{e:#}").chars().take(500).collect();
             export::fail(&mut conn, id, &message)?;
         }
@@ -41,10 +43,13 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u
     let now = clock.now_naive();
     purge(&mut conn, files_dir, now)?;
     let job = export::job(&mut conn, id)?;
-    if job.state != LOADED && job.state != RUNNING {
+    if !matches!(
+        job.state,
+        FlussoState::ExportRequested | FlussoState::Exporting
+    ) {
         return Ok(0);
     }
-    export::start(&mut conn, id, RUNNING, now)?;
+    export::start(&mut conn, id, now)?;
     let (entity_id, ipa, codes) = (job.entity_id, &job.cod_ipa, job.codes);
     let local = Rome.from_utc_datetime(&now);
     let (name, rows) = if job.kind == "SCADUTI" {
@@ -96,9 +101,13 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u
         (close(w, n)?.then_some(name), n)
     };
     let file = name.map(|n| format!("{n}.zip"));
-    let state = if file.is_some() { DONE } else { EMPTY };
+    let state = if file.is_some() {
+        FlussoState::Exported
+    } else {
+        FlussoState::ExportedEmpty
+    };
     let done = clock.now_naive();
-    export::finish(&mut conn, id, state, (file.as_deref(), rows as i64), done)?;
+    export::finish(&mut conn, id, &state, (file.as_deref(), rows as i64), done)?;
     Ok(rows)
 }
 
