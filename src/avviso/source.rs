@@ -185,7 +185,7 @@ impl Printable {
         }
         let own = Payment {
             notice: &self.notice,
-            amount: AmountCents::from_cents(s.amount_cents).unwrap_or_default(),
+            amount: s.amount_cents,
             due_date: due(s.due_date),
             number: 0,
         };

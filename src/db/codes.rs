@@ -9,7 +9,7 @@
 use diesel::backend::Backend;
 use diesel::deserialize::{self, FromSql};
 use diesel::pg::Pg;
-use diesel::sql_types::Text;
+use diesel::sql_types::{BigInt, Text};
 use diesel::sqlite::Sqlite;
 
 /// The backend of [`crate::db::AnyConnection`], which dispatches to the two below.
@@ -102,6 +102,64 @@ stored_as_code!(
     crate::db::models::job::JobState => "job state",
 );
 
+/// A stored value the domain's constructor refuses: the row cannot be read.
+#[derive(Debug, thiserror::Error)]
+#[error("stored {what} refused: {problem}")]
+pub struct Refused {
+    /// What the value is.
+    pub what: &'static str,
+    /// Why the domain refuses it.
+    pub problem: crate::domain::InvalidIdentifier,
+}
+
+/// Makes each `$t` readable from a `$sql` column (read as `$raw`) on both backends,
+/// through its validating constructor `$make`.
+macro_rules! stored_as_parsed {
+    ($($t:ty => $what:literal, $sql:ty, $raw:ty, $make:expr);+ $(;)?) => {$(
+        impl $t {
+            fn from_stored(raw: $raw) -> deserialize::Result<Self> {
+                let make: fn($raw) -> Result<Self, crate::domain::InvalidIdentifier> = $make;
+                make(raw).map_err(|problem| Box::new(Refused { what: $what, problem }).into())
+            }
+        }
+
+        impl FromSql<$sql, Sqlite> for $t {
+            fn from_sql(value: <Sqlite as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                Self::from_stored(<$raw as FromSql<$sql, Sqlite>>::from_sql(value)?)
+            }
+        }
+
+        impl FromSql<$sql, Pg> for $t {
+            fn from_sql(value: <Pg as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                Self::from_stored(<$raw as FromSql<$sql, Pg>>::from_sql(value)?)
+            }
+        }
+
+        impl FromSql<$sql, Multi> for $t {
+            fn from_sql(value: <Multi as Backend>::RawValue<'_>) -> deserialize::Result<Self> {
+                value.from_sql::<Self, $sql>()
+            }
+        }
+
+        impl<DB: Backend> diesel::deserialize::Queryable<$sql, DB> for $t
+        where
+            Self: FromSql<$sql, DB>,
+        {
+            type Row = Self;
+
+            fn build(row: Self) -> deserialize::Result<Self> {
+                Ok(row)
+            }
+        }
+    )+};
+}
+
+stored_as_parsed!(
+    crate::domain::AmountCents => "amount", BigInt, i64, crate::domain::AmountCents::from_cents;
+    crate::domain::Iuv => "IUV", Text, String, |s| crate::domain::Iuv::parse(&s);
+    crate::domain::NoticeNumber => "notice number", Text, String, |s| crate::domain::NoticeNumber::parse(&s);
+);
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -114,6 +172,17 @@ mod tests {
         assert_eq!(
             parse::<DovutoState>("COMPLETATO").ok(),
             Some(DovutoState::Paid)
+        );
+    }
+
+    #[test]
+    fn a_stored_value_the_domain_refuses_says_what_it_is() {
+        use crate::domain::AmountCents;
+        let e = AmountCents::from_stored(-1).unwrap_err();
+        assert!(e.to_string().starts_with("stored amount refused: "), "{e}");
+        assert_eq!(
+            AmountCents::from_stored(250).ok(),
+            AmountCents::from_cents(250).ok()
         );
     }
 }

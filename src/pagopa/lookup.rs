@@ -42,10 +42,10 @@ pub fn payable(
     let Ok(parsed) = NoticeNumber::parse(notice) else {
         return Ok(Err(unknown()));
     };
-    let Some(position) = position::find(conn, route.entity.id, parsed.iuv().as_str())? else {
+    let Some(position) = position::find(conn, route.entity.id, &parsed.iuv())? else {
         return Ok(Err(unknown()));
     };
-    if position.dovuto.notice_number.as_deref() != Some(notice) {
+    if position.dovuto.notice_number.as_ref() != Some(&parsed) {
         return Ok(Err(unknown()));
     }
     let verdict = position.dovuto.state.node_verdict();

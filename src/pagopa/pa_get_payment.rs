@@ -62,7 +62,12 @@ pub async fn handle(app: &App, req: &Request, v2: bool) -> Handled {
     match found {
         Ok(Ok((found, xml))) => {
             seen.entity_id = Some(found.route.entity.id);
-            seen.iuv = found.position.dovuto.iuv.clone();
+            seen.iuv = found
+                .position
+                .dovuto
+                .iuv
+                .as_ref()
+                .map(|i| i.as_str().to_owned());
             seen.ok(xml)
         }
         Ok(Err(fault)) => seen.fail_for(fault, &caller.id_pa),
@@ -93,13 +98,11 @@ fn render(found: &Found, postal: bool, v2: bool) -> Result<String, Fault> {
     let mut w = XmlWriter::new();
     w.leaf("outcome", "OK")
         .open("data")
-        .leaf("creditorReferenceId", d.iuv.as_deref().unwrap_or_default())
         .leaf(
-            "paymentAmount",
-            &crate::domain::AmountCents::from_cents(d.amount_cents)
-                .unwrap_or_default()
-                .to_string(),
+            "creditorReferenceId",
+            d.iuv.as_ref().map_or("", crate::domain::Iuv::as_str),
         )
+        .leaf("paymentAmount", &d.amount_cents.to_string())
         .leaf("dueDate", &due)
         .leaf("description", truncate_chars(&d.causale, 140))
         .leaf("companyName", truncate_chars(&e.name, 140))

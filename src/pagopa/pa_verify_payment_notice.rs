@@ -36,7 +36,12 @@ pub async fn handle(app: &App, req: &Request) -> Handled {
     match found {
         Ok(Ok(found)) => {
             seen.entity_id = Some(found.route.entity.id);
-            seen.iuv = found.position.dovuto.iuv.clone();
+            seen.iuv = found
+                .position
+                .dovuto
+                .iuv
+                .as_ref()
+                .map(|i| i.as_str().to_owned());
             seen.ok(render(&found))
         }
         Ok(Err(fault)) => seen.fail_for(fault, &caller.id_pa),
@@ -51,7 +56,7 @@ fn render(found: &Found) -> String {
     wire::write_notice_answer(
         &mut w,
         &wire::NoticeAnswer {
-            amount: crate::domain::AmountCents::from_cents(d.amount_cents).unwrap_or_default(),
+            amount: d.amount_cents,
             due_date: d.due_date,
             detail: &found.position.accounts.description,
             all_ccp: super::transfers::all_postal(&found.position),

@@ -44,8 +44,7 @@ pub struct Transfer {
 /// The transfers of `pos`; `postal` asks for postal accounts where available.
 pub fn of_position(pos: &Position, entity_cf: &str, postal: bool) -> Result<Vec<Transfer>, Fault> {
     let d = &pos.dovuto;
-    let amount = AmountCents::from_cents(d.amount_cents)
-        .map_err(|e| Fault::new(FaultCode::SystemError, e.to_string()))?;
+    let amount = d.amount_cents;
     let remittance = truncate_chars(&d.causale, 140).to_owned();
     if pos.transfers.is_empty() {
         let a = &pos.accounts;
@@ -71,9 +70,9 @@ pub fn of_position(pos: &Position, entity_cf: &str, postal: bool) -> Result<Vec<
         }]);
     }
     let mut out = Vec::with_capacity(pos.transfers.len());
-    let mut sum = 0i64;
+    let mut sum = Some(AmountCents::ZERO);
     for t in &pos.transfers {
-        sum += t.amount_cents;
+        sum = sum.and_then(|s| s.checked_add(t.amount_cents));
         let target = match (&t.iban, &t.stamp_hash) {
             (Some(iban), _) => Target::Iban(iban.clone()),
             (None, Some(hash)) => Target::Stamp {
@@ -90,8 +89,7 @@ pub fn of_position(pos: &Position, entity_cf: &str, postal: bool) -> Result<Vec<
         };
         out.push(Transfer {
             id: t.position,
-            amount: AmountCents::from_cents(t.amount_cents)
-                .map_err(|e| Fault::new(FaultCode::SystemError, e.to_string()))?,
+            amount: t.amount_cents,
             fiscal_code: t.beneficiary_fiscal_code.clone(),
             company: t.beneficiary_name.clone(),
             target,
@@ -103,7 +101,7 @@ pub fn of_position(pos: &Position, entity_cf: &str, postal: bool) -> Result<Vec<
             category: t.collection_data.clone(),
         });
     }
-    if sum != d.amount_cents {
+    if sum != Some(d.amount_cents) {
         return Err(Fault::new(
             FaultCode::SystemError,
             "la somma dei trasferimenti non corrisponde all'importo",

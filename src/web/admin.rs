@@ -45,7 +45,7 @@ struct DashboardPage {
     nav: Nav,
     entities: usize,
     due_types: usize,
-    states: Vec<(String, &'static str, i64)>,
+    states: Vec<(&'static str, &'static str, i64)>,
     total: i64,
 }
 
@@ -66,10 +66,7 @@ pub async fn dashboard(
     let total = counts.iter().map(|(_, n)| n).sum();
     let states = counts
         .into_iter()
-        .map(|(code, n)| {
-            let label = DovutoState::from_code(&code).map_or("?", DovutoState::label);
-            (code, label, n)
-        })
+        .map(|(s, n)| (s.code(), s.label(), n))
         .collect();
     let page = DashboardPage {
         nav: Nav::new(&auth, "dashboard"),

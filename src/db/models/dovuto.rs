@@ -157,11 +157,11 @@ pub fn search(
     Ok(Paged { rows, total, page })
 }
 
-/// Count of visible dovuti per state code.
+/// Count of visible dovuti per state, in the states' order.
 pub fn count_by_state(
     conn: &mut AnyConnection,
     scope: &Scope,
-) -> Result<Vec<(String, i64)>, DbError> {
+) -> Result<Vec<(DovutoState, i64)>, DbError> {
     let mut q = dovuti::table
         .group_by(dovuti::state)
         .select((dovuti::state, diesel::dsl::count_star()))
@@ -169,8 +169,8 @@ pub fn count_by_state(
     if let Scope::Limited { due_type_ids, .. } = scope {
         q = q.filter(dovuti::due_type_id.eq_any(due_type_ids.clone()));
     }
-    let mut rows: Vec<(String, i64)> = q.load(conn)?;
-    rows.sort();
+    let mut rows: Vec<(DovutoState, i64)> = q.load(conn)?;
+    rows.sort_by_key(|(s, _)| DovutoState::ALL.iter().position(|a| a == s));
     Ok(rows)
 }
 

@@ -3,7 +3,7 @@
 
 use crate::db::schema::{dovuti, due_types, entities};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::DovutoState;
+use crate::domain::{AmountCents, DovutoState};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -26,7 +26,7 @@ pub struct NoticeSource {
     pub debtor_postal_code: Option<String>,
     pub debtor_city: Option<String>,
     pub debtor_province: Option<String>,
-    pub amount_cents: i64,
+    pub amount_cents: AmountCents,
     pub due_date: Option<NaiveDate>,
     pub causale: String,
     /// Instalment plan, if the dovuto is one option of a plan.

@@ -3,7 +3,7 @@
 
 use crate::db::schema::{dovuti, dovuto_transfers, due_types};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::DovutoState;
+use crate::domain::{AmountCents, DovutoState, Iuv, NoticeNumber};
 use crate::with_backend;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::prelude::*;
@@ -17,9 +17,9 @@ pub struct PositionRow {
     /// Due type.
     pub due_type_id: i64,
     /// IUV.
-    pub iuv: Option<String>,
+    pub iuv: Option<Iuv>,
     /// Notice number.
-    pub notice_number: Option<String>,
+    pub notice_number: Option<NoticeNumber>,
     /// Where it stands.
     pub state: DovutoState,
     /// `F` / `G`.
@@ -42,8 +42,8 @@ pub struct PositionRow {
     pub debtor_country: Option<String>,
     /// E-mail.
     pub debtor_email: Option<String>,
-    /// Amount in cents.
-    pub amount_cents: i64,
+    /// Amount.
+    pub amount_cents: AmountCents,
     /// Due date.
     pub due_date: Option<NaiveDate>,
     /// Causale.
@@ -78,8 +78,8 @@ pub struct TransferRow {
     pub iban: Option<String>,
     /// Whether `iban` is a postal account.
     pub postal: bool,
-    /// Amount in cents.
-    pub amount_cents: i64,
+    /// Amount.
+    pub amount_cents: AmountCents,
     /// Causale of this transfer.
     pub remittance: Option<String>,
     /// datiSpecificiRiscossione / taxonomy of this transfer.
@@ -118,7 +118,7 @@ pub struct Position {
 pub fn find(
     conn: &mut AnyConnection,
     entity_id: i64,
-    iuv: &str,
+    iuv: &Iuv,
 ) -> Result<Option<Position>, DbError> {
     // Hot path, one round trip: the dovuto, its due type's accounts and its explicit
     // transfers (left join: usually none). On the concrete connection so diesel's
@@ -129,7 +129,7 @@ pub fn find(
         .inner_join(due_types::table)
         .left_join(dovuto_transfers::table)
         .filter(dovuti::entity_id.eq(entity_id))
-        .filter(dovuti::iuv.eq(iuv))
+        .filter(dovuti::iuv.eq(iuv.as_str()))
         .select(Joined::as_select())
         .order(dovuto_transfers::position.asc())
         .load(c))?;
