@@ -179,43 +179,9 @@ fn insert(
             "soggettoPagatore obbligatorio per l'inserimento",
         );
     };
-    let iuv = match (&v.iuv, generate.unwrap_or(v.iuv.is_none())) {
-        (Some(own), _) => match Iuv::parse(own) {
-            // An aux-3 IUV of this entity starts with its segregation code.
-            Ok(i) if own.len() == 17 && !own.starts_with(segregation) => {
-                return refused(
-                    EnteCode::IuvNonValido,
-                    format!(
-                        "IUV [{}] non inizia con il codice di segregazione {segregation}",
-                        i.as_str()
-                    ),
-                )
-            }
-            Ok(i) => Some(i),
-            Err(e) => return refused(EnteCode::IuvNonValido, e.to_string()),
-        },
-        (None, true) => {
-            let seg =
-                SegregationCode::parse(segregation).map_err(|e| DbError::Rule(e.to_string()))?;
-            Some(next_iuv(c, entity_id, seg)?)
-        }
-        (None, false) => None,
-    };
-    // A generated IUV can still meet one an entity chose itself earlier.
-    if let Some(iuv) = iuv.as_ref().filter(|_| v.iuv.is_none()) {
-        if dovuto::iuv_used(c, entity_id, iuv.as_str())? {
-            return refused(
-                EnteCode::IuvDuplicato,
-                format!("IUV [{}] già usato", iuv.as_str()),
-            );
-        }
-    }
-    let notice = match &iuv {
-        Some(i) => match NoticeNumber::from_iuv(AuxDigit::Three, None, i) {
-            Ok(n) => Some(n.as_str().to_owned()),
-            Err(e) => return refused(EnteCode::IuvNonValido, e.to_string()),
-        },
-        None => None,
+    let (iuv, notice) = match numbers(c, entity_id, segregation, v, generate)? {
+        Ok(numbers) => numbers,
+        Err(fault) => return Ok(Done::Refused(fault)),
     };
     dovuto::insert_many(
         c,
@@ -224,7 +190,7 @@ fn insert(
             due_type_id,
             iud: v.iud.clone(),
             iuv: iuv.as_ref().map(|i| i.as_str().to_owned()),
-            notice_number: notice,
+            notice_number: notice.map(|n| n.as_str().to_owned()),
             state: DovutoState::Payable,
             debtor_kind: subject.kind.clone(),
             debtor_id: subject.id.clone(),
@@ -247,6 +213,59 @@ fn insert(
     let id = dovuto::id_of_iud(c, entity_id, &v.iud)?;
     details(c, (entity_id, id), due_type_id, v, now, 0)?;
     Ok(Done::Saved(id, iuv.map(|i| i.as_str().to_owned())))
+}
+
+/// A new dovuto's IUV and notice number (none when the entity asked for none).
+type Numbers = (Option<Iuv>, Option<NoticeNumber>);
+
+/// The IUV and notice number a new dovuto gets: the entity's own IUV (checked against its
+/// segregation code), one generated here (checked against those the entity chose), or
+/// none when the entity asked for none.
+fn numbers(
+    c: &mut AnyConnection,
+    entity_id: i64,
+    segregation: &str,
+    v: &Versamento,
+    generate: Option<bool>,
+) -> Result<Result<Numbers, EnteFault>, DbError> {
+    let refuse = |code, text: String| Ok(Err(EnteFault::new(code, text)));
+    let iuv = match (&v.iuv, generate.unwrap_or(v.iuv.is_none())) {
+        (Some(own), _) => match Iuv::parse(own) {
+            // An aux-3 IUV of this entity starts with its segregation code.
+            Ok(i) if own.len() == 17 && !own.starts_with(segregation) => {
+                let text = format!(
+                    "IUV [{}] non inizia con il codice di segregazione {segregation}",
+                    i.as_str()
+                );
+                return refuse(EnteCode::IuvNonValido, text);
+            }
+            Ok(i) => Some(i),
+            Err(e) => return refuse(EnteCode::IuvNonValido, e.to_string()),
+        },
+        (None, true) => {
+            let seg =
+                SegregationCode::parse(segregation).map_err(|e| DbError::Rule(e.to_string()))?;
+            Some(next_iuv(c, entity_id, seg)?)
+        }
+        (None, false) => None,
+    };
+    // A generated IUV can still meet one an entity chose itself earlier.
+    if let Some(iuv) = iuv.as_ref().filter(|_| v.iuv.is_none()) {
+        if dovuto::iuv_used(c, entity_id, iuv.as_str())? {
+            return refuse(
+                EnteCode::IuvDuplicato,
+                format!("IUV [{}] già usato", iuv.as_str()),
+            );
+        }
+    }
+    let notice = match &iuv {
+        Some(i) => match NoticeNumber::from_iuv(AuxDigit::Three, None, i) {
+            Ok(n) => Some(n),
+            Err(e) => return refuse(EnteCode::IuvNonValido, e.to_string()),
+        },
+        None => None,
+    };
+    Ok(Ok((iuv, notice)))
 }
 
 /// Writes everything a `Versamento` carries onto the entity's dovuto `(entity_id, id)`,

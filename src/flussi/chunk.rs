@@ -207,43 +207,8 @@ fn insert(
         } else {
             row.iuv.as_deref().and_then(|i| Iuv::parse(i).ok())
         };
-        let notice = iuv
-            .as_ref()
-            .and_then(|i| NoticeNumber::from_iuv(AuxDigit::Three, None, i).ok());
-        let [addr, civic, cap, city, prov, country, email] =
-            row.debtor_contact.each_ref().map(Option::as_deref);
         assigned.push((raw.number, iuv.as_ref().map(|i| i.as_str().to_owned())));
-        values.push(NewRow {
-            entity_id: ctx.entity_id,
-            due_type_id: *due_type_id,
-            iud: &row.iud,
-            notice_number: notice.map(|n| n.as_str().to_owned()),
-            iuv_assigned_at: iuv.as_ref().map(|_| &stamp),
-            iuv: iuv.map(|i| i.as_str().to_owned()),
-            state: DovutoState::Payable.code(),
-            debtor_kind: &row.debtor_kind,
-            debtor_id: &row.debtor_id,
-            debtor_name: &row.debtor_name,
-            debtor_address: addr,
-            debtor_civic_number: civic,
-            debtor_postal_code: cap,
-            debtor_city: city,
-            debtor_province: prov,
-            debtor_country: country,
-            debtor_email: email,
-            amount_cents: row.amount.cents(),
-            pa_fee_cents: row.pa_fee.map(|a| a.cents()),
-            due_date: row.due_date.map(Day::new),
-            causale: &row.causale,
-            collection_data: &row.collection_data,
-            bilancio: row.bilancio.as_deref(),
-            generate_iuv: *gen,
-            flusso_id: Some(ctx.flusso_id),
-            flusso_row: Some(raw.number),
-            version: 0,
-            created_at: &stamp,
-            updated_at: &stamp,
-        });
+        values.push(new_row(ctx, (raw, row, *due_type_id), iuv, *gen, &stamp));
     }
     write(c, &values)?;
     let multi: Vec<&Row> = rows
@@ -256,6 +221,52 @@ fn insert(
         transfers(c, ctx, id, row)?;
     }
     Ok(assigned)
+}
+
+/// The dovuti row a flusso row becomes, with `iuv` (generated here when `generated`).
+fn new_row<'a>(
+    ctx: &Context,
+    (raw, row, due_type_id): (&RawRow, &'a Row, i64),
+    iuv: Option<Iuv>,
+    generated: bool,
+    stamp: &'a Stamp,
+) -> NewRow<'a> {
+    let notice = iuv
+        .as_ref()
+        .and_then(|i| NoticeNumber::from_iuv(AuxDigit::Three, None, i).ok());
+    let [addr, civic, cap, city, prov, country, email] =
+        row.debtor_contact.each_ref().map(Option::as_deref);
+    NewRow {
+        entity_id: ctx.entity_id,
+        due_type_id,
+        iud: &row.iud,
+        notice_number: notice.map(|n| n.as_str().to_owned()),
+        iuv_assigned_at: iuv.as_ref().map(|_| stamp),
+        iuv: iuv.map(|i| i.as_str().to_owned()),
+        state: DovutoState::Payable.code(),
+        debtor_kind: &row.debtor_kind,
+        debtor_id: &row.debtor_id,
+        debtor_name: &row.debtor_name,
+        debtor_address: addr,
+        debtor_civic_number: civic,
+        debtor_postal_code: cap,
+        debtor_city: city,
+        debtor_province: prov,
+        debtor_country: country,
+        debtor_email: email,
+        amount_cents: row.amount.cents(),
+        pa_fee_cents: row.pa_fee.map(|a| a.cents()),
+        due_date: row.due_date.map(Day::new),
+        causale: &row.causale,
+        collection_data: &row.collection_data,
+        bilancio: row.bilancio.as_deref(),
+        generate_iuv: generated,
+        flusso_id: Some(ctx.flusso_id),
+        flusso_row: Some(raw.number),
+        version: 0,
+        created_at: stamp,
+        updated_at: stamp,
+    }
 }
 
 /// The two transfers of a multi-beneficiary row (none otherwise).

@@ -12,7 +12,7 @@ use crate::db::models::registry::{self, DueType};
 use crate::db::models::{dovuto, dovuto::NewDovuto};
 use crate::db::{iuv::next_iuv, write_tx, AnyConnection, DbError};
 use crate::domain::{
-    AmountCents, AuxDigit, DovutoState, FiscalCode, NoticeNumber, SegregationCode,
+    AmountCents, AuxDigit, DovutoState, FiscalCode, Iuv, NoticeNumber, SegregationCode,
 };
 use crate::soap::seq::{SchemaError, Seq};
 use crate::soap::writer::{truncate_chars, XmlWriter};
@@ -130,6 +130,31 @@ fn create(
     let Some(due_type) = registry::spontaneous_due_type(conn, route.entity.id, service)? else {
         return semantic(format!("servizio {service} non attivo per l'ente"));
     };
+    let debt = match check(&due_type, fields) {
+        Ok(debt) => debt,
+        Err(problem) => return semantic(problem),
+    };
+    let seg = SegregationCode::parse(&route.entity.segregation_code)
+        .map_err(|e| DbError::Rule(e.to_string()))?;
+    let (notice, causale) = write_tx(conn, |conn| {
+        let iuv = next_iuv(conn, route.entity.id, seg)?;
+        let iud = format!("NODO-{service}-{subject}-{iuv}");
+        insert(conn, (route.entity.id, &due_type), &iud, &iuv, &debt, now)
+    })?;
+    Ok(Ok((due_type, notice, debt.amount, causale)))
+}
+
+/// Who owes what, as a demand's service data says.
+struct Debt {
+    debtor: FiscalCode,
+    name: String,
+    amount: AmountCents,
+}
+
+/// Reads the debtor and the amount from the service data of a demand for `due_type`:
+/// the fiscal code, every field the due type's form requires, and the amount (the due
+/// type's fixed one, or `importo`). The error is the reason, for the node's fault.
+fn check(due_type: &DueType, fields: &HashMap<String, String>) -> Result<Debt, String> {
     let get = |names: &[&str]| {
         names
             .iter()
@@ -137,12 +162,13 @@ fn create(
             .filter(|v| !v.is_empty())
             .cloned()
     };
-    let Some(cf) = get(&CF_FIELDS).and_then(|v| FiscalCode::parse(&v.to_uppercase()).ok()) else {
-        return semantic("codice fiscale del debitore mancante o non valido".into());
+    let Some(debtor) = get(&CF_FIELDS).and_then(|v| FiscalCode::parse(&v.to_uppercase()).ok())
+    else {
+        return Err("codice fiscale del debitore mancante o non valido".into());
     };
     for field in required_fields(due_type.form_fields.as_deref()) {
         if fields.get(&field).is_none_or(|v| v.is_empty()) {
-            return semantic(format!("campo {field} mancante"));
+            return Err(format!("campo {field} mancante"));
         }
     }
     let amount = match due_type.fixed_amount_cents {
@@ -152,50 +178,58 @@ fn create(
             .and_then(|v| AmountCents::parse(v).ok()),
     };
     let Some(amount) = amount.filter(|a| a.cents() > 0) else {
-        return semantic("importo mancante o non valido".into());
+        return Err("importo mancante o non valido".into());
     };
-    let name = get(&NAME_FIELDS).unwrap_or_else(|| cf.as_str().to_owned());
-    let seg = SegregationCode::parse(&route.entity.segregation_code)
+    let name = get(&NAME_FIELDS).unwrap_or_else(|| debtor.as_str().to_owned());
+    Ok(Debt {
+        debtor,
+        name,
+        amount,
+    })
+}
+
+/// Stores the payable dovuto `iud` of the entity's `due_type` with `iuv`; returns its
+/// notice number and causale.
+fn insert(
+    conn: &mut AnyConnection,
+    (entity_id, due_type): (i64, &DueType),
+    iud: &str,
+    iuv: &Iuv,
+    debt: &Debt,
+    now: chrono::NaiveDateTime,
+) -> Result<(NoticeNumber, String), DbError> {
+    let notice = NoticeNumber::from_iuv(AuxDigit::Three, None, iuv)
         .map_err(|e| DbError::Rule(e.to_string()))?;
-    let created = write_tx(conn, |conn| {
-        let iuv = next_iuv(conn, route.entity.id, seg)?;
-        let notice = NoticeNumber::from_iuv(AuxDigit::Three, None, &iuv)
-            .map_err(|e| DbError::Rule(e.to_string()))?;
-        let causale = truncate_chars(
-            &format!("/RFB/{iuv}/{amount}/TXT/{}", due_type.description),
-            140,
-        )
-        .to_owned();
-        dovuto::insert_many(
-            conn,
-            &[NewDovuto {
-                entity_id: route.entity.id,
-                due_type_id: due_type.id,
-                iud: format!("NODO-{service}-{subject}-{iuv}"),
-                iuv: Some(iuv.as_str().to_owned()),
-                notice_number: Some(notice.as_str().to_owned()),
-                state: DovutoState::Payable,
-                debtor_kind: cf.kind().to_string(),
-                debtor_id: cf.as_str().to_owned(),
-                debtor_name: truncate_chars(&name, 70).to_owned(),
-                debtor_email: None,
-                amount_cents: amount.cents(),
-                due_date: None,
-                causale: causale.clone(),
-                collection_data: due_type.collection_data.clone(),
-                generate_iuv: true,
-                created_at: now,
-                updated_at: now,
-                iuv_assigned_at: Some(now),
-                paid_at: None,
-                flusso_id: None,
-                plan_code: None,
-                instalment: None,
-            }],
-        )?;
-        Ok((notice, causale))
-    })?;
-    Ok(Ok((due_type, created.0, amount, created.1)))
+    let causale = format!("/RFB/{iuv}/{}/TXT/{}", debt.amount, due_type.description);
+    let causale = truncate_chars(&causale, 140).to_owned();
+    dovuto::insert_many(
+        conn,
+        &[NewDovuto {
+            entity_id,
+            due_type_id: due_type.id,
+            iud: iud.to_owned(),
+            iuv: Some(iuv.as_str().to_owned()),
+            notice_number: Some(notice.as_str().to_owned()),
+            state: DovutoState::Payable,
+            debtor_kind: debt.debtor.kind().to_string(),
+            debtor_id: debt.debtor.as_str().to_owned(),
+            debtor_name: truncate_chars(&debt.name, 70).to_owned(),
+            debtor_email: None,
+            amount_cents: debt.amount.cents(),
+            due_date: None,
+            causale: causale.clone(),
+            collection_data: due_type.collection_data.clone(),
+            generate_iuv: true,
+            created_at: now,
+            updated_at: now,
+            iuv_assigned_at: Some(now),
+            paid_at: None,
+            flusso_id: None,
+            plan_code: None,
+            instalment: None,
+        }],
+    )?;
+    Ok((notice, causale))
 }
 
 /// Names of the required fields in a due type's form definition (JSON array of objects).

@@ -97,103 +97,127 @@ pub fn parse_bytes(bytes: &[u8], limits: Limits) -> Result<Node, XmlError> {
 pub fn parse(input: &str, limits: Limits) -> Result<Node, XmlError> {
     let mut reader = NsReader::from_str(input);
     reader.config_mut().check_end_names = true;
-    let mut stack: Vec<Node> = Vec::new();
-    let mut root: Option<Node> = None;
-    let mut count = 0usize;
+    let mut tree = Tree {
+        stack: Vec::new(),
+        root: None,
+        count: 0,
+        limits,
+    };
     loop {
         let (resolved, event) = reader
             .read_resolved_event()
             .map_err(|e| XmlError::Malformed(e.to_string()))?;
-        let ns = match resolved {
-            ResolveResult::Bound(ns) => Some(String::from_utf8_lossy(ns.as_ref()).into_owned()),
-            ResolveResult::Unbound => None,
-            ResolveResult::Unknown(p) => {
-                return Err(XmlError::UnknownPrefix(
-                    String::from_utf8_lossy(&p).into_owned(),
-                ))
-            }
-        };
+        let ns = namespace(resolved)?;
         match event {
-            Event::Start(_) | Event::Empty(_) if root.is_some() => {
-                return Err(XmlError::Malformed(
-                    "content after the document element".into(),
-                ));
-            }
-            Event::Start(e) => {
-                count += 1;
-                if count > limits.max_nodes {
-                    return Err(XmlError::TooManyNodes(limits.max_nodes));
-                }
-                if stack.len() >= limits.max_depth {
-                    return Err(XmlError::TooDeep(limits.max_depth));
-                }
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                let attrs = attributes(&e)?;
-                stack.push(Node {
-                    ns,
-                    name,
-                    attrs,
-                    ..Node::default()
-                });
-            }
-            Event::Empty(e) => {
-                count += 1;
-                if count > limits.max_nodes {
-                    return Err(XmlError::TooManyNodes(limits.max_nodes));
-                }
-                let name = String::from_utf8_lossy(e.local_name().as_ref()).into_owned();
-                let attrs = attributes(&e)?;
-                let node = Node {
-                    ns,
-                    name,
-                    attrs,
-                    ..Node::default()
-                };
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
-                    None => root = Some(node),
-                }
-            }
-            Event::End(_) => {
-                let node = stack
-                    .pop()
-                    .ok_or_else(|| XmlError::Malformed("unbalanced end tag".into()))?;
-                match stack.last_mut() {
-                    Some(parent) => parent.children.push(node),
-                    None => root = Some(node),
-                }
-            }
-            Event::Text(t) => {
-                let s = t.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
-                append_text(&mut stack, &s)?;
-            }
-            Event::CData(t) => {
-                let s = t.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
-                append_text(&mut stack, &s)?;
-            }
-            Event::GeneralRef(r) => {
-                let resolved = if r.is_char_ref() {
-                    r.resolve_char_ref()
-                        .map_err(|e| XmlError::Malformed(e.to_string()))?
-                        .map(String::from)
-                } else {
-                    let name = r.decode().map_err(|e| XmlError::Malformed(e.to_string()))?;
-                    quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
-                };
-                let text = resolved.ok_or_else(|| {
-                    XmlError::UnknownEntity(String::from_utf8_lossy(r.as_ref()).into_owned())
-                })?;
-                append_text(&mut stack, &text)?;
-            }
+            Event::Start(e) => tree.element(ns, &e, false)?,
+            Event::Empty(e) => tree.element(ns, &e, true)?,
+            Event::End(_) => tree.end()?,
+            Event::Text(t) => tree.text(&t.decode().map_err(malformed)?)?,
+            Event::CData(t) => tree.text(&t.decode().map_err(malformed)?)?,
+            Event::GeneralRef(r) => tree.text(&reference(&r)?)?,
             Event::DocType(_) => return Err(XmlError::Dtd),
             Event::Decl(_) | Event::PI(_) | Event::Comment(_) => {}
             Event::Eof => break,
         }
     }
-    if !stack.is_empty() {
-        return Err(XmlError::Malformed("unexpected end of document".into()));
+    tree.finish()
+}
+
+fn malformed(e: impl std::fmt::Display) -> XmlError {
+    XmlError::Malformed(e.to_string())
+}
+
+/// The namespace an element or attribute name is bound to; an undeclared prefix is an error.
+fn namespace(resolved: ResolveResult<'_>) -> Result<Option<String>, XmlError> {
+    match resolved {
+        ResolveResult::Bound(ns) => Ok(Some(String::from_utf8_lossy(ns.as_ref()).into_owned())),
+        ResolveResult::Unbound => Ok(None),
+        ResolveResult::Unknown(p) => Err(XmlError::UnknownPrefix(
+            String::from_utf8_lossy(&p).into_owned(),
+        )),
     }
-    root.ok_or_else(|| XmlError::Malformed("no document element".into()))
+}
+
+/// The text of a character or predefined-entity reference; any other entity is refused.
+fn reference(r: &quick_xml::events::BytesRef<'_>) -> Result<String, XmlError> {
+    let resolved = if r.is_char_ref() {
+        r.resolve_char_ref().map_err(malformed)?.map(String::from)
+    } else {
+        let name = r.decode().map_err(malformed)?;
+        quick_xml::escape::resolve_predefined_entity(&name).map(str::to_owned)
+    };
+    resolved
+        .ok_or_else(|| XmlError::UnknownEntity(String::from_utf8_lossy(r.as_ref()).into_owned()))
+}
+
+/// The tree being read: the open elements, the document element once closed, and how
+/// many elements were seen (against the limits).
+struct Tree {
+    stack: Vec<Node>,
+    root: Option<Node>,
+    count: usize,
+    limits: Limits,
+}
+
+impl Tree {
+    /// An element starts (or, `empty`, starts and ends).
+    fn element(
+        &mut self,
+        ns: Option<String>,
+        e: &quick_xml::events::BytesStart<'_>,
+        empty: bool,
+    ) -> Result<(), XmlError> {
+        if self.root.is_some() {
+            return Err(malformed("content after the document element"));
+        }
+        self.count += 1;
+        if self.count > self.limits.max_nodes {
+            return Err(XmlError::TooManyNodes(self.limits.max_nodes));
+        }
+        if !empty && self.stack.len() >= self.limits.max_depth {
+            return Err(XmlError::TooDeep(self.limits.max_depth));
+        }
+        let node = Node {
+            ns,
+            name: String::from_utf8_lossy(e.local_name().as_ref()).into_owned(),
+            attrs: attributes(e)?,
+            ..Node::default()
+        };
+        if empty {
+            self.attach(node);
+        } else {
+            self.stack.push(node);
+        }
+        Ok(())
+    }
+
+    /// The innermost open element ends.
+    fn end(&mut self) -> Result<(), XmlError> {
+        let node = self
+            .stack
+            .pop()
+            .ok_or_else(|| malformed("unbalanced end tag"))?;
+        self.attach(node);
+        Ok(())
+    }
+
+    fn attach(&mut self, node: Node) {
+        match self.stack.last_mut() {
+            Some(parent) => parent.children.push(node),
+            None => self.root = Some(node),
+        }
+    }
+
+    fn text(&mut self, s: &str) -> Result<(), XmlError> {
+        append_text(&mut self.stack, s)
+    }
+
+    fn finish(self) -> Result<Node, XmlError> {
+        if !self.stack.is_empty() {
+            return Err(malformed("unexpected end of document"));
+        }
+        self.root.ok_or_else(|| malformed("no document element"))
+    }
 }
 
 fn attributes(e: &quick_xml::events::BytesStart<'_>) -> Result<Vec<(String, String)>, XmlError> {

@@ -270,7 +270,6 @@ pub fn shared_page(
         .field(receipt_transfers::receipt_pk)
         .eq(receipts::id)
         .and(first_transfer.field(receipt_transfers::position).eq(1)));
-    let four = |v: Four| [v.0, v.1, v.2, v.3];
     crate::with_backend!(conn, c => {
         let mut query = receipt_transfers::table
             .inner_join(receipts::table.inner_join(entities::table))
@@ -315,31 +314,43 @@ pub fn shared_page(
                     first_transfer.field(receipt_transfers::transfer_category).nullable(),
                 ),
             ))
-            .load::<(i64, String, String, Option<i64>, (String, Option<String>), Four, Four,
-                (Option<NaiveDateTime>, NaiveDateTime), String,
-                (i32, i64, Option<String>, Option<String>),
-                (String, String, Option<String>))>(c)
+            .load::<SharedRow>(c)
     })
-    .map(|rows| {
-        rows.into_iter()
-            .map(|(id, receipt_id, iuv, fee_cents, psp, payer, debtor, when, raw_xml, share, p)| {
-                Shared {
-                    id,
-                    receipt_id,
-                    iuv,
-                    fee_cents,
-                    psp,
-                    payer: four(payer),
-                    debtor: four(debtor),
-                    when,
-                    raw_xml,
-                    share,
-                    primary: p,
-                }
-            })
-            .collect()
-    })
+    .map(|rows| rows.into_iter().map(shared).collect())
     .map_err(DbError::from)
+}
+
+/// A share as [`shared_page`] selects it.
+type SharedRow = (
+    i64,
+    String,
+    String,
+    Option<i64>,
+    (String, Option<String>),
+    Four,
+    Four,
+    (Option<NaiveDateTime>, NaiveDateTime),
+    String,
+    (i32, i64, Option<String>, Option<String>),
+    (String, String, Option<String>),
+);
+
+fn shared(row: SharedRow) -> Shared {
+    let four = |v: Four| [v.0, v.1, v.2, v.3];
+    let (id, receipt_id, iuv, fee_cents, psp, payer, debtor, when, raw_xml, share, primary) = row;
+    Shared {
+        id,
+        receipt_id,
+        iuv,
+        fee_cents,
+        psp,
+        payer: four(payer),
+        debtor: four(debtor),
+        when,
+        raw_xml,
+        share,
+        primary,
+    }
 }
 
 /// A dovuto falling due, as the scaduti export writes it: IUD, IUV, created, debtor,

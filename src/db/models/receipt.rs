@@ -118,23 +118,7 @@ pub fn store(
     r.payment_at = r.payment_at.or(Some(now));
     let result = write_tx(conn, |conn| {
         if link {
-            // Usual case, one statement: an OK receipt marks its notice paid and names it.
-            // Of two concurrent receipts exactly one finds it unpaid (conditional update).
-            if r.outcome == "OK" {
-                let paid_at = r.payment_at.unwrap_or(now);
-                r.dovuto_id = position::mark_paid_by_iuv(conn, r.entity_id, &r.iuv, paid_at, now)?;
-            }
-            if r.dovuto_id.is_none() {
-                // Already paid (then this OK receipt is a double payment), a KO receipt,
-                // or a notice we do not hold.
-                let ids: Vec<i64> = with_backend!(&mut *conn, c => dovuti::table
-                    .filter(dovuti::entity_id.eq(r.entity_id))
-                    .filter(dovuti::iuv.eq(&r.iuv))
-                    .select(dovuti::id)
-                    .load(c))?;
-                r.dovuto_id = ids.into_iter().next();
-                r.double_payment = r.dovuto_id.is_some() && r.outcome == "OK";
-            }
+            link_position(conn, &mut r, now)?;
         }
         let inserted: Vec<i64> = with_backend!(&mut *conn, c => diesel::insert_into(receipts::table)
             .values(&r)
@@ -144,38 +128,9 @@ pub fn store(
             .get_results(c))?;
         let Some(pk) = inserted.into_iter().next() else {
             // Already stored: a re-delivery. Undo anything done above.
-            return Err(DbError::Query(diesel::result::Error::RollbackTransaction));
+            return Err(DbError::rollback());
         };
-        let rows: Vec<_> = transfers
-            .iter()
-            .map(|t| {
-                (
-                    receipt_transfers::receipt_pk.eq(pk),
-                    receipt_transfers::position.eq(t.position),
-                    receipt_transfers::fiscal_code_pa.eq(&t.fiscal_code_pa),
-                    receipt_transfers::iban.eq(&t.iban),
-                    receipt_transfers::amount_cents.eq(t.amount_cents),
-                    receipt_transfers::remittance.eq(&t.remittance),
-                    receipt_transfers::transfer_category.eq(&t.transfer_category),
-                    receipt_transfers::stamp.eq(t.stamp),
-                )
-            })
-            .collect();
-        // One transfer (the usual case) as a single-row insert, whose statement is cached;
-        // several in one multi-row insert.
-        match rows.as_slice() {
-            [] => {}
-            [one] => {
-                with_backend!(&mut *conn, c => diesel::insert_into(receipt_transfers::table)
-                    .values(*one)
-                    .execute(c))?;
-            }
-            many => {
-                with_backend!(&mut *conn, c => diesel::insert_into(receipt_transfers::table)
-                    .values(many)
-                    .execute(c))?;
-            }
-        }
+        insert_transfers(conn, pk, transfers)?;
         Ok(Stored::New {
             dovuto_id: r.dovuto_id,
             double_payment: r.double_payment,
@@ -187,4 +142,70 @@ pub fn store(
         Err(e) if e.is_unique_violation() => Ok(Stored::Duplicate),
         other => other,
     }
+}
+
+/// Names the position receipt `r` pays: an OK receipt marks its notice paid; one that
+/// finds it already paid is a double payment.
+fn link_position(
+    conn: &mut AnyConnection,
+    r: &mut NewReceipt,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
+    // Usual case, one statement: an OK receipt marks its notice paid and names it.
+    // Of two concurrent receipts exactly one finds it unpaid (conditional update).
+    if r.outcome == "OK" {
+        let paid_at = r.payment_at.unwrap_or(now);
+        r.dovuto_id = position::mark_paid_by_iuv(conn, r.entity_id, &r.iuv, paid_at, now)?;
+    }
+    if r.dovuto_id.is_none() {
+        // Already paid (then this OK receipt is a double payment), a KO receipt, or a
+        // notice we do not hold.
+        let ids: Vec<i64> = with_backend!(&mut *conn, c => dovuti::table
+            .filter(dovuti::entity_id.eq(r.entity_id))
+            .filter(dovuti::iuv.eq(&r.iuv))
+            .select(dovuti::id)
+            .load(c))?;
+        r.dovuto_id = ids.into_iter().next();
+        r.double_payment = r.dovuto_id.is_some() && r.outcome == "OK";
+    }
+    Ok(())
+}
+
+/// Stores the transfers of receipt `pk`.
+fn insert_transfers(
+    conn: &mut AnyConnection,
+    pk: i64,
+    transfers: &[NewTransfer],
+) -> Result<(), DbError> {
+    let rows: Vec<_> = transfers
+        .iter()
+        .map(|t| {
+            (
+                receipt_transfers::receipt_pk.eq(pk),
+                receipt_transfers::position.eq(t.position),
+                receipt_transfers::fiscal_code_pa.eq(&t.fiscal_code_pa),
+                receipt_transfers::iban.eq(&t.iban),
+                receipt_transfers::amount_cents.eq(t.amount_cents),
+                receipt_transfers::remittance.eq(&t.remittance),
+                receipt_transfers::transfer_category.eq(&t.transfer_category),
+                receipt_transfers::stamp.eq(t.stamp),
+            )
+        })
+        .collect();
+    // One transfer (the usual case) as a single-row insert, whose statement is cached;
+    // several in one multi-row insert.
+    match rows.as_slice() {
+        [] => {}
+        [one] => {
+            with_backend!(&mut *conn, c => diesel::insert_into(receipt_transfers::table)
+                .values(*one)
+                .execute(c))?;
+        }
+        many => {
+            with_backend!(&mut *conn, c => diesel::insert_into(receipt_transfers::table)
+                .values(many)
+                .execute(c))?;
+        }
+    }
+    Ok(())
 }
