@@ -5,6 +5,7 @@
 
 use super::fault::{Fault, FaultCode};
 use super::receipt_wire::{self, Receipt};
+use super::routing::Caller;
 use super::{wire, Fails};
 use crate::app::App;
 use crate::db::models::receipt::{self, NewReceipt, NewTransfer, Stored};
@@ -17,26 +18,13 @@ use crate::soap::{Handled, PaForNodeOp, Request};
 pub async fn handle(app: &App, req: &Request, v2: bool) -> Handled {
     let (body, raw) = (&req.body, req.raw.as_str());
     let mut seen = Handled::to(req);
-    let parsed = (|| {
-        let mut s = Seq::root(body)?;
-        let caller = wire::caller(&mut s)?;
-        let path = s.path_of("receipt");
-        let r = receipt_wire::parse(s.req("receipt")?, &path, v2)?;
-        s.end()?;
-        Ok::<_, Fault>((caller, r))
-    })();
-    let (caller, r) = match parsed {
+    let (caller, r) = match read(body, v2) {
         Ok(p) => p,
         Err(f) => return seen.fail(f, body),
     };
     seen.notice = Some(r.notice_number.clone());
     seen.entity_cf = Some(caller.id_pa.clone());
-    let sum: i64 = r.transfers.iter().map(|t| t.amount.cents()).sum();
-    if sum != r.amount.cents() {
-        let f = Fault::new(
-            FaultCode::SintassiExtraXsd,
-            "la somma dei trasferimenti differisce da paymentAmount",
-        );
+    if let Err(f) = transfers_add_up(&r) {
         return seen.fail_for(f, &caller.id_pa);
     }
     let iuv = NoticeNumber::parse(&r.notice_number)
@@ -71,21 +59,48 @@ pub async fn handle(app: &App, req: &Request, v2: bool) -> Handled {
     match outcome {
         Ok(Ok((entity_id, stored))) => {
             seen.entity_id = Some(entity_id);
-            match stored {
-                Stored::Duplicate => tracing::info!("receipt re-delivered, already stored"),
-                Stored::New {
-                    double_payment: true,
-                    ..
-                } => tracing::warn!("double payment: receipt stored and flagged"),
-                Stored::New {
-                    dovuto_id: None, ..
-                } => tracing::warn!("receipt for a notice we do not hold: stored"),
-                Stored::New { .. } => {}
-            }
+            note(&stored);
             seen.ok("<outcome>OK</outcome>".into())
         }
         Ok(Err(fault)) => seen.fail_for(fault, &caller.id_pa),
         Err(e) => seen.system_error(e, &caller.id_pa),
+    }
+}
+
+/// The caller and the receipt of a request.
+fn read(body: &crate::soap::xml::Node, v2: bool) -> Result<(Caller, Receipt), Fault> {
+    let mut s = Seq::root(body)?;
+    let caller = wire::caller(&mut s)?;
+    let path = s.path_of("receipt");
+    let r = receipt_wire::parse(s.req("receipt")?, &path, v2)?;
+    s.end()?;
+    Ok((caller, r))
+}
+
+/// The transfers must add up to the amount paid.
+fn transfers_add_up(r: &Receipt) -> Result<(), Fault> {
+    let sum: i64 = r.transfers.iter().map(|t| t.amount.cents()).sum();
+    if sum == r.amount.cents() {
+        return Ok(());
+    }
+    Err(Fault::new(
+        FaultCode::SintassiExtraXsd,
+        "la somma dei trasferimenti differisce da paymentAmount",
+    ))
+}
+
+/// Logs what storing the receipt found.
+fn note(stored: &Stored) {
+    match stored {
+        Stored::Duplicate => tracing::info!("receipt re-delivered, already stored"),
+        Stored::New {
+            double_payment: true,
+            ..
+        } => tracing::warn!("double payment: receipt stored and flagged"),
+        Stored::New {
+            dovuto_id: None, ..
+        } => tracing::warn!("receipt for a notice we do not hold: stored"),
+        Stored::New { .. } => {}
     }
 }
 

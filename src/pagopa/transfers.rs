@@ -2,7 +2,7 @@
 //! position's explicit transfers (secondary beneficiaries, marca da bollo).
 
 use super::fault::{Fault, FaultCode};
-use crate::db::models::position::Position;
+use crate::db::models::position::{Position, TransferRow};
 use crate::domain::{AmountCents, Iban};
 use crate::soap::writer::{truncate_chars, XmlWriter};
 
@@ -44,62 +44,15 @@ pub struct Transfer {
 /// The transfers of `pos`; `postal` asks for postal accounts where available.
 pub fn of_position(pos: &Position, entity_cf: &str, postal: bool) -> Result<Vec<Transfer>, Fault> {
     let d = &pos.dovuto;
-    let amount = d.amount_cents;
     let remittance = truncate_chars(&d.causale, 140).to_owned();
     if pos.transfers.is_empty() {
-        let a = &pos.accounts;
-        let iban = if postal {
-            a.postal_iban.clone().or(a.bank_iban.clone())
-        } else {
-            a.bank_iban.clone().or(a.postal_iban.clone())
-        };
-        let iban = iban.ok_or_else(|| {
-            Fault::new(
-                FaultCode::SystemError,
-                "nessun conto di accredito configurato per il tipo dovuto",
-            )
-        })?;
-        return Ok(vec![Transfer {
-            id: 1,
-            amount,
-            fiscal_code: entity_cf.to_owned(),
-            company: None,
-            target: Target::Iban(iban),
-            remittance,
-            category: d.collection_data.clone(),
-        }]);
+        return Ok(vec![whole(pos, entity_cf, postal, remittance)?]);
     }
     let mut out = Vec::with_capacity(pos.transfers.len());
     let mut sum = Some(AmountCents::ZERO);
     for t in &pos.transfers {
         sum = sum.and_then(|s| s.checked_add(t.amount_cents));
-        let target = match (&t.iban, &t.stamp_hash) {
-            (Some(iban), _) => Target::Iban(iban.clone()),
-            (None, Some(hash)) => Target::Stamp {
-                hash: hash.clone(),
-                kind: t.stamp_type.clone().unwrap_or_else(|| "01".into()),
-                province: t.stamp_province.clone().unwrap_or_default(),
-            },
-            (None, None) => {
-                return Err(Fault::new(
-                    FaultCode::SystemError,
-                    "trasferimento senza conto né marca da bollo",
-                ))
-            }
-        };
-        out.push(Transfer {
-            id: t.position,
-            amount: t.amount_cents,
-            fiscal_code: t.beneficiary_fiscal_code.clone(),
-            company: t.beneficiary_name.clone(),
-            target,
-            remittance: t
-                .remittance
-                .as_deref()
-                .map(|r| truncate_chars(r, 140).to_owned())
-                .unwrap_or_else(|| remittance.clone()),
-            category: t.collection_data.clone(),
-        });
+        out.push(explicit(t, &remittance)?);
     }
     if sum != Some(d.amount_cents) {
         return Err(Fault::new(
@@ -108,6 +61,67 @@ pub fn of_position(pos: &Position, entity_cf: &str, postal: bool) -> Result<Vec<
         ));
     }
     Ok(out)
+}
+
+/// The whole amount to the entity's account of the position's due type.
+fn whole(
+    pos: &Position,
+    entity_cf: &str,
+    postal: bool,
+    remittance: String,
+) -> Result<Transfer, Fault> {
+    let a = &pos.accounts;
+    let iban = if postal {
+        a.postal_iban.clone().or(a.bank_iban.clone())
+    } else {
+        a.bank_iban.clone().or(a.postal_iban.clone())
+    };
+    let iban = iban.ok_or_else(|| {
+        Fault::new(
+            FaultCode::SystemError,
+            "nessun conto di accredito configurato per il tipo dovuto",
+        )
+    })?;
+    Ok(Transfer {
+        id: 1,
+        amount: pos.dovuto.amount_cents,
+        fiscal_code: entity_cf.to_owned(),
+        company: None,
+        target: Target::Iban(iban),
+        remittance,
+        category: pos.dovuto.collection_data.clone(),
+    })
+}
+
+/// One transfer the position lists: to an IBAN or a marca da bollo; its causale defaults
+/// to the position's.
+fn explicit(t: &TransferRow, remittance: &str) -> Result<Transfer, Fault> {
+    let target = match (&t.iban, &t.stamp_hash) {
+        (Some(iban), _) => Target::Iban(iban.clone()),
+        (None, Some(hash)) => Target::Stamp {
+            hash: hash.clone(),
+            kind: t.stamp_type.clone().unwrap_or_else(|| "01".into()),
+            province: t.stamp_province.clone().unwrap_or_default(),
+        },
+        (None, None) => {
+            return Err(Fault::new(
+                FaultCode::SystemError,
+                "trasferimento senza conto né marca da bollo",
+            ))
+        }
+    };
+    Ok(Transfer {
+        id: t.position,
+        amount: t.amount_cents,
+        fiscal_code: t.beneficiary_fiscal_code.clone(),
+        company: t.beneficiary_name.clone(),
+        target,
+        remittance: t.remittance.as_deref().map_or_else(
+            || remittance.to_owned(),
+            |r| truncate_chars(r, 140).to_owned(),
+        ),
+        category: t.collection_data.clone(),
+    })
 }
 
 /// True when `iban` is a valid Poste Italiane (BancoPosta) account.

@@ -8,11 +8,11 @@ use super::sink::{CsvZip, Quote};
 use super::{dir, pagati, purge, scaduti, secondario};
 use crate::clock::Clock;
 use crate::db::models::{export, registry};
-use crate::db::Db;
+use crate::db::{AnyConnection, Db};
 use crate::domain::FlussoState;
 use crate::error::JobResult;
 use anyhow::Context;
-use chrono::TimeZone;
+use chrono::{NaiveDateTime, TimeZone};
 use chrono_tz::Europe::Rome;
 use std::path::Path;
 
@@ -50,55 +50,10 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u
         return Ok(0);
     }
     export::start(&mut conn, id, now)?;
-    let (entity_id, ipa, codes) = (job.entity_id, &job.cod_ipa, job.codes);
-    let local = Rome.from_utc_datetime(&now);
     let (name, rows) = if job.kind == "SCADUTI" {
-        let day = job.day.context("scaduti export without a date")?;
-        let name = format!("{ipa}-{id}_SCADUTI_{}", day.format("%Y-%m-%d"));
-        let codes = scaduti::split_codes(codes.as_deref().unwrap_or(""));
-        let (ids, _) = scaduti::resolve(&mut conn, entity_id, &codes)?;
-        let mut w = zip_for(files_dir, id, &name, Quote::Needed)?;
-        let n = scaduti::write(&mut conn, entity_id, &ids, day, &mut w)?;
-        (close(w, n)?.then_some(name), n)
+        write_scaduti(&mut conn, files_dir, id, &job)?
     } else {
-        let version = pagati::Version::parse(job.version.as_deref()).context("bad version")?;
-        let name = match version {
-            pagati::Version::V1_0 => format!(
-                "{id}_ESTRAZIONE_DOVUTI_{}",
-                local.format("%Y-%m-%d_%H_%M_%S")
-            ),
-            v => format!(
-                "{ipa}-{id}_ESTRAZIONE_DOVUTI_{}-{}",
-                local.format("%Y%m%d%H%M%S"),
-                v.code().replace('.', "_")
-            ),
-        };
-        let due_type_id = match codes {
-            Some(code) => Some(registry::due_type_id(&mut conn, entity_id, &code)?),
-            None => None,
-        };
-        let q = pagati::Query {
-            entity_id,
-            from: job.window.0.context("export without a start")?,
-            to: job.window.1.context("export without an end")?,
-            incremental: job.incremental,
-            due_type_id,
-            version,
-            receipt: job.receipt,
-        };
-        let (b, l) = pagati::context(&mut conn, entity_id)?;
-        // Progress goes through a second connection: the first one is streaming.
-        let mut progress = db.get()?;
-        let mut tick = |n: u64| {
-            let _ = export::progress(&mut progress, id, n as i64);
-        };
-        let mut w = zip_for(files_dir, id, &name, Quote::All)?;
-        let mut n = pagati::write(&mut conn, &q, &b, &l, &mut w, &mut tick)?;
-        // Tracciato 1.3 also lists the shares this entity holds in others' payments.
-        if q.version == pagati::Version::V1_3 {
-            n += secondario::write(&mut conn, &q, &b, &mut w)?;
-        }
-        (close(w, n)?.then_some(name), n)
+        write_pagati(db, &mut conn, files_dir, (id, &job), now)?
     };
     let file = name.map(|n| format!("{n}.zip"));
     let state = if file.is_some() {
@@ -109,6 +64,77 @@ pub fn run(db: &Db, files_dir: &Path, id: i64, clock: Clock) -> anyhow::Result<u
     let done = clock.now_naive();
     export::finish(&mut conn, id, &state, (file.as_deref(), rows as i64), done)?;
     Ok(rows)
+}
+
+/// What an export wrote: the file's name without `.zip` (none when no row matched) and
+/// the rows.
+type Written = (Option<String>, u64);
+
+/// Writes the `SCADUTI` export `id`: the open dovuti of the due types falling due that day.
+fn write_scaduti(
+    conn: &mut AnyConnection,
+    files_dir: &Path,
+    id: i64,
+    job: &export::Job,
+) -> anyhow::Result<Written> {
+    let day = job.day.context("scaduti export without a date")?;
+    let name = format!("{}-{id}_SCADUTI_{}", job.cod_ipa, day.format("%Y-%m-%d"));
+    let codes = scaduti::split_codes(job.codes.as_deref().unwrap_or(""));
+    let (ids, _) = scaduti::resolve(conn, job.entity_id, &codes)?;
+    let mut w = zip_for(files_dir, id, &name, Quote::Needed)?;
+    let n = scaduti::write(conn, job.entity_id, &ids, day, &mut w)?;
+    Ok((close(w, n)?.then_some(name), n))
+}
+
+/// Writes the paid-dovuti export `id` in its tracciato version, its progress noted through
+/// a second connection of `db` (the first one is streaming).
+fn write_pagati(
+    db: &Db,
+    conn: &mut AnyConnection,
+    files_dir: &Path,
+    (id, job): (i64, &export::Job),
+    now: NaiveDateTime,
+) -> anyhow::Result<Written> {
+    let entity_id = job.entity_id;
+    let version = pagati::Version::parse(job.version.as_deref()).context("bad version")?;
+    let local = Rome.from_utc_datetime(&now);
+    let name = match version {
+        pagati::Version::V1_0 => format!(
+            "{id}_ESTRAZIONE_DOVUTI_{}",
+            local.format("%Y-%m-%d_%H_%M_%S")
+        ),
+        v => format!(
+            "{}-{id}_ESTRAZIONE_DOVUTI_{}-{}",
+            job.cod_ipa,
+            local.format("%Y%m%d%H%M%S"),
+            v.code().replace('.', "_")
+        ),
+    };
+    let due_type_id = match &job.codes {
+        Some(code) => Some(registry::due_type_id(conn, entity_id, code)?),
+        None => None,
+    };
+    let q = pagati::Query {
+        entity_id,
+        from: job.window.0.context("export without a start")?,
+        to: job.window.1.context("export without an end")?,
+        incremental: job.incremental,
+        due_type_id,
+        version,
+        receipt: job.receipt,
+    };
+    let (b, l) = pagati::context(conn, entity_id)?;
+    let mut progress = db.get()?;
+    let mut tick = |n: u64| {
+        let _ = export::progress(&mut progress, id, n as i64);
+    };
+    let mut w = zip_for(files_dir, id, &name, Quote::All)?;
+    let mut n = pagati::write(conn, &q, &b, &l, &mut w, &mut tick)?;
+    // Tracciato 1.3 also lists the shares this entity holds in others' payments.
+    if q.version == pagati::Version::V1_3 {
+        n += secondario::write(conn, &q, &b, &mut w)?;
+    }
+    Ok((close(w, n)?.then_some(name), n))
 }
 
 fn zip_for(files_dir: &Path, id: i64, name: &str, quote: Quote) -> anyhow::Result<CsvZip> {
