@@ -212,36 +212,7 @@ pub async fn invia_carrello(
     l.end()?;
     let mut batches: Vec<Batch> = Vec::new();
     for el in elements {
-        let mut e = Seq::new(el, "listaDovuti/elementoListaDovuti")?;
-        let cod = e.text("codIpaEnte", 1, 35)?;
-        let hash = e.text("password", 64, 64)?;
-        let b64 = e.req("dovuti")?.value().to_owned();
-        e.end()?;
-        let lookup = cod.clone();
-        let owner = app.db.read(move |c| entity_by_cod_ipa(c, &lookup)).await?;
-        let owner = owner.filter(|o| o.state.is_operational()).ok_or_else(|| {
-            EnteFault::new(
-                EnteCode::EnteNonValido,
-                format!("Codice IPA Ente [{cod}] non valido"),
-            )
-        })?;
-        let expected = sha256_hex(&format!(
-            "{}-{password}-{}",
-            EnteOp::InviaCarrelloDovuti.action(),
-            owner.fiscal_code
-        ));
-        if !ct_eq(&expected, &hash.to_ascii_lowercase()) {
-            return Err(EnteFault::new(
-                EnteCode::EnteNonValido,
-                format!("hash della password errato per l'ente [{cod}]"),
-            ));
-        }
-        let items = payload::dovuti(&payload::decode("dovuti", &b64, "Dovuti")?)?;
-        batches.push(Batch {
-            entity_id: owner.id,
-            segregation: owner.segregation_code,
-            items,
-        });
+        batches.push(element(app, &password, el).await?);
     }
     let count: usize = batches.iter().map(|b| b.items.len()).sum();
     if count > MAX_CART {
@@ -260,6 +231,41 @@ pub async fn invia_carrello(
     )
     .await?;
     Ok(started(app, "idSessionCarrello", &session, false))
+}
+
+/// One `elementoListaDovuti`: the dovuti of an operational entity, whose right the caller
+/// proves with the password hash.
+async fn element(app: &AppState, password: &str, el: &Node) -> Result<Batch, EnteFault> {
+    let mut e = Seq::new(el, "listaDovuti/elementoListaDovuti")?;
+    let cod = e.text("codIpaEnte", 1, 35)?;
+    let hash = e.text("password", 64, 64)?;
+    let b64 = e.req("dovuti")?.value().to_owned();
+    e.end()?;
+    let lookup = cod.clone();
+    let owner = app.db.read(move |c| entity_by_cod_ipa(c, &lookup)).await?;
+    let owner = owner.filter(|o| o.state.is_operational()).ok_or_else(|| {
+        EnteFault::new(
+            EnteCode::EnteNonValido,
+            format!("Codice IPA Ente [{cod}] non valido"),
+        )
+    })?;
+    let expected = sha256_hex(&format!(
+        "{}-{password}-{}",
+        EnteOp::InviaCarrelloDovuti.action(),
+        owner.fiscal_code
+    ));
+    if !ct_eq(&expected, &hash.to_ascii_lowercase()) {
+        return Err(EnteFault::new(
+            EnteCode::EnteNonValido,
+            format!("hash della password errato per l'ente [{cod}]"),
+        ));
+    }
+    let items = payload::dovuti(&payload::decode("dovuti", &b64, "Dovuti")?)?;
+    Ok(Batch {
+        entity_id: owner.id,
+        segregation: owner.segregation_code,
+        items,
+    })
 }
 
 /// The caller's cart `session`, brought up to date.

@@ -62,31 +62,17 @@ pub fn receipt_subject(node: &Node, path: &str) -> Result<Subject, SchemaError> 
 }
 
 fn read_subject(node: &Node, path: &str, tolerant: bool) -> Result<Subject, SchemaError> {
-    let mut s = if tolerant {
-        Seq::any_order(node, path)?
-    } else {
-        Seq::new(node, path)?
-    };
-    let uid_path = s.path_of("uniqueIdentifier");
-    let uid = s.req("uniqueIdentifier")?;
-    let mut u = if tolerant {
-        Seq::any_order(uid, &uid_path)?
-    } else {
-        Seq::new(uid, &uid_path)?
-    };
-    let kind = if tolerant {
-        let p = u.path_of("entityUniqueIdentifierType");
-        let k = u.text("entityUniqueIdentifierType", 1, 1)?;
-        if !k.bytes().all(|b| b.is_ascii_uppercase()) {
-            return Err(SchemaError {
-                path: p,
-                message: "must be one uppercase letter".into(),
-            });
+    let seq = |n, p: &str| {
+        if tolerant {
+            Seq::any_order(n, p)
+        } else {
+            Seq::new(n, p)
         }
-        k
-    } else {
-        u.one_of("entityUniqueIdentifierType", &["F", "G"])?
     };
+    let mut s = seq(node, path)?;
+    let uid_path = s.path_of("uniqueIdentifier");
+    let mut u = seq(s.req("uniqueIdentifier")?, &uid_path)?;
+    let kind = subject_kind(&mut u, tolerant)?;
     let id = u.text("entityUniqueIdentifierValue", 2, 16)?;
     u.end()?;
     let full_name = s.text("fullName", 1, 70)?;
@@ -101,23 +87,16 @@ fn read_subject(node: &Node, path: &str, tolerant: bool) -> Result<Subject, Sche
     let province = opt(&mut s, "stateProvinceRegion", 35)?;
     let country_path = s.path_of("country");
     let country = opt(&mut s, "country", 2)?;
-    if country
-        .as_deref()
-        .is_some_and(|c| c.len() != 2 || !c.bytes().all(|b| b.is_ascii_uppercase()))
-    {
-        return Err(SchemaError {
-            path: country_path,
-            message: "must be two uppercase letters".into(),
-        });
-    }
+    let two_letters = |c: &str| c.len() == 2 && c.bytes().all(|b| b.is_ascii_uppercase());
+    check(
+        &country,
+        two_letters,
+        country_path,
+        "must be two uppercase letters",
+    )?;
     let email_path = s.path_of("e-mail");
     let email = opt(&mut s, "e-mail", 256)?;
-    if email.as_deref().is_some_and(|e| !is_email(e)) {
-        return Err(SchemaError {
-            path: email_path,
-            message: "not an e-mail address".into(),
-        });
-    }
+    check(&email, is_email, email_path, "not an e-mail address")?;
     s.end()?;
     Ok(Subject {
         kind,
@@ -131,6 +110,38 @@ fn read_subject(node: &Node, path: &str, tolerant: bool) -> Result<Subject, Sche
         country,
         email,
     })
+}
+
+/// `entityUniqueIdentifierType`: `F` or `G`; a receipt may carry any one uppercase letter.
+fn subject_kind(u: &mut Seq<'_>, tolerant: bool) -> Result<String, SchemaError> {
+    if !tolerant {
+        return u.one_of("entityUniqueIdentifierType", &["F", "G"]);
+    }
+    let path = u.path_of("entityUniqueIdentifierType");
+    let k = u.text("entityUniqueIdentifierType", 1, 1)?;
+    if !k.bytes().all(|b| b.is_ascii_uppercase()) {
+        return Err(SchemaError {
+            path,
+            message: "must be one uppercase letter".into(),
+        });
+    }
+    Ok(k)
+}
+
+/// An optional value, when present, must pass `ok`; otherwise `message` at `path`.
+fn check(
+    value: &Option<String>,
+    ok: impl Fn(&str) -> bool,
+    path: String,
+    message: &str,
+) -> Result<(), SchemaError> {
+    match value.as_deref() {
+        Some(v) if !ok(v) => Err(SchemaError {
+            path,
+            message: message.into(),
+        }),
+        _ => Ok(()),
+    }
 }
 
 /// `stEMail`: `[a-zA-Z0-9_.+-]+@[a-zA-Z0-9-]+(\.[a-zA-Z0-9-]+)*`.

@@ -213,6 +213,28 @@ struct DovutoView {
     ricevuta: Option<String>,
 }
 
+impl DovutoView {
+    fn new((d, entity, due_type): dovuto::DovutoRow) -> Self {
+        let open = !matches!(d.state, DovutoState::Paid | DovutoState::Cancelled);
+        Self {
+            avviso: (d.notice_number.is_some() && open)
+                .then(|| format!("/admin/dovuti/{}/avviso.pdf", d.id)),
+            ricevuta: (d.state == DovutoState::Paid)
+                .then(|| format!("/admin/dovuti/{}/ricevuta.pdf", d.id)),
+            entity,
+            due_type,
+            iud: d.iud,
+            iuv: d.iuv.unwrap_or_default(),
+            notice: d.notice_number.unwrap_or_default(),
+            debtor: d.debtor_name,
+            debtor_id: d.debtor_id,
+            amount: euro(d.amount_cents),
+            due_date: date(&d.due_date),
+            state: d.state.label(),
+        }
+    }
+}
+
 #[derive(Template)]
 #[template(path = "dovuti.html")]
 struct DovutiPage {
@@ -235,7 +257,7 @@ pub async fn dovuti(
         iuv: non_empty(&q.iuv),
         iud: non_empty(&q.iud),
         debtor_id: non_empty(&q.cf),
-        state: non_empty(&q.state).filter(|s| DovutoState::from_code(s).is_some()),
+        state: non_empty(&q.state).and_then(|s| DovutoState::from_code(&s)),
         entity_id: None,
     };
     let page = Page::new(page_number(&q.page), PAGE_SIZE);
@@ -247,42 +269,16 @@ pub async fn dovuti(
         ("iuv", &filter.iuv),
         ("iud", &filter.iud),
         ("cf", &filter.debtor_id),
-        ("state", &filter.state),
+        ("state", &filter.state.map(|s| s.code().to_owned())),
     ]
     .iter()
     .filter_map(|(k, v)| v.as_ref().map(|v| format!("{k}={}&", url_encode(v))))
     .collect::<String>();
     let pager = Pager::new(&paged, query);
-    let rows = paged
-        .rows
-        .into_iter()
-        .map(|(d, entity, due_type)| DovutoView {
-            avviso: (d.notice_number.is_some()
-                && !matches!(d.state, DovutoState::Paid | DovutoState::Cancelled))
-            .then(|| format!("/admin/dovuti/{}/avviso.pdf", d.id)),
-            ricevuta: (d.state == DovutoState::Paid)
-                .then(|| format!("/admin/dovuti/{}/ricevuta.pdf", d.id)),
-            entity,
-            due_type,
-            iud: d.iud,
-            iuv: d.iuv.unwrap_or_default(),
-            notice: d.notice_number.unwrap_or_default(),
-            debtor: d.debtor_name,
-            debtor_id: d.debtor_id,
-            amount: euro(d.amount_cents),
-            due_date: date(&d.due_date),
-            state: d.state.label(),
-        })
-        .collect();
+    let rows = paged.rows.into_iter().map(DovutoView::new).collect();
     let states = DovutoState::ALL
         .iter()
-        .map(|s| {
-            (
-                s.code(),
-                s.label(),
-                filter.state.as_deref() == Some(s.code()),
-            )
-        })
+        .map(|s| (s.code(), s.label(), filter.state == Some(*s)))
         .collect();
     let page = DovutiPage {
         states,

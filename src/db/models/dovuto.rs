@@ -103,8 +103,8 @@ pub struct DovutoFilter {
     pub iud: Option<String>,
     /// Exact debtor fiscal code (case-insensitive input, stored uppercase).
     pub debtor_id: Option<String>,
-    /// State code.
-    pub state: Option<String>,
+    /// State.
+    pub state: Option<DovutoState>,
     /// Entity.
     pub entity_id: Option<i64>,
 }
@@ -139,7 +139,7 @@ pub fn search(
                 q = q.filter(dovuti::debtor_id.eq(v.to_uppercase()));
             }
             if let Some(v) = &filter.state {
-                q = q.filter(dovuti::state.eq(v.clone()));
+                q = q.filter(dovuti::state.eq(v.code()));
             }
             if let Some(v) = filter.entity_id {
                 q = q.filter(dovuti::entity_id.eq(v));
