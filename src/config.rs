@@ -92,7 +92,8 @@ pub struct Config {
     pub log_format: LogFormat,
     /// Back-office session lifetime.
     pub session_ttl_minutes: i64,
-    /// Mark cookies `Secure` (set when served over HTTPS).
+    /// Mark cookies `Secure` even when `public_url` is not `https://` (e.g. behind a proxy
+    /// that terminates TLS on another name); an `https://` public URL implies it.
     pub cookie_secure: bool,
     /// Failed logins allowed per user (and 4× per address) within the window.
     pub login_max_failures: i32,
@@ -270,6 +271,16 @@ impl Config {
                     ))
                 }),
         }
+    }
+
+    /// Whether the gateway is reached over HTTPS (its public URL says so): cookies are then
+    /// `Secure` and pages ask browsers to stay on HTTPS.
+    pub fn https(&self) -> bool {
+        self.cookie_secure
+            || self
+                .public_url
+                .as_deref()
+                .is_some_and(|u| u.to_ascii_lowercase().starts_with("https://"))
     }
 
     /// Base URL for links we print or hand out.

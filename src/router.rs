@@ -51,7 +51,10 @@ pub fn router(state: AppState) -> Router {
     router = router
         .route("/", get(|| async { Redirect::to("/admin") }))
         .route("/health", get(health))
-        .merge(pages())
+        .merge(pages().route_layer(axum::middleware::from_fn_with_state(
+            state.clone(),
+            crate::web::headers::secure,
+        )))
         .merge(entity_services());
     if !node_apart {
         router = router.merge(node_services(&state.config.node.allow_ips));
@@ -94,11 +97,19 @@ fn entity_services() -> Router<AppState> {
 
 /// The back office's pages and the payment pages entity portals send citizens to.
 fn pages() -> Router<AppState> {
-    use crate::web::{admin, auth, batches, documents, flussi, logo, pagamento};
+    use crate::web::{account, admin, auth, batches, documents, flussi, logo, pagamento};
     Router::new()
         .route(
             "/admin/login",
             get(auth::login_page).post(auth::login_submit),
+        )
+        .route(
+            "/admin/setup/{token}",
+            get(account::setup_page).post(account::setup_submit),
+        )
+        .route(
+            "/admin/password",
+            get(account::password_page).post(account::password_submit),
         )
         .route("/admin/logout", post(auth::logout))
         .route("/admin", get(admin::dashboard))

@@ -1,6 +1,7 @@
-//! Command-line interface: `serve`, `demo`, `migrate`, `check-config`, `avvisi`, `node-sim`,
-//! `replay`.
+//! Command-line interface: `serve`, `demo`, `migrate`, `check-config`, `admin`, `avvisi`,
+//! `flusso`, `node-sim`, `replay`.
 
+pub mod admin;
 pub mod avvisi;
 pub mod flusso;
 pub mod node_sim;
@@ -53,6 +54,12 @@ pub enum Command {
     Migrate(Overrides),
     /// Print the effective configuration (secrets redacted) and exit.
     CheckConfig(Overrides),
+    /// Manage back-office accounts.
+    Admin {
+        /// What to do.
+        #[command(subcommand)]
+        action: admin::AdminAction,
+    },
     /// Write the payment notices of an entity (or of one flusso) into a zip.
     Avvisi {
         /// Database.
@@ -138,6 +145,12 @@ pub fn run(cli: Cli) -> anyhow::Result<()> {
             init_logging(cfg.log_format);
             let db = server::open_database(&cfg)?;
             avvisi::run(&db, cfg.clock()?, args)
+        }
+        Command::Admin { action } => {
+            let cfg = load_config(cli.config.as_ref(), action.overrides())?;
+            init_logging(cfg.log_format);
+            let db = server::open_database(&cfg)?;
+            admin::run(&db, cfg.clock()?, action)
         }
         Command::Flusso { action } => {
             let cfg = load_config(cli.config.as_ref(), action.overrides())?;
@@ -257,10 +270,32 @@ async fn serve(mut cfg: Config, demo: Option<bool>) -> anyhow::Result<()> {
             std::mem::forget(running);
         }
     }
+    announce_setup(&server).await?;
     tracing::info!(%addr, "mypay listening");
     if let Some(node) = server.node_addr() {
         let tls = server.state.config.node.tls_cert.is_some();
         tracing::info!(%node, tls, "node endpoint on its own listener");
     }
     server.run(server::shutdown_signal()).await
+}
+
+/// On an empty database, prints the one-time link that creates the first administrator.
+async fn announce_setup(server: &Server) -> anyhow::Result<()> {
+    let state = server.state.clone();
+    let now = state.clock.now_naive();
+    let link = server
+        .state
+        .db
+        .write(move |c| {
+            crate::accounts::first_run_link(c, state.random.as_ref(), &state.public_base, now)
+        })
+        .await?;
+    if let Some(link) = link {
+        println!(
+            "First run: create the region administrator at\n  {link}\n(valid {} minutes, once; \
+             or use `mypay admin create-user --role region-admin`)",
+            crate::accounts::SETUP_TTL_MINUTES
+        );
+    }
+    Ok(())
 }

@@ -116,6 +116,8 @@ diesel::table! {
         active -> Bool,
         created_at -> Timestamp,
         last_login_at -> Nullable<Timestamp>,
+        must_change_password -> Bool,
+        password_changed_at -> Nullable<Timestamp>,
     }
 }
 
@@ -124,6 +126,7 @@ diesel::table! {
         operator_id -> BigInt,
         entity_id -> BigInt,
         all_due_types -> Bool,
+        manages -> Bool,
     }
 }
 
@@ -354,6 +357,15 @@ diesel::table! {
         entity_id -> BigInt,
         kind -> Text,
         next_value -> BigInt,
+    }
+}
+
+diesel::table! {
+    setup_tokens (token_hash) {
+        token_hash -> Text,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
     }
 }
 

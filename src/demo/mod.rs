@@ -76,7 +76,8 @@ pub fn seed(app: &App, reset_admin_password: bool) -> anyhow::Result<Report> {
     } else if reset_admin_password {
         let pw = app.random.password(16);
         let hash = hash_password(&pw)?;
-        operator::set_password(&mut conn, "admin", &hash)?;
+        // Demo credentials are for trying the gateway: no forced change.
+        operator::set_password(&mut conn, "admin", &hash, false, app.clock.now_naive())?;
         credentials.push(("Admin".into(), "admin".into(), pw));
     }
     let notices = dovuto::payable_notices(&mut conn, 5)?;
@@ -216,7 +217,7 @@ fn seed_all(
                 &pw,
                 operator::ROLE_OPERATOR,
             )?;
-            operator::grant_entity(c, op, entity_id, None)?;
+            operator::grant_entity(c, op, entity_id, operator::Grant::default())?;
             credentials.push(("Operator".into(), "operatore.borgo".into(), pw));
         }
     }
@@ -357,6 +358,7 @@ fn seed_operator(
             email: None,
             password_hash: &hashed(pw)?,
             role,
+            must_change_password: false,
             created_at: now,
         },
     )

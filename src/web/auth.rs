@@ -42,7 +42,7 @@ fn login_form(
         username,
     }
     .render()?;
-    let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, state.config.cookie_secure);
+    let cookie = set_cookie(LOGIN_CSRF_COOKIE, &csrf, 3600, state.config.https());
     Ok((status, [(header::SET_COOKIE, cookie)], Html(html)).into_response())
 }
 
@@ -119,7 +119,7 @@ pub async fn login_submit(
     if expected.is_empty() || !ct_eq(&expected, &form.csrf) {
         return login_form(
             &state,
-            StatusCode::BAD_REQUEST,
+            StatusCode::FORBIDDEN,
             Some("Il modulo è scaduto: riprova."),
             &form.username,
         );
@@ -135,7 +135,11 @@ pub async fn login_submit(
     };
     let (locked, op) = verify(&state, &attempt, form.password).await?;
     match op.filter(|_| !locked) {
-        Some(op) => open_session(&state, &attempt, op).await,
+        Some(op) => {
+            // A session the browser still carries ends: a login always starts a new one.
+            let previous = cookie(&headers, SESSION_COOKIE).map(|t| sha256_hex(&t));
+            open_session(&state, &attempt, op, previous).await
+        }
         None => {
             refuse(&state, &attempt, locked).await?;
             let status = if locked {
@@ -209,6 +213,7 @@ async fn open_session(
     state: &AppState,
     a: &Attempt,
     op: operator::Operator,
+    previous: Option<String>,
 ) -> Result<Response, WebError> {
     let cfg = &state.config;
     let token = state.random.token_hex(32);
@@ -221,6 +226,9 @@ async fn open_session(
         .db
         .run(move |c| {
             session::clear(c, &user_key)?;
+            if let Some(old) = &previous {
+                session::delete(c, old, now)?;
+            }
             session::create(c, &hash, op_id, &csrf, now, ttl)?;
             operator::touch_login(c, op_id, now)?;
             event::record(c, &entry)
@@ -229,7 +237,7 @@ async fn open_session(
     tracing::info!(operator = %op.username, "back-office login");
     let mut resp = Redirect::to("/admin").into_response();
     let headers = resp.headers_mut();
-    let secure = cfg.cookie_secure;
+    let secure = cfg.https();
     for c in [
         set_cookie(SESSION_COOKIE, &token, ttl.num_seconds(), secure),
         set_cookie(LOGIN_CSRF_COOKIE, "", 0, secure),
@@ -260,6 +268,6 @@ pub async fn logout(
         .db
         .run(move |c| session::delete(c, &hash, now))
         .await?;
-    let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.cookie_secure);
+    let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.https());
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/admin/login")).into_response())
 }

@@ -5,12 +5,21 @@ use askama::Template;
 use axum::http::{header, StatusCode};
 use axum::response::{Html, IntoResponse, Redirect, Response};
 
+/// Where an operator changes their password.
+pub const PASSWORD_PAGE: &str = "/admin/password";
+
 /// What can go wrong while serving a page.
 #[derive(Debug, thiserror::Error)]
 pub enum WebError {
     /// Not logged in (or session expired): go to the login page.
     #[error("login required")]
     LoginRequired,
+    /// Logged in with a password someone else set: change it first.
+    #[error("password change required")]
+    PasswordChangeRequired,
+    /// A form without this session's CSRF token (stale, or forged on another site).
+    #[error("stale form")]
+    StaleForm,
     /// Logged in but not allowed.
     #[error("forbidden")]
     Forbidden,
@@ -58,6 +67,12 @@ impl IntoResponse for WebError {
     fn into_response(self) -> Response {
         let (status, title, message) = match &self {
             WebError::LoginRequired => return Redirect::to("/admin/login").into_response(),
+            WebError::PasswordChangeRequired => return Redirect::to(PASSWORD_PAGE).into_response(),
+            WebError::StaleForm => (
+                StatusCode::FORBIDDEN,
+                "Modulo scaduto",
+                "Il modulo è scaduto o non valido: ricarica la pagina e riprova.".to_owned(),
+            ),
             WebError::Forbidden => (
                 StatusCode::FORBIDDEN,
                 "Accesso negato",

@@ -3,12 +3,14 @@
 //! Pages are askama templates under `src/web/templates`; every page handler lives in a
 //! module by area (`auth`, `admin`) and returns `Result<_, WebError>`.
 
+pub mod account;
 pub mod admin;
 pub mod auth;
 pub mod batches;
 pub mod documents;
 pub mod error;
 pub mod flussi;
+pub mod headers;
 pub mod logo;
 pub mod pagamento;
 pub mod session;

@@ -61,9 +61,7 @@ impl Authenticated {
         if ct_eq(&self.csrf, submitted) {
             Ok(())
         } else {
-            Err(WebError::BadRequest(
-                "Il modulo è scaduto o non valido: ricarica la pagina e riprova.".into(),
-            ))
+            Err(WebError::StaleForm)
         }
     }
 }
@@ -87,6 +85,14 @@ impl FromRequestParts<AppState> for Authenticated {
             })
             .await?;
         let (operator, csrf, scope) = found.ok_or(WebError::LoginRequired)?;
+        // A password someone else set is changed before anything else is done.
+        let may_wait = matches!(
+            parts.uri.path(),
+            super::error::PASSWORD_PAGE | "/admin/logout"
+        );
+        if operator.must_change_password && !may_wait {
+            return Err(WebError::PasswordChangeRequired);
+        }
         Ok(Self {
             operator,
             scope,

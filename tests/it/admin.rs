@@ -132,6 +132,7 @@ async fn operator_restricted_to_some_due_types_sees_only_those() {
                 email: None,
                 password_hash: &hash,
                 role: mypay::db::models::operator::ROLE_OPERATOR,
+                must_change_password: false,
                 created_at: now,
             },
         )
@@ -142,7 +143,11 @@ async fn operator_restricted_to_some_due_types_sees_only_those() {
             .select((due_types::entity_id, due_types::id))
             .first(&mut *c)
             .unwrap();
-        mypay::db::models::operator::grant_entity(&mut c, op, entity, Some(&[mensa])).unwrap();
+        let grant = mypay::db::models::operator::Grant {
+            only_due_types: Some(&[mensa]),
+            manages: false,
+        };
+        mypay::db::models::operator::grant_entity(&mut c, op, entity, grant).unwrap();
     }
     let mut b = logged_in(&s, "mensa.only", pw).await;
     let list = b.get("/admin/dovuti").await;

@@ -264,3 +264,45 @@ async fn operator_uploads_a_flusso_and_watches_it_in_a_real_browser() {
     assert!(text.contains("41 / 41"));
     d.screenshot("flussi").await;
 }
+
+#[tokio::test]
+async fn the_first_administrator_is_created_through_the_setup_link_in_a_real_browser() {
+    let Some(d) = Driver::start().await else {
+        return;
+    };
+    let s = TestServer::spawn().await;
+    let state = s.state.clone();
+    let now = state.clock.now_naive();
+    let link = s
+        .state
+        .db
+        .write(move |c| {
+            mypay::accounts::first_run_link(c, &mypay::random::OsRandom, &state.public_base, now)
+        })
+        .await
+        .unwrap()
+        .expect("setup link");
+    d.go(&link).await;
+    d.screenshot("setup").await;
+    let pw = "cavallo batteria graffetta";
+    for (field, value) in [
+        ("username", "anna"),
+        ("full_name", "Anna Bianchi"),
+        ("password", pw),
+        ("confirm", "a different one"),
+    ] {
+        d.type_into(&format!("input[name={field}]"), value).await;
+    }
+    d.click("button[type=submit]").await;
+    d.wait_url(|u| u.contains("/admin/setup/")).await;
+    assert_eq!(d.text(".alert").await, "le due password non coincidono");
+    d.type_into("input[name=password]", pw).await;
+    d.type_into("input[name=confirm]", pw).await;
+    d.click("button[type=submit]").await;
+    d.wait_url(|u| u.ends_with("/admin/login")).await;
+    d.type_into("input[name=username]", "anna").await;
+    d.type_into("input[name=password]", pw).await;
+    d.click("button[type=submit]").await;
+    d.wait_url(|u| u.ends_with("/admin")).await;
+    assert_eq!(d.text("h1").await, "Cruscotto");
+}

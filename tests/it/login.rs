@@ -25,7 +25,7 @@ async fn login_success_and_logout() {
     let csrf = csrf_of(&dash.body);
     assert_eq!(
         b.post("/admin/logout", &[("csrf", "wrong")]).await.status,
-        400
+        403
     );
     let out = b.post("/admin/logout", &[("csrf", &csrf)]).await;
     assert_eq!(out.location.as_deref(), Some("/admin/login"));
@@ -135,7 +135,7 @@ async fn login_without_valid_csrf_is_rejected() {
             ],
         )
         .await;
-    assert_eq!(resp.status, 400);
+    assert_eq!(resp.status, 403);
     // A token without its cookie (cross-site post) is rejected too.
     let page = b.get("/admin/login").await;
     b.forget("mypay_login_csrf");
@@ -149,7 +149,7 @@ async fn login_without_valid_csrf_is_rejected() {
             ],
         )
         .await;
-    assert_eq!(resp.status, 400);
+    assert_eq!(resp.status, 403);
     assert_eq!(
         b.get("/admin").await.location.as_deref(),
         Some("/admin/login")

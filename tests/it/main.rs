@@ -3,12 +3,14 @@
 
 mod support;
 
+mod accounts;
 mod admin;
 mod avvisi_bulk;
 mod avviso;
 mod avviso_rate;
 mod browser;
 mod cli;
+mod cli_admin;
 mod ente_portal;
 mod ente_queries;
 mod ente_ws;
@@ -34,4 +36,5 @@ mod ricevuta;
 mod samples;
 mod sim_server;
 mod soap_errors;
+mod web_security;
 mod wsdl;

@@ -430,6 +430,11 @@ impl Browser {
         .await
     }
 
+    /// A cookie's value.
+    pub fn cookie(&self, name: &str) -> Option<String> {
+        self.cookies.get(name).cloned()
+    }
+
     /// Drops a cookie (to simulate a client that lost it).
     pub fn forget(&mut self, name: &str) {
         self.cookies.remove(name);

@@ -19,6 +19,7 @@ pub mod receipt_print;
 pub mod registry;
 pub mod route;
 pub mod session;
+pub mod setup;
 pub mod transfer;
 
 /// One page of a listing.

@@ -26,6 +26,10 @@ pub struct Operator {
     pub role: String,
     /// Disabled operators cannot log in.
     pub active: bool,
+    /// Set by someone else: to be changed before anything else.
+    pub must_change_password: bool,
+    /// E-mail.
+    pub email: Option<String>,
 }
 
 impl Operator {
@@ -49,6 +53,8 @@ pub struct NewOperator<'a> {
     pub password_hash: &'a str,
     /// Role.
     pub role: &'a str,
+    /// The password was set by someone else.
+    pub must_change_password: bool,
     /// Now.
     pub created_at: NaiveDateTime,
 }
@@ -64,18 +70,29 @@ pub fn insert(conn: &mut AnyConnection, op: &NewOperator<'_>) -> Result<i64, DbE
         .first(conn)?)
 }
 
-/// Grants an entity to an operator: all its due types, or only `due_type_ids`.
+/// What an operator is granted on one entity.
+#[derive(Debug, Clone, Copy, Default)]
+pub struct Grant<'a> {
+    /// Only these due types (all when `None`).
+    pub only_due_types: Option<&'a [i64]>,
+    /// Administers the entity: manages its operators.
+    pub manages: bool,
+}
+
+/// Grants an entity to an operator.
 pub fn grant_entity(
     conn: &mut AnyConnection,
     operator: i64,
     entity: i64,
-    only_due_types: Option<&[i64]>,
+    grant: Grant<'_>,
 ) -> Result<(), DbError> {
+    let only_due_types = grant.only_due_types;
     diesel::insert_into(operator_entities::table)
         .values((
             operator_entities::operator_id.eq(operator),
             operator_entities::entity_id.eq(entity),
             operator_entities::all_due_types.eq(only_due_types.is_none()),
+            operator_entities::manages.eq(grant.manages),
         ))
         .execute(conn)?;
     for dt in only_due_types.unwrap_or_default() {
@@ -139,10 +156,26 @@ pub fn scope_of(conn: &mut AnyConnection, op: &Operator) -> Result<Scope, DbErro
     })
 }
 
-/// Replaces operator `username`'s password hash; false when there is no such operator.
-pub fn set_password(conn: &mut AnyConnection, username: &str, hash: &str) -> Result<bool, DbError> {
+/// Replaces operator `username`'s password hash, to be changed at the next login when
+/// `must_change` (someone else set it); false when there is no such operator.
+pub fn set_password(
+    conn: &mut AnyConnection,
+    username: &str,
+    hash: &str,
+    must_change: bool,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
     let n = diesel::update(operators::table.filter(operators::username.eq(username)))
-        .set(operators::password_hash.eq(hash))
+        .set((
+            operators::password_hash.eq(hash),
+            operators::must_change_password.eq(must_change),
+            operators::password_changed_at.eq(Some(now)),
+        ))
         .execute(conn)?;
     Ok(n > 0)
+}
+
+/// How many operators exist (none: the first run's setup is open).
+pub fn count(conn: &mut AnyConnection) -> Result<i64, DbError> {
+    Ok(operators::table.count().get_result(conn)?)
 }
