@@ -20,6 +20,7 @@ pub mod error;
 pub mod flussi;
 pub mod format;
 pub mod http;
+pub mod intermediaries;
 pub mod jobs;
 pub mod journal;
 pub mod net;

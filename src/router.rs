@@ -97,7 +97,8 @@ fn entity_services() -> Router<AppState> {
 
 /// The back office's pages and the payment pages entity portals send citizens to.
 fn pages() -> Router<AppState> {
-    use crate::web::{account, admin, auth, batches, documents, flussi, logo, pagamento};
+    use crate::web::pagamento;
+    use crate::web::{account, admin, auth, batches, documents, flussi, intermediaries, logo};
     Router::new()
         .route(
             "/admin/login",
@@ -132,6 +133,18 @@ fn pages() -> Router<AppState> {
         .route("/admin/avvisi", get(batches::page).post(batches::request))
         .route("/admin/avvisi/{id}/zip", get(batches::download))
         .route("/admin/events", get(admin::events))
+        .route(
+            "/admin/intermediari",
+            get(intermediaries::page).post(intermediaries::create_broker),
+        )
+        .route(
+            "/admin/intermediari/stazioni",
+            post(intermediaries::create_station),
+        )
+        .route(
+            "/admin/intermediari/stazioni/{id}",
+            post(intermediaries::update_station),
+        )
         .route(
             "/pagamento/{session}",
             get(pagamento::page).post(pagamento::pay),

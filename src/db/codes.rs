@@ -99,6 +99,7 @@ stored_as_code!(
     crate::domain::EntityState => "entity state",
     crate::domain::CartState => "cart state",
     crate::domain::FlussoState => "flusso state",
+    crate::domain::PrimitiveVersion => "primitive version",
     crate::db::models::job::JobState => "job state",
 );
 

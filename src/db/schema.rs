@@ -19,6 +19,8 @@ diesel::table! {
         broadcast -> Bool,
         active -> Bool,
         created_at -> Timestamp,
+        application_code -> Nullable<Text>,
+        node_password -> Nullable<Text>,
     }
 }
 

@@ -257,6 +257,9 @@ fn seed_station(
         code: station,
         aux_digit: 3,
         primitive_version: "V2",
+        broadcast: false,
+        application_code: None,
+        node_password: None,
         created_at: now,
     };
     registry::insert_station(c, &station)

@@ -18,6 +18,7 @@ pub mod load;
 pub mod notice;
 pub mod qr;
 pub mod random;
+pub mod station;
 
 pub use amount::AmountCents;
 pub use cart::CartState;
@@ -29,6 +30,7 @@ pub use iban::Iban;
 pub use iuv::{CreditorReference, Iuv, SegregationCode};
 pub use load::Azione;
 pub use notice::{AuxDigit, NoticeNumber};
+pub use station::{ApplicationCode, PrimitiveVersion, StationId};
 
 /// Why an identifier or amount was rejected. The message is meant for the person or
 /// system that sent it (it never contains anything but the offending value's shape).

@@ -11,6 +11,7 @@ pub mod documents;
 pub mod error;
 pub mod flussi;
 pub mod headers;
+pub mod intermediaries;
 pub mod logo;
 pub mod pagamento;
 pub mod session;

@@ -217,6 +217,19 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
     assert!(d.text(".pager span").await.starts_with("48 risultati"));
     d.screenshot("dovuti").await;
 
+    d.go(&format!("{}/admin/intermediari", s.base)).await;
+    d.type_into("form.new-broker input[name=code]", "12345678903")
+        .await;
+    d.type_into("form.new-broker input[name=name]", "Regione Demo")
+        .await;
+    d.click("form.new-broker button").await;
+    d.wait_url(|u| u.ends_with("/admin/intermediari")).await;
+    assert!(d
+        .text("section[data-broker='12345678903'] h2")
+        .await
+        .starts_with("Regione Demo"));
+    d.screenshot("intermediari").await;
+
     d.click("form.logout button").await;
     d.wait_url(|u| u.ends_with("/admin/login")).await;
     d.go(&format!("{}/admin/dovuti", s.base)).await;

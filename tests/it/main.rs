@@ -21,6 +21,7 @@ mod flussi_export_shared;
 mod flussi_import;
 mod flussi_web;
 mod health;
+mod intermediaries;
 mod iuv;
 mod jobs;
 mod load_equivalence;

@@ -7,10 +7,20 @@ use crate::support::{csrf_of, Browser, TestServer};
 use diesel::prelude::*;
 use mypay::db::schema::{entities, flussi, notice_batches, web_sessions};
 
-/// (flussi, notice batches, entities with a logo, sessions): what a forged post must not move.
-fn counts(s: &TestServer) -> (i64, i64, i64, i64) {
+/// (flussi, notice batches, entities with a logo, sessions) and (brokers, stations with
+/// aux digit 3): what a forged post must not move.
+fn counts(s: &TestServer) -> ((i64, i64, i64, i64), (i64, i64)) {
+    use mypay::db::schema::{brokers, stations};
     let mut c = s.state.db.get().unwrap();
-    (
+    let registry = (
+        brokers::table.count().get_result(&mut *c).unwrap(),
+        stations::table
+            .filter(stations::aux_digit.eq(3))
+            .count()
+            .get_result(&mut *c)
+            .unwrap(),
+    );
+    let rows = (
         flussi::table.count().get_result(&mut *c).unwrap(),
         notice_batches::table.count().get_result(&mut *c).unwrap(),
         entities::table
@@ -19,7 +29,8 @@ fn counts(s: &TestServer) -> (i64, i64, i64, i64) {
             .get_result(&mut *c)
             .unwrap(),
         web_sessions::table.count().get_result(&mut *c).unwrap(),
-    )
+    );
+    (rows, registry)
 }
 
 const PNG: &[u8] = &[
@@ -48,6 +59,27 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
         let posts = [
             ("/admin/logout", fields(&[])),
             ("/admin/avvisi", fields(&[("entity", "1")])),
+            (
+                "/admin/intermediari",
+                fields(&[("code", "12345678903"), ("name", "X")]),
+            ),
+            (
+                "/admin/intermediari/stazioni",
+                fields(&[
+                    ("broker", "1"),
+                    ("code", "97000000014_09"),
+                    ("aux_digit", "3"),
+                    ("version", "V2"),
+                ]),
+            ),
+            (
+                "/admin/intermediari/stazioni/1",
+                fields(&[
+                    ("aux_digit", "0"),
+                    ("application_code", "01"),
+                    ("version", "V1"),
+                ]),
+            ),
             (
                 "/admin/password",
                 fields(&[

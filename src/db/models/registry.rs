@@ -2,7 +2,7 @@
 
 use crate::db::schema::{brokers, due_types, entities, stations};
 use crate::db::{models::Scope, AnyConnection, DbError};
-use crate::domain::EntityState;
+use crate::domain::{EntityState, PrimitiveVersion};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -44,12 +44,18 @@ pub struct Station {
     pub code: String,
     /// Aux digit of the notices it serves (3).
     pub aux_digit: i32,
-    /// Primitive version: `V1` or `V2`.
-    pub primitive_version: String,
+    /// Which primitives the node uses with it.
+    pub primitive_version: PrimitiveVersion,
     /// Broadcast flag.
     pub broadcast: bool,
     /// Whether it is in service.
     pub active: bool,
+    /// Application code of its aux-digit-0 notices.
+    pub application_code: Option<String>,
+    /// Whether the node's reporting services have its password.
+    #[diesel(select_expression = stations::node_password.is_not_null())]
+    #[diesel(select_expression_type = diesel::dsl::IsNotNull<stations::node_password>)]
+    pub has_node_password: bool,
 }
 
 /// A new station.
@@ -64,8 +70,31 @@ pub struct NewStation<'a> {
     pub aux_digit: i32,
     /// `V1` / `V2`.
     pub primitive_version: &'a str,
+    /// Broadcast flag.
+    pub broadcast: bool,
+    /// Application code (aux digit 0).
+    pub application_code: Option<&'a str>,
+    /// Password for the node's reporting services.
+    pub node_password: Option<&'a str>,
     /// Now.
     pub created_at: NaiveDateTime,
+}
+
+/// What changes on a station (`node_password`: `None` keeps the stored one).
+#[derive(Debug, Clone, Copy)]
+pub struct StationChange<'a> {
+    /// Aux digit.
+    pub aux_digit: i32,
+    /// Application code (aux digit 0).
+    pub application_code: Option<&'a str>,
+    /// `V1` / `V2`.
+    pub primitive_version: &'a str,
+    /// Broadcast flag.
+    pub broadcast: bool,
+    /// In service.
+    pub active: bool,
+    /// A new password for the node's reporting services.
+    pub node_password: Option<&'a str>,
 }
 
 /// A creditor entity.
@@ -408,6 +437,71 @@ pub fn insert_broker(conn: &mut AnyConnection, b: &NewBroker<'_>) -> Result<i64,
         .values(b)
         .execute(conn)?;
     broker_id(conn, b.code)?.ok_or_else(|| DbError::Rule(format!("broker {} not stored", b.code)))
+}
+
+/// Every broker with its stations, by code.
+pub fn brokers_with_stations(
+    conn: &mut AnyConnection,
+) -> Result<Vec<(Broker, Vec<Station>)>, DbError> {
+    let brokers: Vec<Broker> = brokers::table
+        .order(brokers::code)
+        .select(Broker::as_select())
+        .load(conn)?;
+    let mut all: Vec<Station> = stations::table
+        .order(stations::code)
+        .select(Station::as_select())
+        .load(conn)?;
+    Ok(brokers
+        .into_iter()
+        .map(|b| {
+            let (own, rest): (Vec<Station>, Vec<Station>) =
+                all.drain(..).partition(|s| s.broker_id == b.id);
+            all = rest;
+            (b, own)
+        })
+        .collect())
+}
+
+/// Broker `id`.
+pub fn broker(conn: &mut AnyConnection, id: i64) -> Result<Option<Broker>, DbError> {
+    Ok(brokers::table
+        .find(id)
+        .select(Broker::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Station `id`.
+pub fn station(conn: &mut AnyConnection, id: i64) -> Result<Option<Station>, DbError> {
+    Ok(stations::table
+        .find(id)
+        .select(Station::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Changes station `id`; false when there is no such station.
+pub fn update_station(
+    conn: &mut AnyConnection,
+    id: i64,
+    c: StationChange<'_>,
+) -> Result<bool, DbError> {
+    let target = stations::table.find(id);
+    let n = diesel::update(target)
+        .set((
+            stations::aux_digit.eq(c.aux_digit),
+            stations::application_code.eq(c.application_code),
+            stations::primitive_version.eq(c.primitive_version),
+            stations::broadcast.eq(c.broadcast),
+            stations::active.eq(c.active),
+        ))
+        .execute(conn)?;
+    if let Some(pw) = c.node_password {
+        diesel::update(target)
+            .set(stations::node_password.eq(Some(pw)))
+            .execute(conn)?;
+    }
+    Ok(n == 1)
 }
 
 /// Registers a station; returns its id.

@@ -1,0 +1,2 @@
+ALTER TABLE stations DROP COLUMN node_password;
+ALTER TABLE stations DROP COLUMN application_code;
