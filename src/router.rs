@@ -97,8 +97,8 @@ fn entity_services() -> Router<AppState> {
 
 /// The back office's pages and the payment pages entity portals send citizens to.
 fn pages() -> Router<AppState> {
-    use crate::web::pagamento;
     use crate::web::{account, admin, auth, batches, documents, flussi, intermediaries, logo};
+    use crate::web::{operators, pagamento};
     Router::new()
         .route(
             "/admin/login",
@@ -133,6 +133,18 @@ fn pages() -> Router<AppState> {
         .route("/admin/avvisi", get(batches::page).post(batches::request))
         .route("/admin/avvisi/{id}/zip", get(batches::download))
         .route("/admin/events", get(admin::events))
+        .route(
+            "/admin/operators",
+            get(operators::page).post(operators::create),
+        )
+        .route(
+            "/admin/operators/{id}/password",
+            post(operators::reset_password),
+        )
+        .route(
+            "/admin/operators/{id}/{action}",
+            post(operators::set_active),
+        )
         .route(
             "/admin/intermediari",
             get(intermediaries::page).post(intermediaries::create_broker),

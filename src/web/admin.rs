@@ -22,6 +22,8 @@ pub struct Nav {
     pub user: String,
     /// Whether the operator is a region admin.
     pub is_admin: bool,
+    /// Whether the operator manages accounts.
+    pub manages: bool,
     /// CSRF token for the logout form.
     pub csrf: String,
     /// Which menu entry is current.
@@ -33,6 +35,7 @@ impl Nav {
         Self {
             user: auth.operator.full_name.clone(),
             is_admin: auth.operator.is_admin(),
+            manages: auth.manages,
             csrf: auth.csrf.clone(),
             active,
         }

@@ -13,6 +13,7 @@ pub mod flussi;
 pub mod headers;
 pub mod intermediaries;
 pub mod logo;
+pub mod operators;
 pub mod pagamento;
 pub mod session;
 pub mod view;

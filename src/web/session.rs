@@ -39,6 +39,8 @@ pub struct Authenticated {
     pub operator: Operator,
     /// Visibility.
     pub scope: Scope,
+    /// Whether it manages accounts (a region or an entity administrator).
+    pub manages: bool,
     /// CSRF token every form of this session must carry.
     pub csrf: String,
     /// Hash of the session token (to end the session).
@@ -81,10 +83,11 @@ impl FromRequestParts<AppState> for Authenticated {
                     return Ok(None);
                 };
                 let scope = operator::scope_of(c, &op)?;
-                Ok(Some((op, csrf, scope)))
+                let manages = op.is_admin() || !operator::managed_entities(c, op.id)?.is_empty();
+                Ok(Some((op, csrf, scope, manages)))
             })
             .await?;
-        let (operator, csrf, scope) = found.ok_or(WebError::LoginRequired)?;
+        let (operator, csrf, scope, manages) = found.ok_or(WebError::LoginRequired)?;
         // A password someone else set is changed before anything else is done.
         let may_wait = matches!(
             parts.uri.path(),
@@ -95,6 +98,7 @@ impl FromRequestParts<AppState> for Authenticated {
         }
         Ok(Self {
             operator,
+            manages,
             scope,
             csrf,
             token_hash,

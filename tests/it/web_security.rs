@@ -8,14 +8,22 @@ use diesel::prelude::*;
 use mypay::db::schema::{entities, flussi, notice_batches, web_sessions};
 
 /// (flussi, notice batches, entities with a logo, sessions) and (brokers, stations with
-/// aux digit 3): what a forged post must not move.
-fn counts(s: &TestServer) -> ((i64, i64, i64, i64), (i64, i64)) {
-    use mypay::db::schema::{brokers, stations};
+/// aux digit 3, active operators): what a forged post must not move.
+type Counts = ((i64, i64, i64, i64), (i64, i64, i64));
+
+/// Counts the rows forged posts would move.
+fn counts(s: &TestServer) -> Counts {
+    use mypay::db::schema::{brokers, operators, stations};
     let mut c = s.state.db.get().unwrap();
     let registry = (
         brokers::table.count().get_result(&mut *c).unwrap(),
         stations::table
             .filter(stations::aux_digit.eq(3))
+            .count()
+            .get_result(&mut *c)
+            .unwrap(),
+        operators::table
+            .filter(operators::active.eq(true))
             .count()
             .get_result(&mut *c)
             .unwrap(),
@@ -59,6 +67,16 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
         let posts = [
             ("/admin/logout", fields(&[])),
             ("/admin/avvisi", fields(&[("entity", "1")])),
+            (
+                "/admin/operators",
+                fields(&[
+                    ("username", "x.y"),
+                    ("full_name", "X"),
+                    ("role", "region-admin"),
+                ]),
+            ),
+            ("/admin/operators/2/disable", fields(&[])),
+            ("/admin/operators/2/password", fields(&[])),
             (
                 "/admin/intermediari",
                 fields(&[("code", "12345678903"), ("name", "X")]),

@@ -1,6 +1,6 @@
 //! Back-office operators and what they may see.
 
-use crate::db::schema::{due_types, operator_due_types, operator_entities, operators};
+use crate::db::schema::{due_types, entities, operator_due_types, operator_entities, operators};
 use crate::db::{models::Scope, AnyConnection, DbError};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -178,4 +178,85 @@ pub fn set_password(
 /// How many operators exist (none: the first run's setup is open).
 pub fn count(conn: &mut AnyConnection) -> Result<i64, DbError> {
     Ok(operators::table.count().get_result(conn)?)
+}
+
+/// An operator as the operators page lists it.
+#[derive(Debug, Clone)]
+pub struct Listed {
+    /// The operator.
+    pub operator: Operator,
+    /// Last successful login.
+    pub last_login_at: Option<NaiveDateTime>,
+    /// Granted entities: (id, name, administers it).
+    pub grants: Vec<(i64, String, bool)>,
+}
+
+/// The operators, by login name: every one (`within` = `None`), or those granted one of
+/// the entities `within` (region administrators then left out).
+pub fn list(conn: &mut AnyConnection, within: Option<&[i64]>) -> Result<Vec<Listed>, DbError> {
+    let grants: Vec<(i64, i64, String, bool)> = operator_entities::table
+        .inner_join(entities::table)
+        .select((
+            operator_entities::operator_id,
+            entities::id,
+            entities::name,
+            operator_entities::manages,
+        ))
+        .order(entities::name)
+        .load(conn)?;
+    let ops: Vec<(Operator, Option<NaiveDateTime>)> = operators::table
+        .select((Operator::as_select(), operators::last_login_at))
+        .order(operators::username)
+        .load(conn)?;
+    Ok(ops
+        .into_iter()
+        .map(|(operator, last_login_at)| {
+            let own = grants.iter().filter(|g| g.0 == operator.id);
+            let grants = own.map(|g| (g.1, g.2.clone(), g.3)).collect();
+            Listed {
+                operator,
+                last_login_at,
+                grants,
+            }
+        })
+        .filter(|l| match within {
+            None => true,
+            Some(ids) => !l.operator.is_admin() && l.grants.iter().any(|g| ids.contains(&g.0)),
+        })
+        .collect())
+}
+
+/// The entities operator `id` administers (its grants marked `manages`).
+pub fn managed_entities(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(operator_entities::table
+        .filter(operator_entities::operator_id.eq(id))
+        .filter(operator_entities::manages.eq(true))
+        .select(operator_entities::entity_id)
+        .load(conn)?)
+}
+
+/// The entities operator `id` is granted.
+pub fn granted_entities(conn: &mut AnyConnection, id: i64) -> Result<Vec<i64>, DbError> {
+    Ok(operator_entities::table
+        .filter(operator_entities::operator_id.eq(id))
+        .select(operator_entities::entity_id)
+        .load(conn)?)
+}
+
+/// Operator `id`.
+pub fn by_id(conn: &mut AnyConnection, id: i64) -> Result<Option<Operator>, DbError> {
+    Ok(operators::table
+        .find(id)
+        .select(Operator::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// Enables or disables operator `id` (a disabled one cannot log in, and its sessions stop
+/// working at once).
+pub fn set_active(conn: &mut AnyConnection, id: i64, active: bool) -> Result<bool, DbError> {
+    let n = diesel::update(operators::table.find(id))
+        .set(operators::active.eq(active))
+        .execute(conn)?;
+    Ok(n == 1)
 }

@@ -1,0 +1,313 @@
+//! `/admin/operators`: region administrators manage every account, entity administrators
+//! those of their entities: create one (its temporary password shown once), disable or
+//! enable it, reset its password. Anyone else gets 403; an account outside what one
+//! manages is 404.
+
+use super::admin::Nav;
+use super::session::Authenticated;
+use super::view::rome_time;
+use super::WebError;
+use crate::accounts::{self, AccountError, Managed, NewAccount, Role};
+use crate::app::AppState;
+use crate::db::models::{operator, registry, Scope};
+use crate::db::{AnyConnection, DbError};
+use crate::domain::random::RandomSource;
+use askama::Template;
+use axum::extract::{Path, State};
+use axum::http::StatusCode;
+use axum::response::{Html, IntoResponse, Redirect, Response};
+use axum::Form;
+use chrono::NaiveDateTime;
+use serde::Deserialize;
+
+struct OperatorView {
+    id: i64,
+    username: String,
+    full_name: String,
+    role: &'static str,
+    entities: String,
+    last_login: String,
+    active: bool,
+    must_change: bool,
+}
+
+impl OperatorView {
+    fn new(l: operator::Listed) -> Self {
+        let manages = l.grants.iter().any(|g| g.2);
+        let role = match (l.operator.is_admin(), manages) {
+            (true, _) => "Amministratore regionale",
+            (false, true) => "Amministratore di ente",
+            (false, false) => "Operatore",
+        };
+        let names: Vec<&str> = l.grants.iter().map(|g| g.1.as_str()).collect();
+        Self {
+            id: l.operator.id,
+            role,
+            entities: names.join(", "),
+            last_login: l
+                .last_login_at
+                .as_ref()
+                .map_or_else(|| "mai".into(), rome_time),
+            active: l.operator.active,
+            must_change: l.operator.must_change_password,
+            username: l.operator.username,
+            full_name: l.operator.full_name,
+        }
+    }
+}
+
+#[derive(Template)]
+#[template(path = "operators.html")]
+struct OperatorsPage<'a> {
+    nav: Nav,
+    rows: Vec<OperatorView>,
+    entities: Vec<(String, String)>,
+    roles: Vec<(&'static str, &'static str)>,
+    error: Option<&'a str>,
+}
+
+#[derive(Template)]
+#[template(path = "operator_password.html")]
+struct PasswordShown<'a> {
+    nav: Nav,
+    username: &'a str,
+    password: &'a str,
+}
+
+/// What the operator manages, or 403.
+async fn managed(app: &AppState, auth: &Authenticated) -> Result<Managed, WebError> {
+    let op = auth.operator.clone();
+    app.db
+        .run(move |c| Managed::of(c, &op))
+        .await?
+        .ok_or(WebError::Forbidden)
+}
+
+async fn render(
+    app: &AppState,
+    auth: &Authenticated,
+    m: Managed,
+    (status, error): (StatusCode, Option<&str>),
+) -> Result<Response, WebError> {
+    let all = m == Managed::All;
+    let (rows, entities) = app
+        .db
+        .run(move |c| {
+            let rows = operator::list(c, m.entities())?;
+            let scope = match &m {
+                Managed::All => Scope::All,
+                Managed::Entities(ids) => Scope::Limited {
+                    entity_ids: ids.clone(),
+                    due_type_ids: Vec::new(),
+                },
+            };
+            let entities = registry::list_entities(c, &scope)?;
+            Ok((
+                rows,
+                entities.into_iter().map(|e| (e.cod_ipa, e.name)).collect(),
+            ))
+        })
+        .await?;
+    let roles = Role::ALL
+        .into_iter()
+        .filter(|r| all || *r != Role::RegionAdmin)
+        .map(|r| (r.name(), role_label(r)))
+        .collect();
+    let page = OperatorsPage {
+        nav: Nav::new(auth, "operators"),
+        rows: rows.into_iter().map(OperatorView::new).collect(),
+        entities,
+        roles,
+        error,
+    };
+    Ok((status, Html(page.render()?)).into_response())
+}
+
+fn role_label(r: Role) -> &'static str {
+    match r {
+        Role::RegionAdmin => "Amministratore regionale",
+        Role::EntityAdmin => "Amministratore di ente",
+        Role::EntityOperator => "Operatore di ente",
+    }
+}
+
+/// `GET /admin/operators`.
+pub async fn page(State(app): State<AppState>, auth: Authenticated) -> Result<Response, WebError> {
+    let m = managed(&app, &auth).await?;
+    render(&app, &auth, m, (StatusCode::OK, None)).await
+}
+
+/// The new-account form.
+#[derive(Debug, Deserialize)]
+pub struct NewForm {
+    csrf: String,
+    username: String,
+    full_name: String,
+    #[serde(default)]
+    email: String,
+    role: String,
+    #[serde(default)]
+    entity: String,
+    /// Due type codes, separated by commas or spaces (entity operators; empty: all).
+    #[serde(default)]
+    due_types: String,
+}
+
+/// `POST /admin/operators`: creates an account and shows its temporary password once.
+pub async fn create(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Form(f): Form<NewForm>,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&f.csrf)?;
+    let m = managed(&app, &auth).await?;
+    let role =
+        Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("Ruolo non valido.".into()))?;
+    let (random, now, m2) = (app.random.clone(), app.now(), m.clone());
+    let created = app
+        .db
+        .run(move |c| new_account(c, &m2, role, &f, (random.as_ref(), now)))
+        .await?;
+    match created {
+        Ok((username, password)) => shown(&auth, &username, &password),
+        Err(None) => Err(WebError::Forbidden),
+        Err(Some(AccountError::Db(e))) => Err(e.into()),
+        Err(Some(refusal)) => {
+            let text = refusal.to_string();
+            render(
+                &app,
+                &auth,
+                m,
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(&text)),
+            )
+            .await
+        }
+    }
+}
+
+/// A new account's (login name, temporary password), or why not (`None`: not allowed).
+type Created = Result<(String, String), Option<AccountError>>;
+
+/// Creates the account the form asks for, if `m` may: `Err(None)` when it may not,
+/// `Err(Some(_))` for what the account's rules refuse.
+fn new_account(
+    c: &mut AnyConnection,
+    m: &Managed,
+    role: Role,
+    f: &NewForm,
+    (random, now): (&dyn RandomSource, NaiveDateTime),
+) -> Result<Created, DbError> {
+    let cod = f.entity.trim();
+    let entity = match cod {
+        "" => None,
+        cod => registry::entity_by_cod_ipa(c, cod)?.map(|e| e.id),
+    };
+    // Without a known entity the account's own rules say what is missing.
+    let refused = match entity {
+        Some(_) => !m.may_create(role, entity),
+        None => role == Role::RegionAdmin && !m.may_create(role, None),
+    };
+    if refused {
+        return Ok(Err(None));
+    }
+    let due_types: Vec<String> = f
+        .due_types
+        .split(|ch: char| ch == ',' || ch.is_whitespace())
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+        .collect();
+    let account = NewAccount {
+        username: &f.username,
+        full_name: &f.full_name,
+        email: Some(f.email.as_str()),
+        role,
+        entity: Some(cod).filter(|e| !e.is_empty()),
+        due_types: &due_types,
+    };
+    Ok(
+        accounts::create_with_temporary_password(c, &account, random, now)
+            .map(|pw| (f.username.trim().to_lowercase(), pw))
+            .map_err(Some),
+    )
+}
+
+fn shown(auth: &Authenticated, username: &str, password: &str) -> Result<Response, WebError> {
+    let page = PasswordShown {
+        nav: Nav::new(auth, "operators"),
+        username,
+        password,
+    };
+    Ok(Html(page.render()?).into_response())
+}
+
+/// A form that only carries its token.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /admin/operators/{id}/disable` and `/enable`.
+pub async fn set_active(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path((id, action)): Path<(i64, String)>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&f.csrf)?;
+    let active = match action.as_str() {
+        "enable" => true,
+        "disable" => false,
+        _ => return Err(WebError::NotFound),
+    };
+    let m = managed(&app, &auth).await?;
+    let (actor, m2) = (auth.operator.clone(), m.clone());
+    let changed = app
+        .db
+        .run(move |c| Ok(accounts::set_active(c, (&actor, &m2), id, active)))
+        .await?;
+    match changed {
+        Ok(true) => Ok(Redirect::to("/admin/operators").into_response()),
+        Ok(false) => Err(WebError::NotFound),
+        Err(AccountError::Db(e)) => Err(e.into()),
+        Err(refusal) => {
+            let text = refusal.to_string();
+            render(
+                &app,
+                &auth,
+                m,
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(&text)),
+            )
+            .await
+        }
+    }
+}
+
+/// `POST /admin/operators/{id}/password`: a new temporary password, shown once.
+pub async fn reset_password(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&f.csrf)?;
+    let m = managed(&app, &auth).await?;
+    let (random, now) = (app.random.clone(), app.now());
+    let reset = app
+        .db
+        .run(move |c| {
+            Ok(accounts::reset_managed_password(
+                c,
+                &m,
+                id,
+                random.as_ref(),
+                now,
+            ))
+        })
+        .await?;
+    match reset {
+        Ok(Some((username, password))) => shown(&auth, &username, &password),
+        Ok(None) => Err(WebError::NotFound),
+        Err(AccountError::Db(e)) => Err(e.into()),
+        Err(other) => Err(WebError::BadRequest(other.to_string())),
+    }
+}
