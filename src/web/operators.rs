@@ -171,17 +171,7 @@ pub async fn create(
     match created {
         Ok((username, password)) => shown(&auth, &username, &password),
         Err(None) => Err(WebError::Forbidden),
-        Err(Some(AccountError::Db(e))) => Err(e.into()),
-        Err(Some(refusal)) => {
-            let text = refusal.to_string();
-            render(
-                &app,
-                &auth,
-                m,
-                (StatusCode::UNPROCESSABLE_ENTITY, Some(&text)),
-            )
-            .await
-        }
+        Err(Some(refusal)) => refused(&app, &auth, m, refusal).await,
     }
 }
 
@@ -231,6 +221,26 @@ fn new_account(
     )
 }
 
+/// The page again with the refusal (a database failure is an error page).
+async fn refused(
+    app: &AppState,
+    auth: &Authenticated,
+    m: Managed,
+    refusal: AccountError,
+) -> Result<Response, WebError> {
+    if let AccountError::Db(e) = refusal {
+        return Err(e.into());
+    }
+    let text = refusal.to_string();
+    render(
+        app,
+        auth,
+        m,
+        (StatusCode::UNPROCESSABLE_ENTITY, Some(&text)),
+    )
+    .await
+}
+
 fn shown(auth: &Authenticated, username: &str, password: &str) -> Result<Response, WebError> {
     let page = PasswordShown {
         nav: Nav::new(auth, "operators"),
@@ -268,17 +278,7 @@ pub async fn set_active(
     match changed {
         Ok(true) => Ok(Redirect::to("/admin/operators").into_response()),
         Ok(false) => Err(WebError::NotFound),
-        Err(AccountError::Db(e)) => Err(e.into()),
-        Err(refusal) => {
-            let text = refusal.to_string();
-            render(
-                &app,
-                &auth,
-                m,
-                (StatusCode::UNPROCESSABLE_ENTITY, Some(&text)),
-            )
-            .await
-        }
+        Err(refusal) => refused(&app, &auth, m, refusal).await,
     }
 }
 
