@@ -24,6 +24,7 @@ pub mod intermediaries;
 pub mod jobs;
 pub mod journal;
 pub mod net;
+pub mod onboarding;
 pub mod pagopa;
 pub mod random;
 pub mod router;

@@ -98,7 +98,7 @@ fn entity_services() -> Router<AppState> {
 /// The back office's pages and the payment pages entity portals send citizens to.
 fn pages() -> Router<AppState> {
     use crate::web::{account, admin, auth, batches, documents, flussi, intermediaries, logo};
-    use crate::web::{operators, pagamento};
+    use crate::web::{entity, operators, pagamento};
     Router::new()
         .route(
             "/admin/login",
@@ -115,6 +115,8 @@ fn pages() -> Router<AppState> {
         .route("/admin/logout", post(auth::logout))
         .route("/admin", get(admin::dashboard))
         .route("/admin/entities", get(admin::entities))
+        .route("/admin/entities/{id}", get(entity::page))
+        .route("/admin/entities/{id}/state", post(entity::change_state))
         .route(
             "/admin/entities/{id}/logo",
             get(logo::show).post(logo::upload),

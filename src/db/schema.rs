@@ -363,6 +363,17 @@ diesel::table! {
 }
 
 diesel::table! {
+    entity_state_changes (id) {
+        id -> BigInt,
+        entity_id -> BigInt,
+        from_state -> Text,
+        to_state -> Text,
+        operator_id -> Nullable<BigInt>,
+        changed_at -> Timestamp,
+    }
+}
+
+diesel::table! {
     setup_tokens (token_hash) {
         token_hash -> Text,
         created_at -> Timestamp,
@@ -393,6 +404,8 @@ diesel::table! {
 diesel::joinable!(stations -> brokers (broker_id));
 diesel::joinable!(entities -> stations (station_id));
 diesel::joinable!(due_types -> entities (entity_id));
+diesel::joinable!(entity_state_changes -> entities (entity_id));
+diesel::joinable!(entity_state_changes -> operators (operator_id));
 diesel::joinable!(operator_entities -> operators (operator_id));
 diesel::joinable!(operator_entities -> entities (entity_id));
 diesel::joinable!(operator_due_types -> operators (operator_id));
@@ -424,6 +437,7 @@ diesel::allow_tables_to_appear_in_same_query!(
     due_types,
     operators,
     operator_entities,
+    entity_state_changes,
     operator_due_types,
     flussi,
     carts,

@@ -137,7 +137,7 @@ impl fmt::Display for DovutoState {
     }
 }
 
-/// Lifecycle of a creditor entity: INSERITO → PRE-ESERCIZIO → ESERCIZIO.
+/// Lifecycle of a creditor entity: INSERITO → PRE-ESERCIZIO → ESERCIZIO, and DISABILITATO.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 pub enum EntityState {
     /// Registered, not yet configured for payments.
@@ -146,11 +146,18 @@ pub enum EntityState {
     PreProduction,
     /// In production.
     Production,
+    /// Switched off: no payments, no web-service calls.
+    Disabled,
 }
 
 impl EntityState {
     /// Every state.
-    pub const ALL: [Self; 3] = [Self::Inserted, Self::PreProduction, Self::Production];
+    pub const ALL: [Self; 4] = [
+        Self::Inserted,
+        Self::PreProduction,
+        Self::Production,
+        Self::Disabled,
+    ];
 
     /// The stored code.
     pub fn code(self) -> &'static str {
@@ -158,6 +165,7 @@ impl EntityState {
             Self::Inserted => "INSERITO",
             Self::PreProduction => "PRE-ESERCIZIO",
             Self::Production => "ESERCIZIO",
+            Self::Disabled => "DISABILITATO",
         }
     }
 
@@ -168,17 +176,38 @@ impl EntityState {
 
     /// Only entities in (pre-)production accept payments and web-service calls.
     pub fn is_operational(self) -> bool {
-        !matches!(self, Self::Inserted)
+        matches!(self, Self::PreProduction | Self::Production)
     }
 
-    /// Forward-only lifecycle, with a step back from production to pre-production allowed.
+    /// Forward lifecycle, with a step back from production to pre-production; any state
+    /// may be disabled, and a disabled entity comes back through pre-production.
     pub fn can_become(self, next: Self) -> bool {
         matches!(
             (self, next),
             (Self::Inserted, Self::PreProduction)
                 | (Self::PreProduction, Self::Production)
                 | (Self::Production, Self::PreProduction)
+                | (
+                    Self::Inserted | Self::PreProduction | Self::Production,
+                    Self::Disabled
+                )
+                | (Self::Disabled, Self::PreProduction)
         )
+    }
+
+    /// The states an entity in this one may move to.
+    pub fn next(self) -> impl Iterator<Item = Self> {
+        Self::ALL.into_iter().filter(move |n| self.can_become(*n))
+    }
+
+    /// An Italian label for pages.
+    pub fn label(self) -> &'static str {
+        match self {
+            Self::Inserted => "Inserito",
+            Self::PreProduction => "Pre-esercizio",
+            Self::Production => "Esercizio",
+            Self::Disabled => "Disabilitato",
+        }
     }
 }
 

@@ -16,6 +16,7 @@ pub mod iban;
 pub mod iuv;
 pub mod load;
 pub mod notice;
+pub mod onboarding;
 pub mod qr;
 pub mod random;
 pub mod station;

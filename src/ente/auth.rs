@@ -68,7 +68,10 @@ pub async fn authenticate(
     if !entity.state.is_operational() {
         return Err(EnteFault::new(
             EnteCode::StatoEnteNonValido,
-            format!("L'ente [{cod_ipa}] non è ancora abilitato ai servizi (stato INSERITO)"),
+            format!(
+                "L'ente [{cod_ipa}] non è abilitato ai servizi (stato {})",
+                entity.state.code()
+            ),
         ));
     }
     Ok(entity)

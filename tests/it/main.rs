@@ -30,6 +30,7 @@ mod node;
 mod node_flows;
 mod node_sim;
 mod node_tls;
+mod onboarding;
 mod operators;
 mod pafornode;
 mod pdftools;

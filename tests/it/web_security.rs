@@ -8,7 +8,8 @@ use diesel::prelude::*;
 use mypay::db::schema::{entities, flussi, notice_batches, web_sessions};
 
 /// (flussi, notice batches, entities with a logo, sessions) and (brokers, stations with
-/// aux digit 3, active operators): what a forged post must not move.
+/// aux digit 3, active operators + 1000 × disabled entities): what a forged post must not
+/// move.
 type Counts = ((i64, i64, i64, i64), (i64, i64, i64));
 
 /// Counts the rows forged posts would move.
@@ -25,8 +26,14 @@ fn counts(s: &TestServer) -> Counts {
         operators::table
             .filter(operators::active.eq(true))
             .count()
-            .get_result(&mut *c)
-            .unwrap(),
+            .get_result::<i64>(&mut *c)
+            .unwrap()
+            + entities::table
+                .filter(entities::state.eq("DISABILITATO"))
+                .count()
+                .get_result::<i64>(&mut *c)
+                .unwrap()
+                * 1000,
     );
     let rows = (
         flussi::table.count().get_result(&mut *c).unwrap(),
@@ -67,6 +74,10 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
         let posts = [
             ("/admin/logout", fields(&[])),
             ("/admin/avvisi", fields(&[("entity", "1")])),
+            (
+                "/admin/entities/1/state",
+                fields(&[("state", "DISABILITATO")]),
+            ),
             (
                 "/admin/operators",
                 fields(&[

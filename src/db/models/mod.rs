@@ -10,6 +10,7 @@ pub mod job;
 pub mod new_dovuti;
 pub mod notice;
 pub mod notice_batch;
+pub mod onboarding;
 pub mod operator;
 pub mod paid_export;
 pub mod payload;

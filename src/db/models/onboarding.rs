@@ -1,0 +1,103 @@
+//! An entity's onboarding as stored: the facts its checklist is made of, its changes of
+//! state (conditional, each recorded with who and when) and their history.
+
+use super::registry::Entity;
+use crate::db::schema::{
+    due_types, entities, entity_state_changes, operator_entities, operators, receipts,
+};
+use crate::db::{AnyConnection, DbError};
+use crate::domain::onboarding::Checklist;
+use crate::domain::EntityState;
+use chrono::NaiveDateTime;
+use diesel::prelude::*;
+
+/// Entity `id`.
+pub fn entity(conn: &mut AnyConnection, id: i64) -> Result<Option<Entity>, DbError> {
+    Ok(entities::table
+        .find(id)
+        .select(Entity::as_select())
+        .first(conn)
+        .optional()?)
+}
+
+/// What entity `e` has in place.
+pub fn checklist(conn: &mut AnyConnection, e: &Entity) -> Result<Checklist, DbError> {
+    let with_iban: i64 = due_types::table
+        .filter(due_types::entity_id.eq(e.id))
+        .filter(due_types::active.eq(true))
+        .filter(
+            due_types::bank_iban
+                .is_not_null()
+                .or(due_types::postal_iban.is_not_null()),
+        )
+        .count()
+        .get_result(conn)?;
+    let operators: i64 = operator_entities::table
+        .inner_join(operators::table)
+        .filter(operator_entities::entity_id.eq(e.id))
+        .filter(operators::active.eq(true))
+        .count()
+        .get_result(conn)?;
+    let paid: i64 = receipts::table
+        .filter(receipts::entity_id.eq(e.id))
+        .filter(receipts::outcome.eq("OK"))
+        .count()
+        .get_result(conn)?;
+    Ok(Checklist {
+        codes: !e.cod_ipa.is_empty() && !e.fiscal_code.is_empty(),
+        logo: e.logo_mime.is_some(),
+        due_type_with_iban: with_iban > 0,
+        operator: operators > 0,
+        ws_password: e.ws_password_hash.is_some(),
+        test_payment: paid > 0,
+    })
+}
+
+/// Moves entity `id` from `from` to `to` and records it; false when it was no longer in
+/// `from` (someone else changed it meanwhile). Call inside a transaction.
+pub fn change_state(
+    conn: &mut AnyConnection,
+    id: i64,
+    (from, to): (EntityState, EntityState),
+    operator_id: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let n = diesel::update(
+        entities::table
+            .filter(entities::id.eq(id))
+            .filter(entities::state.eq(from.code())),
+    )
+    .set((entities::state.eq(to.code()), entities::updated_at.eq(now)))
+    .execute(conn)?;
+    if n == 0 {
+        return Ok(false);
+    }
+    diesel::insert_into(entity_state_changes::table)
+        .values((
+            entity_state_changes::entity_id.eq(id),
+            entity_state_changes::from_state.eq(from.code()),
+            entity_state_changes::to_state.eq(to.code()),
+            entity_state_changes::operator_id.eq(operator_id),
+            entity_state_changes::changed_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(true)
+}
+
+/// One recorded change: (from, to, who — `None` for the command line —, when).
+pub type Change = (EntityState, EntityState, Option<String>, NaiveDateTime);
+
+/// Entity `id`'s changes of state, oldest first.
+pub fn history(conn: &mut AnyConnection, id: i64) -> Result<Vec<Change>, DbError> {
+    Ok(entity_state_changes::table
+        .left_join(operators::table)
+        .filter(entity_state_changes::entity_id.eq(id))
+        .order(entity_state_changes::id)
+        .select((
+            entity_state_changes::from_state,
+            entity_state_changes::to_state,
+            operators::full_name.nullable(),
+            entity_state_changes::changed_at,
+        ))
+        .load(conn)?)
+}

@@ -1,0 +1,127 @@
+//! An entity's lifecycle from its page: only the allowed changes, production only with the
+//! whole checklist (a real payment through the node included), every change recorded.
+
+use crate::flussi_web::entity_id;
+use crate::node::{notice, station};
+use crate::support::{csrf_of, Browser, TestServer};
+
+async fn set_state(b: &mut Browser, id: i64, state: &str) -> crate::support::Page {
+    let page = b.get(&format!("/admin/entities/{id}")).await;
+    let csrf = csrf_of(&page.body);
+    b.post(
+        &format!("/admin/entities/{id}/state"),
+        &[("csrf", csrf.as_str()), ("state", state)],
+    )
+    .await
+}
+
+fn state_of(page: &crate::support::Page) -> String {
+    let marker = "<dd data-state=\"";
+    let at = page.body.find(marker).expect("state") + marker.len();
+    page.body[at..].chars().take_while(|c| *c != '"').collect()
+}
+
+#[tokio::test]
+async fn production_needs_the_whole_checklist_and_every_change_is_recorded() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let mut admin = Browser::new(&s);
+    admin.login("admin", &creds["admin"]).await;
+    let id = entity_id(&s, "c_demo");
+    let page = admin.get(&format!("/admin/entities/{id}")).await;
+    assert_eq!(page.status, 200);
+    assert_eq!(state_of(&page), "ESERCIZIO");
+    assert!(page.body.contains("Nessun cambio di stato registrato"));
+
+    // Back to pre-production; production again wants a payment that went through.
+    assert_eq!(set_state(&mut admin, id, "PRE-ESERCIZIO").await.status, 303);
+    let refused = set_state(&mut admin, id, "ESERCIZIO").await;
+    assert_eq!(refused.status, 422, "{}", refused.body);
+    assert!(
+        refused.body.contains("manca ancora") && refused.body.contains("pagamento di prova"),
+        "{}",
+        refused.body
+    );
+    assert!(refused.body.contains("✗ Un pagamento di prova completato"));
+    let opts = mypay::sim::flow::PayOptions {
+        clock: s.state.clock,
+        v2: true,
+        ..Default::default()
+    };
+    let url = format!("{}/pagopa/paForNode", s.base);
+    let n = notice(&s, "c_demo", "MENSA", "PREDISPOSTO");
+    mypay::sim::flow::pay(
+        &reqwest::Client::new(),
+        &url,
+        &station(&s, "c_demo"),
+        &n,
+        &opts,
+    )
+    .await
+    .unwrap();
+    let ok = set_state(&mut admin, id, "ESERCIZIO").await;
+    assert_eq!(ok.status, 303, "{}", ok.body);
+
+    // Not allowed whatever the checklist: production back to inserted; disabled to production.
+    assert_eq!(set_state(&mut admin, id, "INSERITO").await.status, 422);
+    assert_eq!(set_state(&mut admin, id, "DISABILITATO").await.status, 303);
+    assert_eq!(set_state(&mut admin, id, "ESERCIZIO").await.status, 422);
+    let page = admin.get(&format!("/admin/entities/{id}")).await;
+    assert_eq!(state_of(&page), "DISABILITATO");
+    let rows = page
+        .body
+        .matches("<td>Amministratore regionale</td>")
+        .count();
+    assert_eq!(rows, 3, "three changes, each with who: {}", page.body);
+
+    // A disabled entity's software is refused like an unknown one.
+    let body = format!(
+        "<codIpaEnte>c_demo</codIpaEnte><password>{}</password><idSession>none</idSession>",
+        creds["c_demo"]
+    );
+    let answer = crate::ente_ws::call_ente(&s, "paaSILChiediPagati", None, &body).await;
+    assert!(
+        answer.body.contains("PAA_STATO_ENTE_NON_VALIDO")
+            && answer.body.contains("stato DISABILITATO"),
+        "{}",
+        answer.body
+    );
+}
+
+#[tokio::test]
+async fn operators_see_their_entity_and_change_nothing() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let mut op = Browser::new(&s);
+    op.login("operatore.borgo", &creds["operatore.borgo"]).await;
+    let own = entity_id(&s, "c_demo");
+    let other = entity_id(&s, "aulss_demo");
+    let page = op.get(&format!("/admin/entities/{own}")).await;
+    assert_eq!(page.status, 200);
+    assert!(
+        !page.body.contains("Cambia stato"),
+        "no state form for operators"
+    );
+    assert_eq!(
+        op.get(&format!("/admin/entities/{other}")).await.status,
+        404
+    );
+    let csrf = csrf_of(&page.body);
+    let form = [("csrf", csrf.as_str()), ("state", "DISABILITATO")];
+    assert_eq!(
+        op.post(&format!("/admin/entities/{own}/state"), &form)
+            .await
+            .status,
+        403
+    );
+    assert_eq!(
+        op.post(&format!("/admin/entities/{other}/state"), &form)
+            .await
+            .status,
+        404
+    );
+    assert_eq!(
+        state_of(&op.get(&format!("/admin/entities/{own}")).await),
+        "ESERCIZIO"
+    );
+}
