@@ -2,7 +2,7 @@
 //! DISABILITATO), each step decided by `domain::onboarding` against what the entity has in
 //! place, written with who and when.
 
-use crate::db::models::onboarding;
+use crate::db::models::{onboarding, registry};
 use crate::db::{write_tx, AnyConnection, DbError};
 use crate::domain::onboarding::{decide, Refusal};
 use crate::domain::EntityState;
@@ -60,4 +60,127 @@ pub fn change_state(
         Some(r) => Err(r),
         None => Ok(result?),
     }
+}
+
+/// Why an entity was not registered; the text is for the administrator.
+#[derive(Debug, thiserror::Error)]
+pub enum EntityError {
+    /// codIpaEnte: 1 to 35 letters, digits or `_`.
+    #[error("codice IPA non valido: da 1 a 35 caratteri tra lettere, cifre e _")]
+    CodIpa,
+    /// Not an 11-digit fiscal code with its check digit.
+    #[error("codice fiscale dell'ente non valido: {0}")]
+    FiscalCode(String),
+    /// A name is required.
+    #[error("la denominazione è obbligatoria (al massimo 140 caratteri)")]
+    Name,
+    /// Not two digits.
+    #[error("codice di segregazione non valido: due cifre")]
+    Segregation,
+    /// No such station, or not in service.
+    #[error("stazione inesistente o non attiva")]
+    Station,
+    /// Another entity of the station has the segregation code (their IUVs would collide).
+    #[error("il codice di segregazione {0} è già di un altro ente della stazione")]
+    SegregationTaken(String),
+    /// The IPA code or the fiscal code is registered already.
+    #[error("codice IPA o codice fiscale già registrato")]
+    Taken,
+    /// The database failed.
+    #[error(transparent)]
+    Db(#[from] DbError),
+}
+
+/// A new entity as the administrator typed it.
+#[derive(Debug, Clone, Copy)]
+pub struct NewEntityForm<'a> {
+    /// Codice IPA.
+    pub cod_ipa: &'a str,
+    /// Fiscal code (11 digits).
+    pub fiscal_code: &'a str,
+    /// Name.
+    pub name: &'a str,
+    /// E-mail (may be empty).
+    pub email: &'a str,
+    /// The station it is reached through.
+    pub station_id: i64,
+    /// Segregation code (2 digits), unique among the station's entities.
+    pub segregation_code: &'a str,
+}
+
+/// A new entity's codes and name, checked.
+struct Checked<'a> {
+    cod: &'a str,
+    cf: crate::domain::PartitaIva,
+    name: &'a str,
+    seg: String,
+}
+
+/// Checks what the form says of the entity itself.
+fn checked<'a>(f: &NewEntityForm<'a>) -> Result<Checked<'a>, EntityError> {
+    let cod = f.cod_ipa.trim();
+    let plain = |ch: char| ch.is_ascii_alphanumeric() || ch == '_';
+    if cod.is_empty() || cod.len() > 35 || !cod.chars().all(plain) {
+        return Err(EntityError::CodIpa);
+    }
+    let cf = crate::domain::PartitaIva::parse(f.fiscal_code.trim())
+        .map_err(|e| EntityError::FiscalCode(e.reason))?;
+    let name = f.name.trim();
+    if name.is_empty() || name.chars().count() > 140 {
+        return Err(EntityError::Name);
+    }
+    let seg = crate::domain::SegregationCode::parse(f.segregation_code.trim())
+        .map_err(|_| EntityError::Segregation)?;
+    Ok(Checked {
+        cod,
+        cf,
+        name,
+        seg: format!("{:02}", seg.value()),
+    })
+}
+
+/// Registers an entity in INSERITO (recorded as its first change of state); returns its id.
+pub fn create_entity(
+    conn: &mut AnyConnection,
+    f: &NewEntityForm<'_>,
+    operator_id: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<i64, EntityError> {
+    let Checked { cod, cf, name, seg } = checked(f)?;
+    match registry::station(conn, f.station_id)? {
+        Some(s) if s.active => {}
+        _ => return Err(EntityError::Station),
+    }
+    if onboarding::segregation_taken(conn, f.station_id, &seg)? {
+        return Err(EntityError::SegregationTaken(seg));
+    }
+    let email = Some(f.email.trim()).filter(|e| !e.is_empty());
+    let new = registry::NewEntity {
+        cod_ipa: cod,
+        fiscal_code: cf.as_str(),
+        name,
+        sector: None,
+        email,
+        state: EntityState::Inserted.code(),
+        station_id: Some(f.station_id),
+        segregation_code: &seg,
+        ws_password_hash: None,
+        return_url: None,
+        created_at: now,
+        updated_at: now,
+    };
+    let created = EntityState::Inserted;
+    let id = write_tx(conn, |c| {
+        let id = registry::insert_entity(c, &new)?;
+        onboarding::record_change(c, id, (created, created), operator_id, now)?;
+        Ok(id)
+    })
+    .map_err(|e| {
+        if e.is_unique_violation() {
+            EntityError::Taken
+        } else {
+            EntityError::Db(e)
+        }
+    })?;
+    Ok(id)
 }

@@ -98,7 +98,7 @@ fn entity_services() -> Router<AppState> {
 /// The back office's pages and the payment pages entity portals send citizens to.
 fn pages() -> Router<AppState> {
     use crate::web::{account, admin, auth, batches, documents, flussi, intermediaries, logo};
-    use crate::web::{entity, operators, pagamento};
+    use crate::web::{entities, entity, operators, pagamento};
     Router::new()
         .route(
             "/admin/login",
@@ -114,7 +114,10 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/logout", post(auth::logout))
         .route("/admin", get(admin::dashboard))
-        .route("/admin/entities", get(admin::entities))
+        .route(
+            "/admin/entities",
+            get(entities::page).post(entities::create),
+        )
         .route("/admin/entities/{id}", get(entity::page))
         .route("/admin/entities/{id}/state", post(entity::change_state))
         .route(

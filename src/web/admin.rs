@@ -81,52 +81,6 @@ pub async fn dashboard(
     Ok(Html(page.render()?))
 }
 
-struct EntityView {
-    id: i64,
-    has_logo: bool,
-    cod_ipa: String,
-    fiscal_code: String,
-    name: String,
-    state: &'static str,
-    segregation_code: String,
-}
-
-#[derive(Template)]
-#[template(path = "entities.html")]
-struct EntitiesPage {
-    nav: Nav,
-    rows: Vec<EntityView>,
-    csrf: String,
-}
-
-/// `GET /admin/entities`.
-pub async fn entities(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> Result<Html<String>, WebError> {
-    let rows = auth.query(&state, registry::list_entities).await?;
-    let rows = rows
-        .into_iter()
-        .map(|e| EntityView {
-            id: e.id,
-            has_logo: e.logo_mime.is_some(),
-            state: e.state.code(),
-            cod_ipa: e.cod_ipa,
-            fiscal_code: e.fiscal_code,
-            name: e.name,
-            segregation_code: e.segregation_code,
-        })
-        .collect();
-    Ok(Html(
-        EntitiesPage {
-            nav: Nav::new(&auth, "entities"),
-            csrf: auth.csrf.clone(),
-            rows,
-        }
-        .render()?,
-    ))
-}
-
 struct DueTypeView {
     entity: String,
     code: String,

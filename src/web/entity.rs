@@ -66,7 +66,8 @@ async fn render(
     let history = history
         .into_iter()
         .map(|(from, to, who, when)| HistoryRow {
-            from: from.label(),
+            // The first row records the registration itself.
+            from: if from == to { "—" } else { from.label() },
             to: to.label(),
             who: who.unwrap_or_else(|| "riga di comando".into()),
             when: rome_time(&when),

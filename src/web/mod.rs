@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod batches;
 pub mod documents;
+pub mod entities;
 pub mod entity;
 pub mod error;
 pub mod flussi;

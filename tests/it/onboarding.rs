@@ -125,3 +125,95 @@ async fn operators_see_their_entity_and_change_nothing() {
         "ESERCIZIO"
     );
 }
+
+#[tokio::test]
+async fn the_region_administrator_registers_an_entity_inserito() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let mut admin = Browser::new(&s);
+    admin.login("admin", &creds["admin"]).await;
+    let page = admin.get("/admin/entities").await;
+    assert!(page.body.contains("Registra ente"), "the form for admins");
+    let csrf = csrf_of(&page.body);
+    let station: i64 = {
+        use diesel::prelude::*;
+        use mypay::db::schema::stations;
+        let mut c = s.state.db.get().unwrap();
+        stations::table.select(stations::id).first(&mut *c).unwrap()
+    };
+    let st = station.to_string();
+    let seg_of_demo = {
+        use diesel::prelude::*;
+        use mypay::db::schema::entities;
+        let mut c = s.state.db.get().unwrap();
+        entities::table
+            .filter(entities::cod_ipa.eq("c_demo"))
+            .select(entities::segregation_code)
+            .first::<String>(&mut *c)
+            .unwrap()
+    };
+    let form = |cod: &'static str, cf: &'static str, seg: String| {
+        vec![
+            ("csrf", csrf.clone()),
+            ("cod_ipa", cod.to_owned()),
+            ("fiscal_code", cf.to_owned()),
+            ("name", "Comune di Prova".to_owned()),
+            ("station", st.clone()),
+            ("segregation_code", seg),
+        ]
+    };
+    let refused = [
+        (
+            form("c prova", "12345678903", "42".into()),
+            "codice IPA non valido",
+        ),
+        (
+            form("c_prova", "12345678900", "42".into()),
+            "codice fiscale",
+        ),
+        (
+            form("c_prova", "12345678903", "4".into()),
+            "segregazione non valido",
+        ),
+        (
+            form("c_prova", "12345678903", seg_of_demo.clone()),
+            "già di un altro ente",
+        ),
+        (form("c_demo", "12345678903", "42".into()), "già registrato"),
+    ];
+    for (f, why) in &refused {
+        let fields: Vec<(&str, &str)> = f.iter().map(|(k, v)| (*k, v.as_str())).collect();
+        let r = admin.post("/admin/entities", &fields).await;
+        assert_eq!(r.status, 422, "{f:?}");
+        assert!(r.body.contains(why), "{why}: {}", r.body);
+    }
+    let good = form("c_prova", "12345678903", "42".into());
+    let fields: Vec<(&str, &str)> = good.iter().map(|(k, v)| (*k, v.as_str())).collect();
+    let made = admin.post("/admin/entities", &fields).await;
+    let at = made.location.expect("to the entity's page");
+    let page = admin.get(&at).await;
+    assert_eq!(state_of(&page), "INSERITO");
+    assert!(
+        page.body
+            .contains("<td>—</td><td>Inserito</td><td>Amministratore regionale</td>"),
+        "{}",
+        page.body
+    );
+    assert!(page.body.contains("✓ Codice fiscale e codice IPA") && page.body.contains("✗ Logo"));
+
+    // Entity operators have no form and may not post one.
+    let mut op = Browser::new(&s);
+    op.login("operatore.borgo", &creds["operatore.borgo"]).await;
+    let list = op.get("/admin/entities").await;
+    assert!(!list.body.contains("Registra ente"));
+    let csrf = csrf_of(&list.body);
+    let other = [
+        ("csrf", csrf.as_str()),
+        ("cod_ipa", "c_altro"),
+        ("fiscal_code", "97000000014"),
+        ("name", "X"),
+        ("station", st.as_str()),
+        ("segregation_code", "43"),
+    ];
+    assert_eq!(op.post("/admin/entities", &other).await.status, 403);
+}

@@ -7,7 +7,7 @@ use crate::support::{csrf_of, Browser, TestServer};
 use diesel::prelude::*;
 use mypay::db::schema::{entities, flussi, notice_batches, web_sessions};
 
-/// (flussi, notice batches, entities with a logo, sessions) and (brokers, stations with
+/// (flussi, notice batches, entities with a logo + 100 × entities, sessions) and (brokers, stations with
 /// aux digit 3, active operators + 1000 × disabled entities): what a forged post must not
 /// move.
 type Counts = ((i64, i64, i64, i64), (i64, i64, i64));
@@ -41,8 +41,9 @@ fn counts(s: &TestServer) -> Counts {
         entities::table
             .filter(entities::logo_mime.is_not_null())
             .count()
-            .get_result(&mut *c)
-            .unwrap(),
+            .get_result::<i64>(&mut *c)
+            .unwrap()
+            + 100 * entities::table.count().get_result::<i64>(&mut *c).unwrap(),
         web_sessions::table.count().get_result(&mut *c).unwrap(),
     );
     (rows, registry)

@@ -72,6 +72,18 @@ pub fn change_state(
     if n == 0 {
         return Ok(false);
     }
+    record_change(conn, id, (from, to), operator_id, now)?;
+    Ok(true)
+}
+
+/// Records that entity `id` went from `from` to `to` (the same twice: it was created).
+pub fn record_change(
+    conn: &mut AnyConnection,
+    id: i64,
+    (from, to): (EntityState, EntityState),
+    operator_id: Option<i64>,
+    now: NaiveDateTime,
+) -> Result<(), DbError> {
     diesel::insert_into(entity_state_changes::table)
         .values((
             entity_state_changes::entity_id.eq(id),
@@ -81,7 +93,21 @@ pub fn change_state(
             entity_state_changes::changed_at.eq(now),
         ))
         .execute(conn)?;
-    Ok(true)
+    Ok(())
+}
+
+/// Whether another entity of station `station_id` has segregation code `code`.
+pub fn segregation_taken(
+    conn: &mut AnyConnection,
+    station_id: i64,
+    code: &str,
+) -> Result<bool, DbError> {
+    let n: i64 = entities::table
+        .filter(entities::station_id.eq(station_id))
+        .filter(entities::segregation_code.eq(code))
+        .count()
+        .get_result(conn)?;
+    Ok(n > 0)
 }
 
 /// One recorded change: (from, to, who — `None` for the command line —, when).
