@@ -101,6 +101,9 @@ pub struct Config {
     pub login_window_minutes: i64,
     /// How long a throttled login stays locked.
     pub login_lockout_minutes: i64,
+    /// Hours an entity's previous web-service password keeps working after a new one is
+    /// generated (its accounting software has that long to switch; 0: not at all).
+    pub ws_password_grace_hours: i64,
     /// pagoPA outbound settings.
     pub pagopa: PagopaConfig,
     /// The node-facing endpoint.
@@ -130,6 +133,7 @@ impl Default for Config {
             login_max_failures: 5,
             login_window_minutes: 15,
             login_lockout_minutes: 15,
+            ws_password_grace_hours: 72,
             pagopa: PagopaConfig::default(),
             node: NodeEndpointConfig::default(),
             bench_routes: false,
@@ -207,6 +211,7 @@ impl Config {
                 "MYPAY_LOGIN_MAX_FAILURES" => self.login_max_failures = parse(name, v)?,
                 "MYPAY_LOGIN_WINDOW_MINUTES" => self.login_window_minutes = parse(name, v)?,
                 "MYPAY_LOGIN_LOCKOUT_MINUTES" => self.login_lockout_minutes = parse(name, v)?,
+                "MYPAY_WS_PASSWORD_GRACE_HOURS" => self.ws_password_grace_hours = parse(name, v)?,
                 "MYPAY_PAGOPA_CHECKOUT_URL" => self.pagopa.checkout_url = Some(v.clone()),
                 "MYPAY_PAGOPA_SUBSCRIPTION_KEY" => self.pagopa.subscription_key = Some(v.clone()),
                 "MYPAY_NODE_LISTEN" => self.node.listen = Some(v.clone()),
@@ -253,6 +258,11 @@ impl Config {
         }
         if self.login_max_failures < 1 {
             return Err(ConfigError("login_max_failures: must be at least 1".into()));
+        }
+        if !(0..=24 * 90).contains(&self.ws_password_grace_hours) {
+            return Err(ConfigError(
+                "ws_password_grace_hours: must be 0 to 2160 (90 days)".into(),
+            ));
         }
         self.node.validate()?;
         self.clock()?;

@@ -184,3 +184,22 @@ pub fn create_entity(
     })?;
     Ok(id)
 }
+
+/// A new web-service password for entity `id`: its accounting software's credential,
+/// returned to be shown once and stored as argon2; the previous one keeps working for
+/// `grace_hours`. Returns the password and when the previous one stops working (`None`
+/// when there is no such entity).
+pub fn new_ws_password(
+    conn: &mut AnyConnection,
+    id: i64,
+    random: &dyn crate::domain::random::RandomSource,
+    grace_hours: i64,
+    now: NaiveDateTime,
+) -> Result<Option<(String, NaiveDateTime)>, DbError> {
+    let password = random.password(crate::accounts::TEMPORARY_PASSWORD_CHARS);
+    let hash =
+        crate::security::hash_password(&password).map_err(|e| DbError::Rule(e.to_string()))?;
+    let until = now + chrono::Duration::hours(grace_hours);
+    let rotated = onboarding::rotate_ws_password(conn, id, &hash, until, now)?;
+    Ok(rotated.then_some((password, until)))
+}

@@ -121,6 +121,10 @@ fn pages() -> Router<AppState> {
         .route("/admin/entities/{id}", get(entity::page))
         .route("/admin/entities/{id}/state", post(entity::change_state))
         .route(
+            "/admin/entities/{id}/ws-password",
+            post(entity::new_ws_password),
+        )
+        .route(
             "/admin/entities/{id}/logo",
             get(logo::show).post(logo::upload),
         )

@@ -50,6 +50,8 @@ diesel::table! {
         logo_mime -> Nullable<Text>,
         created_at -> Timestamp,
         updated_at -> Timestamp,
+        ws_password_previous_hash -> Nullable<Text>,
+        ws_password_previous_until -> Nullable<Timestamp>,
     }
 }
 

@@ -22,6 +22,47 @@ fn remembered() -> &'static Mutex<HashMap<String, Instant>> {
     CACHE.get_or_init(|| Mutex::new(HashMap::new()))
 }
 
+/// Which of the entity's passwords a password is.
+enum Opened {
+    /// The current one.
+    Current,
+    /// The previous one, within its grace period (never remembered, so that the period
+    /// ends on time).
+    Previous,
+    /// Neither.
+    Not,
+}
+
+/// Checks `password` against the entity's current hash, then against the previous one if
+/// its grace period is running (on a blocking thread: argon2 is deliberately slow).
+async fn check(app: &AppState, entity: &Entity, hash: String, password: String) -> Opened {
+    let now = app.now();
+    let previous = entity
+        .ws_password_previous_hash
+        .clone()
+        .filter(|_| entity.ws_password_previous_until.is_some_and(|u| u > now));
+    tokio::task::spawn_blocking(move || {
+        if verify_password(&hash, &password) {
+            Opened::Current
+        } else if previous.is_some_and(|h| verify_password(&h, &password)) {
+            Opened::Previous
+        } else {
+            Opened::Not
+        }
+    })
+    .await
+    .unwrap_or(Opened::Not)
+}
+
+fn remember(key: String) {
+    if let Ok(mut m) = remembered().lock() {
+        if m.len() >= REMEMBER_MAX {
+            m.clear();
+        }
+        m.insert(key, Instant::now());
+    }
+}
+
 fn refused(cod_ipa: &str) -> EnteFault {
     EnteFault::new(
         EnteCode::EnteNonValido,
@@ -52,17 +93,10 @@ pub async fn authenticate(
         .and_then(|m| m.get(&key).copied())
         .is_some_and(|at| at.elapsed() < REMEMBER);
     if !known {
-        let ok = tokio::task::spawn_blocking(move || verify_password(&hash, &password))
-            .await
-            .unwrap_or(false);
-        if !ok {
-            return Err(refused(cod_ipa));
-        }
-        if let Ok(mut m) = remembered().lock() {
-            if m.len() >= REMEMBER_MAX {
-                m.clear();
-            }
-            m.insert(key, Instant::now());
+        match check(app, &entity, hash, password).await {
+            Opened::Current => remember(key),
+            Opened::Previous => {}
+            Opened::Not => return Err(refused(cod_ipa)),
         }
     }
     if !entity.state.is_operational() {

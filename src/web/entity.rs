@@ -7,8 +7,8 @@ use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
 use crate::app::AppState;
-use crate::db::models::onboarding;
 use crate::db::models::registry::Entity;
+use crate::db::models::{onboarding, operator};
 use crate::domain::onboarding::Checklist;
 use crate::domain::EntityState;
 use crate::onboarding::StateError;
@@ -35,6 +35,7 @@ struct EntityPage<'a> {
     checklist: Vec<(&'static str, bool)>,
     next: Vec<(&'static str, &'static str)>,
     history: Vec<HistoryRow>,
+    can_rotate: bool,
     error: Option<&'a str>,
 }
 
@@ -47,6 +48,7 @@ async fn render(
     if !auth.scope.sees_entity(id) {
         return Err(WebError::NotFound);
     }
+    let op = auth.operator.clone();
     let found = app
         .db
         .run(move |c| {
@@ -54,10 +56,11 @@ async fn render(
                 return Ok(None);
             };
             let checklist: Checklist = onboarding::checklist(c, &e)?;
-            Ok(Some((e, checklist, onboarding::history(c, id)?)))
+            let rotate = op.is_admin() || operator::managed_entities(c, op.id)?.contains(&id);
+            Ok(Some((e, checklist, onboarding::history(c, id)?, rotate)))
         })
         .await?;
-    let (entity, checklist, history) = found.ok_or(WebError::NotFound)?;
+    let (entity, checklist, history, can_rotate) = found.ok_or(WebError::NotFound)?;
     let next = if auth.operator.is_admin() {
         entity.state.next().map(|s| (s.code(), s.label())).collect()
     } else {
@@ -80,6 +83,7 @@ async fn render(
         entity,
         next,
         history,
+        can_rotate,
         error,
     };
     Ok((status, Html(page.render()?)).into_response())
@@ -138,4 +142,63 @@ pub async fn change_state(
             .await
         }
     }
+}
+
+#[derive(Template)]
+#[template(path = "ws_password.html")]
+struct WsPasswordPage<'a> {
+    nav: Nav,
+    id: i64,
+    entity: &'a str,
+    password: &'a str,
+    until: String,
+}
+
+/// A form that only carries its token.
+#[derive(Debug, Deserialize)]
+pub struct CsrfForm {
+    csrf: String,
+}
+
+/// `POST /admin/entities/{id}/ws-password`: a region administrator or the entity's own
+/// administrator generates its web-service password; shown once.
+pub async fn new_ws_password(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    Form(f): Form<CsrfForm>,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&f.csrf)?;
+    if !auth.scope.sees_entity(id) {
+        return Err(WebError::NotFound);
+    }
+    let (op, random, now) = (auth.operator.clone(), app.random.clone(), app.now());
+    let grace = app.config.ws_password_grace_hours;
+    let made = app
+        .db
+        .run(move |c| {
+            let managed = crate::accounts::Managed::of(c, &op)?;
+            let allowed = match &managed {
+                Some(crate::accounts::Managed::All) => true,
+                Some(crate::accounts::Managed::Entities(ids)) => ids.contains(&id),
+                None => false,
+            };
+            if !allowed {
+                return Ok(Err(WebError::Forbidden));
+            }
+            let name = onboarding::entity(c, id)?.map(|e| e.name);
+            let made = crate::onboarding::new_ws_password(c, id, random.as_ref(), grace, now)?;
+            Ok(name.zip(made).ok_or(WebError::NotFound))
+        })
+        .await??;
+    let (name, (password, until)) = made;
+    tracing::info!(entity = id, "web-service password generated");
+    let page = WsPasswordPage {
+        nav: Nav::new(&auth, "entities"),
+        id,
+        entity: &name,
+        password: &password,
+        until: rome_time(&until),
+    };
+    Ok(Html(page.render()?).into_response())
 }

@@ -217,3 +217,72 @@ async fn the_region_administrator_registers_an_entity_inserito() {
     ];
     assert_eq!(op.post("/admin/entities", &other).await.status, 403);
 }
+
+/// Whether the entity services let `cod_ipa` in with `password`.
+async fn ws_accepts(s: &TestServer, cod_ipa: &str, password: &str) -> bool {
+    let body = format!(
+        "<codIpaEnte>{cod_ipa}</codIpaEnte><password>{password}</password><idSession>none</idSession>"
+    );
+    let a = crate::ente_ws::call_ente(s, "paaSILChiediPagati", None, &body).await;
+    !a.body.contains("PAA_ENTE_NON_VALIDO")
+}
+
+/// Generates the web-service password from the entity's page; returns it.
+async fn rotate(b: &mut Browser, id: i64) -> String {
+    let page = b.get(&format!("/admin/entities/{id}")).await;
+    assert!(page.body.contains("Genera nuova password"), "{}", page.body);
+    let csrf = csrf_of(&page.body);
+    let shown = b
+        .post(
+            &format!("/admin/entities/{id}/ws-password"),
+            &[("csrf", csrf.as_str())],
+        )
+        .await;
+    assert_eq!(shown.status, 200, "{}", shown.body);
+    let marker = "<code data-password>";
+    let at = shown.body.find(marker).unwrap() + marker.len();
+    shown.body[at..].chars().take_while(|c| *c != '<').collect()
+}
+
+#[tokio::test]
+async fn a_new_web_service_password_leaves_the_old_one_a_grace_period() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let old = creds["c_demo"].clone();
+    let mut admin = Browser::new(&s);
+    admin.login("admin", &creds["admin"]).await;
+    let id = entity_id(&s, "c_demo");
+    let new = rotate(&mut admin, id).await;
+    assert_ne!(new, old);
+    assert!(ws_accepts(&s, "c_demo", &new).await, "the new one works");
+    assert!(
+        ws_accepts(&s, "c_demo", &old).await,
+        "the old one during the grace period"
+    );
+    assert!(!ws_accepts(&s, "c_demo", "neither of them").await);
+    // Another rotation: the first password is gone, the second in its grace period.
+    let third = rotate(&mut admin, id).await;
+    assert!(ws_accepts(&s, "c_demo", &third).await);
+    assert!(ws_accepts(&s, "c_demo", &new).await);
+    assert!(!ws_accepts(&s, "c_demo", &old).await);
+
+    // An operator of the entity who does not administer it may not.
+    let mut op = Browser::new(&s);
+    op.login("operatore.borgo", &creds["operatore.borgo"]).await;
+    let page = op.get(&format!("/admin/entities/{id}")).await;
+    assert!(!page.body.contains("Genera nuova password"));
+    let csrf = csrf_of(&page.body);
+    let path = format!("/admin/entities/{id}/ws-password");
+    assert_eq!(op.post(&path, &[("csrf", csrf.as_str())]).await.status, 403);
+}
+
+#[tokio::test]
+async fn without_a_grace_period_the_old_password_stops_at_once() {
+    let s = TestServer::spawn_with(|c| c.ws_password_grace_hours = 0).await;
+    let creds = s.seed_demo().await;
+    let mut admin = Browser::new(&s);
+    admin.login("admin", &creds["admin"]).await;
+    let new = rotate(&mut admin, entity_id(&s, "c_demo")).await;
+    assert!(ws_accepts(&s, "c_demo", &new).await);
+    assert!(!ws_accepts(&s, "c_demo", &creds["c_demo"]).await);
+}

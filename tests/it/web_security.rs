@@ -7,7 +7,8 @@ use crate::support::{csrf_of, Browser, TestServer};
 use diesel::prelude::*;
 use mypay::db::schema::{entities, flussi, notice_batches, web_sessions};
 
-/// (flussi, notice batches, entities with a logo + 100 × entities, sessions) and (brokers, stations with
+/// (flussi, notice batches, entities with a logo + 100 × entities + 10,000 × rotated web-service
+/// passwords, sessions) and (brokers, stations with
 /// aux digit 3, active operators + 1000 × disabled entities): what a forged post must not
 /// move.
 type Counts = ((i64, i64, i64, i64), (i64, i64, i64));
@@ -43,7 +44,13 @@ fn counts(s: &TestServer) -> Counts {
             .count()
             .get_result::<i64>(&mut *c)
             .unwrap()
-            + 100 * entities::table.count().get_result::<i64>(&mut *c).unwrap(),
+            + 100 * entities::table.count().get_result::<i64>(&mut *c).unwrap()
+            + 10_000
+                * entities::table
+                    .filter(entities::ws_password_previous_hash.is_not_null())
+                    .count()
+                    .get_result::<i64>(&mut *c)
+                    .unwrap(),
         web_sessions::table.count().get_result(&mut *c).unwrap(),
     );
     (rows, registry)
@@ -79,6 +86,7 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
                 "/admin/entities/1/state",
                 fields(&[("state", "DISABILITATO")]),
             ),
+            ("/admin/entities/1/ws-password", fields(&[])),
             (
                 "/admin/operators",
                 fields(&[

@@ -127,3 +127,23 @@ pub fn history(conn: &mut AnyConnection, id: i64) -> Result<Vec<Change>, DbError
         ))
         .load(conn)?)
 }
+
+/// Gives entity `id` the web-service password hashed as `hash`; the current one (if any)
+/// stays valid until `previous_until`. False when there is no such entity.
+pub fn rotate_ws_password(
+    conn: &mut AnyConnection,
+    id: i64,
+    hash: &str,
+    previous_until: NaiveDateTime,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let n = diesel::update(entities::table.find(id))
+        .set((
+            entities::ws_password_previous_hash.eq(entities::ws_password_hash),
+            entities::ws_password_previous_until.eq(Some(previous_until)),
+            entities::ws_password_hash.eq(Some(hash)),
+            entities::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}

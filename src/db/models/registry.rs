@@ -123,6 +123,11 @@ pub struct Entity {
     pub application_code: Option<String>,
     /// Web-service password (argon2 PHC string).
     pub ws_password_hash: Option<String>,
+    /// The previous web-service password's hash, still accepted until
+    /// `ws_password_previous_until`.
+    pub ws_password_previous_hash: Option<String>,
+    /// End of the previous password's grace period.
+    pub ws_password_previous_until: Option<NaiveDateTime>,
     /// Default return URL for portal-initiated payments.
     pub return_url: Option<String>,
     /// Created.
