@@ -249,10 +249,12 @@ async fn open_session(
     Ok(resp)
 }
 
-/// The logout form (carries the session's CSRF token).
+/// A form that carries nothing but the session's CSRF token (logout, and the buttons that
+/// act on one row).
 #[derive(Debug, Deserialize)]
 pub struct CsrfForm {
-    csrf: String,
+    /// The token.
+    pub csrf: String,
 }
 
 /// `POST /admin/logout`.

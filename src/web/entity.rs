@@ -3,6 +3,7 @@
 //! make them) and their history.
 
 use super::admin::Nav;
+use super::auth::CsrfForm;
 use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
@@ -152,12 +153,6 @@ struct WsPasswordPage<'a> {
     entity: &'a str,
     password: &'a str,
     until: String,
-}
-
-/// A form that only carries its token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 /// `POST /admin/entities/{id}/ws-password`: a region administrator or the entity's own

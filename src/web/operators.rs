@@ -4,6 +4,7 @@
 //! manages is 404.
 
 use super::admin::Nav;
+use super::auth::CsrfForm;
 use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
@@ -248,12 +249,6 @@ fn shown(auth: &Authenticated, username: &str, password: &str) -> Result<Respons
         password,
     };
     Ok(Html(page.render()?).into_response())
-}
-
-/// A form that only carries its token.
-#[derive(Debug, Deserialize)]
-pub struct CsrfForm {
-    csrf: String,
 }
 
 /// `POST /admin/operators/{id}/disable` and `/enable`.
