@@ -181,10 +181,53 @@ impl Driver {
     }
 }
 
+impl Driver {
+    /// Ends the WebDriver session (chromedriver then closes its Chromium), synchronously:
+    /// a raw HTTP/1.1 DELETE, since `Drop` cannot await.
+    fn end_session(&self) {
+        use std::io::{Read, Write};
+        let Some(addr) = self.base.strip_prefix("http://") else {
+            return;
+        };
+        let Ok(mut stream) = std::net::TcpStream::connect(addr) else {
+            return;
+        };
+        let _ = stream.set_read_timeout(Some(Duration::from_secs(10)));
+        let request = format!(
+            "DELETE /session/{} HTTP/1.1\r\nHost: {addr}\r\nContent-Length: 0\r\nConnection: close\r\n\r\n",
+            self.session
+        );
+        if stream.write_all(request.as_bytes()).is_ok() {
+            let mut answer = Vec::new();
+            let _ = stream.read_to_end(&mut answer);
+        }
+    }
+}
+
+/// Processes whose command line mentions `needle` (Linux `/proc`).
+fn processes_with(needle: &str) -> Vec<u32> {
+    let Ok(dir) = std::fs::read_dir("/proc") else {
+        return Vec::new();
+    };
+    dir.filter_map(Result::ok)
+        .filter_map(|e| e.file_name().to_str()?.parse::<u32>().ok())
+        .filter(|pid| {
+            std::fs::read(format!("/proc/{pid}/cmdline"))
+                .is_ok_and(|c| String::from_utf8_lossy(&c).contains(needle))
+        })
+        .collect()
+}
+
 impl Drop for Driver {
     fn drop(&mut self) {
+        self.end_session();
         let _ = self.child.kill();
         let _ = self.child.wait();
+        // Whatever of this browser outlived its driver (a crashed session) goes too.
+        let profile = self._profile.path().display().to_string();
+        for pid in processes_with(&profile) {
+            let _ = Command::new("kill").args(["-9", &pid.to_string()]).status();
+        }
     }
 }
 
@@ -318,4 +361,28 @@ async fn the_first_administrator_is_created_through_the_setup_link_in_a_real_bro
     d.click("button[type=submit]").await;
     d.wait_url(|u| u.ends_with("/admin")).await;
     assert_eq!(d.text("h1").await, "Cruscotto");
+}
+
+#[tokio::test]
+async fn a_browser_test_leaves_no_chromium_behind() {
+    let Some(d) = Driver::start().await else {
+        return;
+    };
+    let s = TestServer::spawn().await;
+    d.go(&format!("{}/admin/login", s.base)).await;
+    let profile = d._profile.path().display().to_string();
+    assert!(
+        !processes_with(&profile).is_empty(),
+        "the browser runs with its profile"
+    );
+    drop(d);
+    let mut left = processes_with(&profile);
+    for _ in 0..50 {
+        if left.is_empty() {
+            break;
+        }
+        tokio::time::sleep(Duration::from_millis(100)).await;
+        left = processes_with(&profile);
+    }
+    assert!(left.is_empty(), "left running: {left:?}");
 }
