@@ -181,7 +181,49 @@ impl Driver {
     }
 }
 
+/// axe-core's source, from `MYPAY_AXE_JS` (`scripts/test` installs it); without it a bare
+/// `cargo test` skips the check, and under `scripts/test` its absence fails.
+fn axe_source() -> Option<&'static str> {
+    static SOURCE: std::sync::OnceLock<Option<String>> = std::sync::OnceLock::new();
+    SOURCE
+        .get_or_init(|| match std::env::var("MYPAY_AXE_JS") {
+            Ok(p) => Some(std::fs::read_to_string(&p).unwrap_or_else(|e| panic!("{p}: {e}"))),
+            Err(_) => {
+                assert!(
+                    std::env::var("MYPAY_REQUIRE_BROWSER").is_err(),
+                    "MYPAY_AXE_JS (axe-core) is not set"
+                );
+                None
+            }
+        })
+        .as_deref()
+}
+
 impl Driver {
+    /// Runs axe-core (WCAG 2.1 A and AA rules) on the current page: no serious or critical
+    /// violation may be found.
+    async fn check_accessibility(&self, page: &str) {
+        let Some(axe) = axe_source() else {
+            return;
+        };
+        let script = format!(
+            "{axe}\n;const done = arguments[arguments.length - 1];\
+             axe.run(document, {{runOnly: {{type: 'tag', values: ['wcag2a', 'wcag2aa', 'wcag21a', 'wcag21aa']}}}})\
+             .then(r => done(r.violations.filter(v => v.impact === 'serious' || v.impact === 'critical')\
+             .map(v => v.impact + ' ' + v.id + ': ' + v.nodes.map(n => n.target.join(' ')).join(', '))))\
+             .catch(e => done(['axe failed: ' + e]));"
+        );
+        let found = self
+            .call(
+                reqwest::Method::POST,
+                "/execute/async",
+                Some(json!({"script": script, "args": []})),
+            )
+            .await;
+        let found: Vec<String> = serde_json::from_value(found).unwrap_or_default();
+        assert!(found.is_empty(), "accessibility of {page}: {found:#?}");
+    }
+
     /// Ends the WebDriver session (chromedriver then closes its Chromium), synchronously:
     /// a raw HTTP/1.1 DELETE, since `Drop` cannot await.
     fn end_session(&self) {
@@ -241,6 +283,7 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
 
     d.go(&format!("{}/admin", s.base)).await;
     assert!(d.url().await.ends_with("/admin/login"));
+    d.check_accessibility("login").await;
     d.type_into("input[name=username]", "admin").await;
     d.type_into("input[name=password]", "wrong password").await;
     d.click("button[type=submit]").await;
@@ -252,6 +295,22 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
     d.wait_url(|u| u.ends_with("/admin")).await;
     assert_eq!(d.text("h1").await, "Cruscotto");
     d.screenshot("dashboard").await;
+    for page in [
+        "",
+        "/entities",
+        "/entities/1",
+        "/due-types",
+        "/dovuti",
+        "/flussi",
+        "/avvisi",
+        "/events",
+        "/operators",
+        "/intermediari",
+        "/password",
+    ] {
+        d.go(&format!("{}/admin{page}", s.base)).await;
+        d.check_accessibility(&format!("/admin{page}")).await;
+    }
 
     d.go(&format!("{}/admin/dovuti", s.base)).await;
     d.click("select[name=state] option[value=COMPLETATO]").await;
@@ -340,6 +399,7 @@ async fn the_first_administrator_is_created_through_the_setup_link_in_a_real_bro
         .expect("setup link");
     d.go(&link).await;
     d.screenshot("setup").await;
+    d.check_accessibility("setup").await;
     let pw = "cavallo batteria graffetta";
     for (field, value) in [
         ("username", "anna"),
