@@ -74,6 +74,15 @@ pub enum EntityError {
     /// A name is required.
     #[error("la denominazione è obbligatoria (al massimo 140 caratteri)")]
     Name,
+    /// Not an e-mail address.
+    #[error("indirizzo e-mail non valido")]
+    Email,
+    /// The office is too long.
+    #[error("l'ufficio può avere al massimo 140 caratteri")]
+    Sector,
+    /// No such entity.
+    #[error("ente inesistente")]
+    Unknown,
     /// Not two digits.
     #[error("codice di segregazione non valido: due cifre")]
     Segregation,
@@ -155,6 +164,9 @@ pub fn create_entity(
         return Err(EntityError::SegregationTaken(seg));
     }
     let email = Some(f.email.trim()).filter(|e| !e.is_empty());
+    if email.is_some_and(|e| !crate::pagopa::wire::is_email(e) || e.len() > 256) {
+        return Err(EntityError::Email);
+    }
     let new = registry::NewEntity {
         cod_ipa: cod,
         fiscal_code: cf.as_str(),
@@ -202,4 +214,41 @@ pub fn new_ws_password(
     let until = now + chrono::Duration::hours(grace_hours);
     let rotated = onboarding::rotate_ws_password(conn, id, &hash, until, now)?;
     Ok(rotated.then_some((password, until)))
+}
+
+/// An entity's details as an administrator changes them.
+#[derive(Debug, Clone, Copy)]
+pub struct Details<'a> {
+    /// Name (on notices and receipts).
+    pub name: &'a str,
+    /// E-mail (may be empty).
+    pub email: &'a str,
+    /// Office or sector shown under the name (may be empty).
+    pub sector: &'a str,
+}
+
+/// Changes entity `id`'s details.
+pub fn update_details(
+    conn: &mut AnyConnection,
+    id: i64,
+    d: Details<'_>,
+    now: NaiveDateTime,
+) -> Result<(), EntityError> {
+    let name = d.name.trim();
+    if name.is_empty() || name.chars().count() > 140 {
+        return Err(EntityError::Name);
+    }
+    let email = Some(d.email.trim()).filter(|e| !e.is_empty());
+    if email.is_some_and(|e| !crate::pagopa::wire::is_email(e) || e.len() > 256) {
+        return Err(EntityError::Email);
+    }
+    let sector = Some(d.sector.trim()).filter(|s| !s.is_empty());
+    if sector.is_some_and(|s| s.chars().count() > 140) {
+        return Err(EntityError::Sector);
+    }
+    if onboarding::update_details(conn, id, (name, email, sector), now)? {
+        Ok(())
+    } else {
+        Err(EntityError::Unknown)
+    }
 }

@@ -124,6 +124,7 @@ fn pages() -> Router<AppState> {
             "/admin/entities/{id}/ws-password",
             post(entity::new_ws_password),
         )
+        .route("/admin/entities/{id}/details", post(entity::update_details))
         .route(
             "/admin/entities/{id}/logo",
             get(logo::show).post(logo::upload),

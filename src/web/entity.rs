@@ -57,7 +57,7 @@ async fn render(
                 return Ok(None);
             };
             let checklist: Checklist = onboarding::checklist(c, &e)?;
-            let rotate = op.is_admin() || operator::managed_entities(c, op.id)?.contains(&id);
+            let rotate = manages(c, &op, id)?;
             Ok(Some((e, checklist, onboarding::history(c, id)?, rotate)))
         })
         .await?;
@@ -172,13 +172,7 @@ pub async fn new_ws_password(
     let made = app
         .db
         .run(move |c| {
-            let managed = crate::accounts::Managed::of(c, &op)?;
-            let allowed = match &managed {
-                Some(crate::accounts::Managed::All) => true,
-                Some(crate::accounts::Managed::Entities(ids)) => ids.contains(&id),
-                None => false,
-            };
-            if !allowed {
+            if !manages(c, &op, id)? {
                 return Ok(Err(WebError::Forbidden));
             }
             let name = onboarding::entity(c, id)?.map(|e| e.name);
@@ -196,4 +190,67 @@ pub async fn new_ws_password(
         until: rome_time(&until),
     };
     Ok(Html(page.render()?).into_response())
+}
+
+/// Whether `op` administers entity `id` (a region administrator, or its own administrator).
+fn manages(
+    c: &mut crate::db::AnyConnection,
+    op: &crate::db::models::operator::Operator,
+    id: i64,
+) -> Result<bool, crate::db::DbError> {
+    Ok(op.is_admin() || operator::managed_entities(c, op.id)?.contains(&id))
+}
+
+/// The details form.
+#[derive(Debug, Deserialize)]
+pub struct DetailsForm {
+    csrf: String,
+    name: String,
+    #[serde(default)]
+    email: String,
+    #[serde(default)]
+    sector: String,
+}
+
+/// `POST /admin/entities/{id}/details`: its administrators change name, e-mail and office.
+pub async fn update_details(
+    State(app): State<AppState>,
+    auth: Authenticated,
+    Path(id): Path<i64>,
+    Form(f): Form<DetailsForm>,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&f.csrf)?;
+    if !auth.scope.sees_entity(id) {
+        return Err(WebError::NotFound);
+    }
+    let (op, now) = (auth.operator.clone(), app.now());
+    let changed = app
+        .db
+        .run(move |c| {
+            if !manages(c, &op, id)? {
+                return Ok(Err(None));
+            }
+            let d = crate::onboarding::Details {
+                name: &f.name,
+                email: &f.email,
+                sector: &f.sector,
+            };
+            Ok(crate::onboarding::update_details(c, id, d, now).map_err(Some))
+        })
+        .await?;
+    match changed {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response()),
+        Err(None) => Err(WebError::Forbidden),
+        Err(Some(crate::onboarding::EntityError::Db(e))) => Err(e.into()),
+        Err(Some(refusal)) => {
+            let text = refusal.to_string();
+            render(
+                &app,
+                &auth,
+                id,
+                (StatusCode::UNPROCESSABLE_ENTITY, Some(&text)),
+            )
+            .await
+        }
+    }
 }

@@ -286,3 +286,67 @@ async fn without_a_grace_period_the_old_password_stops_at_once() {
     assert!(ws_accepts(&s, "c_demo", &new).await);
     assert!(!ws_accepts(&s, "c_demo", &creds["c_demo"]).await);
 }
+
+#[tokio::test]
+async fn an_entitys_administrators_change_its_details() {
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    let id = entity_id(&s, "c_demo");
+    let path = format!("/admin/entities/{id}/details");
+    let mut admin = Browser::new(&s);
+    admin.login("admin", &creds["admin"]).await;
+    let csrf = csrf_of(&admin.get(&format!("/admin/entities/{id}")).await.body);
+    let bad = [
+        ("csrf", csrf.as_str()),
+        ("name", "Comune di Borgo Nuovo"),
+        ("email", "non-una-mail"),
+        ("sector", ""),
+    ];
+    let r = admin.post(&path, &bad).await;
+    assert_eq!(r.status, 422);
+    assert!(r.body.contains("e-mail non valido"), "{}", r.body);
+    let empty = [
+        ("csrf", csrf.as_str()),
+        ("name", " "),
+        ("email", ""),
+        ("sector", ""),
+    ];
+    assert_eq!(admin.post(&path, &empty).await.status, 422);
+    let good = [
+        ("csrf", csrf.as_str()),
+        ("name", "Comune di Borgo Nuovo"),
+        ("email", "protocollo@borgo.example.it"),
+        ("sector", "Servizi scolastici"),
+    ];
+    assert_eq!(admin.post(&path, &good).await.status, 303);
+    let page = admin.get(&format!("/admin/entities/{id}")).await;
+    assert!(page.body.contains("<h1>Comune di Borgo Nuovo</h1>"));
+    assert!(page.body.contains("value=\"protocollo@borgo.example.it\""));
+    assert!(page.body.contains("value=\"Servizi scolastici\""));
+
+    // An operator who does not administer it may not.
+    let mut op = Browser::new(&s);
+    op.login("operatore.borgo", &creds["operatore.borgo"]).await;
+    let page = op.get(&format!("/admin/entities/{id}")).await;
+    assert!(!page.body.contains("Dati dell'ente"));
+    let csrf = csrf_of(&page.body);
+    let form = [
+        ("csrf", csrf.as_str()),
+        ("name", "Altro nome"),
+        ("email", ""),
+        ("sector", ""),
+    ];
+    assert_eq!(op.post(&path, &form).await.status, 403);
+    let other = entity_id(&s, "aulss_demo");
+    assert_eq!(
+        op.post(&format!("/admin/entities/{other}/details"), &form)
+            .await
+            .status,
+        404
+    );
+    assert!(admin
+        .get(&format!("/admin/entities/{id}"))
+        .await
+        .body
+        .contains("<h1>Comune di Borgo Nuovo</h1>"));
+}

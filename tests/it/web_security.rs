@@ -87,6 +87,7 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
                 fields(&[("state", "DISABILITATO")]),
             ),
             ("/admin/entities/1/ws-password", fields(&[])),
+            ("/admin/entities/1/details", fields(&[("name", "Forged")])),
             (
                 "/admin/operators",
                 fields(&[

@@ -147,3 +147,21 @@ pub fn rotate_ws_password(
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// Replaces entity `id`'s name, e-mail and office; false when there is no such entity.
+pub fn update_details(
+    conn: &mut AnyConnection,
+    id: i64,
+    (name, email, sector): (&str, Option<&str>, Option<&str>),
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    let n = diesel::update(entities::table.find(id))
+        .set((
+            entities::name.eq(name),
+            entities::email.eq(email),
+            entities::sector.eq(sector),
+            entities::updated_at.eq(now),
+        ))
+        .execute(conn)?;
+    Ok(n == 1)
+}
