@@ -163,24 +163,14 @@ pub async fn new_ws_password(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    auth.check_csrf(&f.csrf)?;
-    if !auth.scope.sees_entity(id) {
-        return Err(WebError::NotFound);
-    }
-    let (op, random, now) = (auth.operator.clone(), app.random.clone(), app.now());
-    let grace = app.config.ws_password_grace_hours;
-    let made = app
-        .db
-        .run(move |c| {
-            if !manages(c, &op, id)? {
-                return Ok(Err(WebError::Forbidden));
-            }
-            let name = onboarding::entity(c, id)?.map(|e| e.name);
-            let made = crate::onboarding::new_ws_password(c, id, random.as_ref(), grace, now)?;
-            Ok(name.zip(made).ok_or(WebError::NotFound))
-        })
-        .await??;
-    let (name, (password, until)) = made;
+    let (random, grace) = (app.random.clone(), app.config.ws_password_grace_hours);
+    let made = as_manager(&app, &auth, (id, &f.csrf), move |c, now| {
+        let name = onboarding::entity(c, id)?.map(|e| e.name);
+        let made = crate::onboarding::new_ws_password(c, id, random.as_ref(), grace, now)?;
+        Ok(name.zip(made))
+    })
+    .await?;
+    let (name, (password, until)) = made.ok_or(WebError::NotFound)?;
     tracing::info!(entity = id, "web-service password generated");
     let page = WsPasswordPage {
         nav: Nav::new(&auth, "entities"),
@@ -190,6 +180,34 @@ pub async fn new_ws_password(
         until: rome_time(&until),
     };
     Ok(Html(page.render()?).into_response())
+}
+
+/// Runs `f` for an administrator of entity `id` (a form carrying `csrf`): 404 when the
+/// entity is not visible to the operator, 403 when it does not administer it.
+async fn as_manager<T: Send + 'static>(
+    app: &AppState,
+    auth: &Authenticated,
+    (id, csrf): (i64, &str),
+    f: impl FnOnce(
+            &mut crate::db::AnyConnection,
+            chrono::NaiveDateTime,
+        ) -> Result<T, crate::db::DbError>
+        + Send
+        + 'static,
+) -> Result<T, WebError> {
+    auth.check_csrf(csrf)?;
+    if !auth.scope.sees_entity(id) {
+        return Err(WebError::NotFound);
+    }
+    let (op, now) = (auth.operator.clone(), app.now());
+    app.db
+        .run(move |c| {
+            if !manages(c, &op, id)? {
+                return Ok(Err(WebError::Forbidden));
+            }
+            f(c, now).map(Ok)
+        })
+        .await?
 }
 
 /// Whether `op` administers entity `id` (a region administrator, or its own administrator).
@@ -219,30 +237,20 @@ pub async fn update_details(
     Path(id): Path<i64>,
     Form(f): Form<DetailsForm>,
 ) -> Result<Response, WebError> {
-    auth.check_csrf(&f.csrf)?;
-    if !auth.scope.sees_entity(id) {
-        return Err(WebError::NotFound);
-    }
-    let (op, now) = (auth.operator.clone(), app.now());
-    let changed = app
-        .db
-        .run(move |c| {
-            if !manages(c, &op, id)? {
-                return Ok(Err(None));
-            }
-            let d = crate::onboarding::Details {
-                name: &f.name,
-                email: &f.email,
-                sector: &f.sector,
-            };
-            Ok(crate::onboarding::update_details(c, id, d, now).map_err(Some))
-        })
-        .await?;
+    let csrf = f.csrf.clone();
+    let changed = as_manager(&app, &auth, (id, &csrf), move |c, now| {
+        let d = crate::onboarding::Details {
+            name: &f.name,
+            email: &f.email,
+            sector: &f.sector,
+        };
+        Ok(crate::onboarding::update_details(c, id, d, now))
+    })
+    .await?;
     match changed {
         Ok(()) => Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response()),
-        Err(None) => Err(WebError::Forbidden),
-        Err(Some(crate::onboarding::EntityError::Db(e))) => Err(e.into()),
-        Err(Some(refusal)) => {
+        Err(crate::onboarding::EntityError::Db(e)) => Err(e.into()),
+        Err(refusal) => {
             let text = refusal.to_string();
             render(
                 &app,
