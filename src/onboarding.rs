@@ -117,6 +117,24 @@ pub struct NewEntityForm<'a> {
     pub segregation_code: &'a str,
 }
 
+/// An entity's name: trimmed, present, at most 140 characters.
+fn entity_name(raw: &str) -> Result<&str, EntityError> {
+    let name = raw.trim();
+    if name.is_empty() || name.chars().count() > 140 {
+        return Err(EntityError::Name);
+    }
+    Ok(name)
+}
+
+/// An entity's e-mail: none when blank, else an address of at most 256 characters.
+fn entity_email(raw: &str) -> Result<Option<&str>, EntityError> {
+    let email = Some(raw.trim()).filter(|e| !e.is_empty());
+    if email.is_some_and(|e| !crate::pagopa::wire::is_email(e) || e.len() > 256) {
+        return Err(EntityError::Email);
+    }
+    Ok(email)
+}
+
 /// A new entity's codes and name, checked.
 struct Checked<'a> {
     cod: &'a str,
@@ -134,10 +152,7 @@ fn checked<'a>(f: &NewEntityForm<'a>) -> Result<Checked<'a>, EntityError> {
     }
     let cf = crate::domain::PartitaIva::parse(f.fiscal_code.trim())
         .map_err(|e| EntityError::FiscalCode(e.reason))?;
-    let name = f.name.trim();
-    if name.is_empty() || name.chars().count() > 140 {
-        return Err(EntityError::Name);
-    }
+    let name = entity_name(f.name)?;
     let seg = crate::domain::SegregationCode::parse(f.segregation_code.trim())
         .map_err(|_| EntityError::Segregation)?;
     Ok(Checked {
@@ -163,10 +178,7 @@ pub fn create_entity(
     if onboarding::segregation_taken(conn, f.station_id, &seg)? {
         return Err(EntityError::SegregationTaken(seg));
     }
-    let email = Some(f.email.trim()).filter(|e| !e.is_empty());
-    if email.is_some_and(|e| !crate::pagopa::wire::is_email(e) || e.len() > 256) {
-        return Err(EntityError::Email);
-    }
+    let email = entity_email(f.email)?;
     let new = registry::NewEntity {
         cod_ipa: cod,
         fiscal_code: cf.as_str(),
@@ -209,8 +221,7 @@ pub fn new_ws_password(
     now: NaiveDateTime,
 ) -> Result<Option<(String, NaiveDateTime)>, DbError> {
     let password = random.password(crate::accounts::TEMPORARY_PASSWORD_CHARS);
-    let hash =
-        crate::security::hash_password(&password).map_err(|e| DbError::Rule(e.to_string()))?;
+    let hash = crate::security::hash_password(&password).map_err(DbError::from)?;
     let until = now + chrono::Duration::hours(grace_hours);
     let rotated = onboarding::rotate_ws_password(conn, id, &hash, until, now)?;
     Ok(rotated.then_some((password, until)))
@@ -234,14 +245,8 @@ pub fn update_details(
     d: Details<'_>,
     now: NaiveDateTime,
 ) -> Result<(), EntityError> {
-    let name = d.name.trim();
-    if name.is_empty() || name.chars().count() > 140 {
-        return Err(EntityError::Name);
-    }
-    let email = Some(d.email.trim()).filter(|e| !e.is_empty());
-    if email.is_some_and(|e| !crate::pagopa::wire::is_email(e) || e.len() > 256) {
-        return Err(EntityError::Email);
-    }
+    let name = entity_name(d.name)?;
+    let email = entity_email(d.email)?;
     let sector = Some(d.sector.trim()).filter(|s| !s.is_empty());
     if sector.is_some_and(|s| s.chars().count() > 140) {
         return Err(EntityError::Sector);

@@ -157,7 +157,7 @@ fn create(
 ) -> Result<i64, AccountError> {
     let name = username(account.username)?;
     let full_name = full_name(account.full_name)?;
-    let hash = hash_password(password).map_err(|e| DbError::Rule(e.to_string()))?;
+    let hash = hash_password(password).map_err(DbError::from)?;
     in_tx(conn, |c| {
         insert(c, account, (&name, full_name), (&hash, must_change), now)
     })
@@ -244,7 +244,7 @@ pub fn reset_password(
 ) -> Result<String, AccountError> {
     let name = username.trim().to_lowercase();
     let password = random.password(TEMPORARY_PASSWORD_CHARS);
-    let hash = hash_password(&password).map_err(|e| DbError::Rule(e.to_string()))?;
+    let hash = hash_password(&password).map_err(DbError::from)?;
     if !operator::set_password(conn, &name, &hash, true, now)? {
         return Err(AccountError::NoSuchUser(name));
     }
@@ -287,7 +287,7 @@ pub fn change_own_password(
     }
     let email = op.email.as_deref().unwrap_or("");
     chosen.check(&[&op.username, &op.full_name, email])?;
-    let hash = hash_password(chosen.password).map_err(|e| DbError::Rule(e.to_string()))?;
+    let hash = hash_password(chosen.password).map_err(DbError::from)?;
     operator::set_password(conn, &op.username, &hash, false, now)?;
     Ok(())
 }

@@ -62,7 +62,7 @@ pub fn complete_setup(
     admin.chosen.check(&[&name, admin.full_name, email])?;
     let token_hash = sha256_hex(token);
     let full_name = full_name(admin.full_name)?;
-    let hash = hash_password(admin.chosen.password).map_err(|e| DbError::Rule(e.to_string()))?;
+    let hash = hash_password(admin.chosen.password).map_err(DbError::from)?;
     let account = NewAccount {
         username: &name,
         full_name,

@@ -85,6 +85,13 @@ impl From<diesel::result::Error> for DbError {
     }
 }
 
+/// A password that could not be hashed while writing an account or credential.
+impl From<crate::security::HashError> for DbError {
+    fn from(e: crate::security::HashError) -> Self {
+        Self::Rule(e.to_string())
+    }
+}
+
 impl From<r2d2::PoolError> for DbError {
     fn from(e: r2d2::PoolError) -> Self {
         Self::Pool(e)

@@ -122,7 +122,7 @@ type DovutiSpec = (i64, i64, &'static str, &'static str, SegregationCode);
 type Credentials = Vec<(String, String, String)>;
 
 fn hashed(pw: &str) -> Result<String, DbError> {
-    hash_password(pw).map_err(|e| DbError::Rule(e.to_string()))
+    hash_password(pw).map_err(DbError::from)
 }
 
 /// The demo entities and their due types.
