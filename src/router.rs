@@ -126,6 +126,10 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/entities/{id}/details", post(entity::update_details))
         .route(
+            "/admin/entities/{id}/test-payment",
+            post(crate::web::test_payment::make),
+        )
+        .route(
             "/admin/entities/{id}/logo",
             get(logo::show).post(logo::upload),
         )

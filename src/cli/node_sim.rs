@@ -166,7 +166,7 @@ async fn pay(url: &str, st: &Station, notices: &[String], opts: &PayOptions) -> 
     let client = reqwest::Client::new();
     let mut failed = 0;
     for n in notices {
-        let steps = flow::pay(&client, url, st, n, opts).await?;
+        let steps = flow::pay(flow::Link::Http(&client, url), st, n, opts).await?;
         let paid = steps.len() >= 3 && steps.iter().all(Step::ok);
         failed += usize::from(!paid);
         println!("{n}: {}", if paid { "PAID" } else { "NOT PAID" });

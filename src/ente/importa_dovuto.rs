@@ -20,7 +20,7 @@ use base64::Engine;
 use chrono::NaiveDateTime;
 
 /// What the transaction decided.
-pub(super) enum Done {
+pub enum Done {
     /// The position (id, IUV) now stands.
     Saved(i64, Option<String>),
     /// A rule refused it.
@@ -89,7 +89,7 @@ fn refused(code: EnteCode, description: impl Into<String>) -> Result<Done, DbErr
 }
 
 /// Applies one `Versamento` of `entity_id` (inside the caller's transaction).
-pub(super) fn apply(
+pub fn apply(
     c: &mut AnyConnection,
     entity_id: i64,
     segregation: &str,

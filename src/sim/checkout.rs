@@ -4,7 +4,7 @@
 //! the payments for the reporting flows and redirects to the cart's `returnOkUrl`. Cancelling
 //! goes to `returnCancelUrl`; a notice that cannot be paid to `returnErrorUrl` (nothing paid).
 
-use super::flow::{self, PayOptions, Step};
+use super::flow::{self, Link, PayOptions, Step};
 use super::messages::Station;
 use super::state::SimState;
 use crate::domain::random::RandomSource;
@@ -270,6 +270,7 @@ fn refused(notice: &str, step: &Step) -> String {
 /// receipts and records the payments.
 async fn pay_cart(sim: &SimState, request: &CartRequest, note: &str) -> Result<(), String> {
     let cfg = &sim.config;
+    let link = Link::Http(&sim.client, &cfg.gateway);
     let mut verified = Vec::new();
     for n in &request.payment_notices {
         let station = Station {
@@ -285,7 +286,7 @@ async fn pay_cart(sim: &SimState, request: &CartRequest, note: &str) -> Result<(
             clock: cfg.clock,
             ..PayOptions::default()
         };
-        let v = flow::verify(&sim.client, &cfg.gateway, &station, &n.notice_number)
+        let v = flow::verify(link, &station, &n.notice_number)
             .await
             .map_err(|e| unreachable(&n.notice_number, e))?;
         if !v.ok() {
@@ -307,7 +308,7 @@ async fn pay_cart(sim: &SimState, request: &CartRequest, note: &str) -> Result<(
     }
     let mut activated = Vec::new();
     for (station, n, opts) in verified {
-        let a = flow::activate(&sim.client, &cfg.gateway, &station, &n.notice_number, &opts)
+        let a = flow::activate(link, &station, &n.notice_number, &opts)
             .await
             .map_err(|e| unreachable(&n.notice_number, e))?;
         let Some(answer) = a.answer else {
@@ -320,16 +321,9 @@ async fn pay_cart(sim: &SimState, request: &CartRequest, note: &str) -> Result<(
         activated.push((station, n, answer, opts));
     }
     for (station, n, answer, opts) in activated {
-        let p = flow::settle(
-            &sim.client,
-            &cfg.gateway,
-            &station,
-            &n.notice_number,
-            &answer,
-            &opts,
-        )
-        .await
-        .map_err(|e| format!("avviso {}: ricevuta non consegnata: {e}", n.notice_number))?;
+        let p = flow::settle(link, &station, &n.notice_number, &answer, &opts)
+            .await
+            .map_err(|e| format!("avviso {}: ricevuta non consegnata: {e}", n.notice_number))?;
         if let Some(s) = p.settled {
             sim.ledger().record(s);
         }

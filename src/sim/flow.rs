@@ -4,9 +4,57 @@
 
 use super::ledger::Settled;
 use super::messages::{self, Psp, Station};
+use crate::soap::service::Operation;
 use crate::soap::xml::{self, Limits};
 use crate::soap::PaForNodeOp;
 use std::time::Duration;
+
+/// Where the simulated node sends its paForNode requests.
+#[derive(Debug, Clone, Copy)]
+pub enum Link<'a> {
+    /// Over HTTP, to the gateway's paForNode endpoint at this URL.
+    Http(&'a reqwest::Client, &'a str),
+    /// In process, to a router serving paForNode (the gateway paying a test notice to
+    /// itself: the same dispatch and journal as the node's calls, whatever the node
+    /// listener's TLS and allow-list).
+    Local(&'a axum::Router),
+}
+
+/// Largest answer read from an in-process call.
+const LOCAL_ANSWER_LIMIT: usize = 4 << 20;
+
+impl Link<'_> {
+    /// Posts one SOAP request; returns the HTTP status and the body.
+    async fn post(self, action: &str, body: &str) -> anyhow::Result<(u16, String)> {
+        match self {
+            Link::Http(client, url) => {
+                let resp = client
+                    .post(url)
+                    .header("content-type", "text/xml; charset=utf-8")
+                    .header("soapaction", format!("\"{action}\""))
+                    .body(body.to_owned())
+                    .send()
+                    .await?;
+                let status = resp.status().as_u16();
+                Ok((status, resp.text().await?))
+            }
+            Link::Local(router) => {
+                use tower::ServiceExt;
+                let mut req = axum::http::Request::post(PaForNodeOp::CONTRACT.path)
+                    .header("content-type", "text/xml; charset=utf-8")
+                    .header("soapaction", format!("\"{action}\""))
+                    .body(axum::body::Body::from(body.to_owned()))?;
+                let loopback = std::net::SocketAddr::from(([127, 0, 0, 1], 0));
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(loopback));
+                let resp = router.clone().oneshot(req).await?;
+                let status = resp.status().as_u16();
+                let bytes = axum::body::to_bytes(resp.into_body(), LOCAL_ANSWER_LIMIT).await?;
+                Ok((status, String::from_utf8(bytes.to_vec())?))
+            }
+        }
+    }
+}
 
 /// Options of one simulated payment.
 #[derive(Debug, Clone, Default)]
@@ -83,26 +131,22 @@ pub struct Activation {
 /// Pays `notice` through the gateway at `url` (its paForNode endpoint). Stops at the first
 /// step that does not succeed; returns every step made.
 pub async fn pay(
-    client: &reqwest::Client,
-    url: &str,
+    link: Link<'_>,
     station: &Station,
     notice: &str,
     opts: &PayOptions,
 ) -> anyhow::Result<Vec<Step>> {
-    Ok(pay_recorded(client, url, station, notice, opts)
-        .await?
-        .steps)
+    Ok(pay_recorded(link, station, notice, opts).await?.steps)
 }
 
 /// [`pay`], also returning what was settled.
 pub async fn pay_recorded(
-    client: &reqwest::Client,
-    url: &str,
+    link: Link<'_>,
     station: &Station,
     notice: &str,
     opts: &PayOptions,
 ) -> anyhow::Result<Payment> {
-    let activation = activate(client, url, station, notice, opts).await?;
+    let activation = activate(link, station, notice, opts).await?;
     match activation.answer {
         None => Ok(Payment {
             steps: activation.steps,
@@ -112,7 +156,7 @@ pub async fn pay_recorded(
             if let Some(delay) = opts.receipt_delay {
                 tokio::time::sleep(delay).await;
             }
-            let mut done = settle(client, url, station, notice, &answer, opts).await?;
+            let mut done = settle(link, station, notice, &answer, opts).await?;
             let mut steps = activation.steps;
             steps.append(&mut done.steps);
             Ok(Payment {
@@ -124,33 +168,24 @@ pub async fn pay_recorded(
 }
 
 /// paVerifyPaymentNotice alone (what a PSP shows before the citizen decides).
-pub async fn verify(
-    client: &reqwest::Client,
-    url: &str,
-    station: &Station,
-    notice: &str,
-) -> anyhow::Result<Step> {
+pub async fn verify(link: Link<'_>, station: &Station, notice: &str) -> anyhow::Result<Step> {
     let request = messages::verify(station, notice);
-    Ok(call(
-        client,
-        url,
-        PaForNodeOp::VerifyPaymentNotice.action(),
-        &request,
+    Ok(
+        call(link, PaForNodeOp::VerifyPaymentNotice.action(), &request)
+            .await?
+            .0,
     )
-    .await?
-    .0)
 }
 
 /// Verify, then activate (twice with `reactivate`); stops at the first failure.
 pub async fn activate(
-    client: &reqwest::Client,
-    url: &str,
+    link: Link<'_>,
     station: &Station,
     notice: &str,
     opts: &PayOptions,
 ) -> anyhow::Result<Activation> {
     let mut steps = Vec::new();
-    let step = verify(client, url, station, notice).await?;
+    let step = verify(link, station, notice).await?;
     let go_on = step.ok();
     steps.push(step);
     if !go_on {
@@ -174,7 +209,7 @@ pub async fn activate(
     );
     let mut answer = None;
     for _ in 0..if opts.reactivate { 2 } else { 1 } {
-        let (step, body) = call(client, url, action, &request).await?;
+        let (step, body) = call(link, action, &request).await?;
         let go_on = step.ok();
         steps.push(step);
         if !go_on {
@@ -191,8 +226,7 @@ pub async fn activate(
 /// The PSP collected: sends the receipt built from the activation answer (twice with
 /// `duplicate_receipt`).
 pub async fn settle(
-    client: &reqwest::Client,
-    url: &str,
+    link: Link<'_>,
     station: &Station,
     notice: &str,
     answer: &str,
@@ -226,7 +260,7 @@ pub async fn settle(
     .action();
     let mut steps = Vec::new();
     for _ in 0..if opts.duplicate_receipt { 2 } else { 1 } {
-        let (step, _) = call(client, url, rt_action, &rt).await?;
+        let (step, _) = call(link, rt_action, &rt).await?;
         steps.push(step);
     }
     Ok(Payment {
@@ -235,21 +269,8 @@ pub async fn settle(
     })
 }
 
-async fn call(
-    client: &reqwest::Client,
-    url: &str,
-    action: &'static str,
-    body: &str,
-) -> anyhow::Result<(Step, String)> {
-    let resp = client
-        .post(url)
-        .header("content-type", "text/xml; charset=utf-8")
-        .header("soapaction", format!("\"{action}\""))
-        .body(body.to_owned())
-        .send()
-        .await?;
-    let status = resp.status().as_u16();
-    let text = resp.text().await?;
+async fn call(link: Link<'_>, action: &'static str, body: &str) -> anyhow::Result<(Step, String)> {
+    let (status, text) = link.post(action, body).await?;
     let doc = xml::parse(&text, Limits::default()).ok();
     let get = |name: &str| {
         doc.as_ref()

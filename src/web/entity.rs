@@ -40,7 +40,7 @@ struct EntityPage<'a> {
     error: Option<&'a str>,
 }
 
-async fn render(
+pub(super) async fn render(
     app: &AppState,
     auth: &Authenticated,
     id: i64,
@@ -184,7 +184,7 @@ pub async fn new_ws_password(
 
 /// Runs `f` for an administrator of entity `id` (a form carrying `csrf`): 404 when the
 /// entity is not visible to the operator, 403 when it does not administer it.
-async fn as_manager<T: Send + 'static>(
+pub(super) async fn as_manager<T: Send + 'static>(
     app: &AppState,
     auth: &Authenticated,
     (id, csrf): (i64, &str),

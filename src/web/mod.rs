@@ -18,6 +18,7 @@ pub mod logo;
 pub mod operators;
 pub mod pagamento;
 pub mod session;
+pub mod test_payment;
 pub mod view;
 
 pub use error::WebError;

@@ -196,9 +196,14 @@ async fn the_demo_plan_prints_its_options_until_an_instalment_is_paid() {
         v2: true,
         ..Default::default()
     };
-    mypay::sim::flow::pay(&reqwest::Client::new(), &url, &st, &plan[1].2, &opts)
-        .await
-        .unwrap();
+    mypay::sim::flow::pay(
+        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
+        &st,
+        &plan[1].2,
+        &opts,
+    )
+    .await
+    .unwrap();
     assert_eq!(state_of(&s, &plan[1].2), "COMPLETATO");
     let pdf = op
         .get(&format!("/admin/dovuti/{}/avviso.pdf", plan[2].0))

@@ -35,8 +35,7 @@ async fn a_payment_reads_back_as_pagati_con_ricevuta_and_in_the_history() {
     };
     let url = format!("{}/pagopa/paForNode", s.base);
     mypay::sim::flow::pay(
-        &reqwest::Client::new(),
-        &url,
+        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
         &station(&s, "c_demo"),
         &n,
         &opts,

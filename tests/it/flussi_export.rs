@@ -22,8 +22,7 @@ async fn pay(s: &TestServer, due_type: &str) -> String {
     };
     let url = format!("{}/pagopa/paForNode", s.base);
     mypay::sim::flow::pay(
-        &reqwest::Client::new(),
-        &url,
+        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
         &station(s, "c_demo"),
         &n,
         &opts,

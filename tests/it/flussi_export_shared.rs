@@ -60,9 +60,14 @@ async fn a_shared_payment_in_both_entities_exports() {
     };
     let url = format!("{}/pagopa/paForNode", s.base);
     let st = station(&s, "c_demo");
-    mypay::sim::flow::pay(&reqwest::Client::new(), &url, &st, &notice, &opts)
-        .await
-        .unwrap();
+    mypay::sim::flow::pay(
+        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
+        &st,
+        &notice,
+        &opts,
+    )
+    .await
+    .unwrap();
     let today = s.state.clock.today_in_rome();
     let body = format!("<dateFrom>{today}</dateFrom><dateTo>{today}</dateTo><versioneTracciato>1.3</versioneTracciato>");
     let (op, state_op) = ("paaSILPrenotaExportFlusso", "paaSILChiediStatoExportFlusso");

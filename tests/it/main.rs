@@ -39,5 +39,6 @@ mod ricevuta;
 mod samples;
 mod sim_server;
 mod soap_errors;
+mod test_payment;
 mod web_security;
 mod wsdl;

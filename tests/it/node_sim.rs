@@ -3,7 +3,7 @@
 use crate::node::{notice, state_of, station};
 use crate::support::TestServer;
 use diesel::prelude::*;
-use mypay::sim::flow::{pay, PayOptions};
+use mypay::sim::flow::{pay, Link, PayOptions};
 
 #[tokio::test]
 async fn a_payment_with_token_expiry_and_a_retried_receipt() {
@@ -20,7 +20,9 @@ async fn a_payment_with_token_expiry_and_a_retried_receipt() {
         duplicate_receipt: true,
         ..PayOptions::default()
     };
-    let steps = pay(&client, &url, &st, &n, &opts).await.unwrap();
+    let steps = pay(Link::Http(&client, &url), &st, &n, &opts)
+        .await
+        .unwrap();
     let ops: Vec<_> = steps
         .iter()
         .map(|s| (s.operation, s.outcome.as_str()))
@@ -45,8 +47,7 @@ async fn a_payment_with_token_expiry_and_a_retried_receipt() {
     assert_eq!(kept, 1, "the retried receipt is stored once");
     // Paying again stops at verify: already paid.
     let again = pay(
-        &client,
-        &url,
+        Link::Http(&client, &url),
         &st,
         &n,
         &PayOptions {

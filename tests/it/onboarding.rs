@@ -51,8 +51,7 @@ async fn production_needs_the_whole_checklist_and_every_change_is_recorded() {
     let url = format!("{}/pagopa/paForNode", s.base);
     let n = notice(&s, "c_demo", "MENSA", "PREDISPOSTO");
     mypay::sim::flow::pay(
-        &reqwest::Client::new(),
-        &url,
+        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
         &station(&s, "c_demo"),
         &n,
         &opts,

@@ -5,7 +5,7 @@ use crate::node::{notice, station};
 use crate::pdftools::{pages, text};
 use crate::support::{Browser, TestServer};
 use diesel::prelude::*;
-use mypay::sim::flow::{pay, PayOptions};
+use mypay::sim::flow::{pay, Link, PayOptions};
 
 #[tokio::test]
 async fn a_paid_dovuto_has_a_receipt_with_what_was_paid() {
@@ -19,8 +19,7 @@ async fn a_paid_dovuto_has_a_receipt_with_what_was_paid() {
         ..PayOptions::default()
     };
     pay(
-        &reqwest::Client::new(),
-        &url,
+        Link::Http(&reqwest::Client::new(), &url),
         &station(&s, "c_demo"),
         &n,
         &opts,

@@ -356,7 +356,9 @@ async fn a_late_receipt_for_a_notice_cancelled_meanwhile_is_kept_and_pays_it() {
         v2: true,
         ..PayOptions::default()
     };
-    let a = flow::activate(&client, &url, &st, &n, &opts).await.unwrap();
+    let a = flow::activate(flow::Link::Http(&client, &url), &st, &n, &opts)
+        .await
+        .unwrap();
     let answer = a.answer.expect("activated");
     // The operator cancels the position while the citizen is paying.
     {
@@ -366,7 +368,7 @@ async fn a_late_receipt_for_a_notice_cancelled_meanwhile_is_kept_and_pays_it() {
             .execute(&mut *c)
             .unwrap();
     }
-    let paid = flow::settle(&client, &url, &st, &n, &answer, &opts)
+    let paid = flow::settle(flow::Link::Http(&client, &url), &st, &n, &answer, &opts)
         .await
         .unwrap();
     assert!(paid.paid(), "{:?}", paid.steps);
@@ -378,7 +380,7 @@ async fn a_late_receipt_for_a_notice_cancelled_meanwhile_is_kept_and_pays_it() {
         receipt_delay: Some(std::time::Duration::from_millis(200)),
         ..PayOptions::default()
     };
-    let p = flow::pay_recorded(&client, &url, &st, &n2, &late)
+    let p = flow::pay_recorded(flow::Link::Http(&client, &url), &st, &n2, &late)
         .await
         .unwrap();
     assert!(p.paid());

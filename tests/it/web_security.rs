@@ -8,10 +8,10 @@ use diesel::prelude::*;
 use mypay::db::schema::{entities, flussi, notice_batches, web_sessions};
 
 /// (flussi, notice batches, entities with a logo + 100 × entities + 10,000 × rotated web-service
-/// passwords, sessions) and (brokers, stations with
+/// passwords, sessions, dovuti) and (brokers, stations with
 /// aux digit 3, active operators + 1000 × disabled entities): what a forged post must not
 /// move.
-type Counts = ((i64, i64, i64, i64), (i64, i64, i64));
+type Counts = ((i64, i64, i64, i64, i64), (i64, i64, i64));
 
 /// Counts the rows forged posts would move.
 fn counts(s: &TestServer) -> Counts {
@@ -52,6 +52,10 @@ fn counts(s: &TestServer) -> Counts {
                     .get_result::<i64>(&mut *c)
                     .unwrap(),
         web_sessions::table.count().get_result(&mut *c).unwrap(),
+        mypay::db::schema::dovuti::table
+            .count()
+            .get_result(&mut *c)
+            .unwrap(),
     );
     (rows, registry)
 }
@@ -88,6 +92,7 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
             ),
             ("/admin/entities/1/ws-password", fields(&[])),
             ("/admin/entities/1/details", fields(&[("name", "Forged")])),
+            ("/admin/entities/1/test-payment", fields(&[])),
             (
                 "/admin/operators",
                 fields(&[

@@ -165,3 +165,67 @@ pub fn update_details(
         .execute(conn)?;
     Ok(n == 1)
 }
+
+/// What a test payment of an entity goes through: the node's view of it (broker and
+/// station codes, primitive version) and the due type it pays.
+#[derive(Debug, Clone)]
+pub struct TestRoute {
+    /// idBrokerPA.
+    pub broker: String,
+    /// idStation.
+    pub station: String,
+    /// Whether the node uses the V2 primitives with the station.
+    pub v2: bool,
+    /// Code of the entity's first active due type with an account.
+    pub due_type: Option<String>,
+    /// Its fixed amount, when it has one.
+    pub fixed_amount_cents: Option<i64>,
+    /// Its datiSpecificiRiscossione.
+    pub collection_data: String,
+}
+
+/// How entity `e` is reached for a test payment (`None` without a station).
+pub fn test_route(conn: &mut AnyConnection, e: &Entity) -> Result<Option<TestRoute>, DbError> {
+    use crate::db::schema::{brokers, stations};
+    use crate::domain::PrimitiveVersion;
+    let Some(station_id) = e.station_id else {
+        return Ok(None);
+    };
+    let node: Option<(String, String, PrimitiveVersion)> = stations::table
+        .inner_join(brokers::table)
+        .filter(stations::id.eq(station_id))
+        .select((brokers::code, stations::code, stations::primitive_version))
+        .first(conn)
+        .optional()?;
+    let Some((broker, station, version)) = node else {
+        return Ok(None);
+    };
+    let due: Option<(String, Option<i64>, String)> = due_types::table
+        .filter(due_types::entity_id.eq(e.id))
+        .filter(due_types::active.eq(true))
+        .filter(
+            due_types::bank_iban
+                .is_not_null()
+                .or(due_types::postal_iban.is_not_null()),
+        )
+        .order(due_types::id)
+        .select((
+            due_types::code,
+            due_types::fixed_amount_cents,
+            due_types::collection_data,
+        ))
+        .first(conn)
+        .optional()?;
+    let (due_type, fixed_amount_cents, collection_data) = match due {
+        Some((code, fixed, collection)) => (Some(code), fixed, collection),
+        None => (None, None, String::new()),
+    };
+    Ok(Some(TestRoute {
+        broker,
+        station,
+        v2: version == PrimitiveVersion::V2,
+        due_type,
+        fixed_amount_cents,
+        collection_data,
+    }))
+}

@@ -2,6 +2,8 @@
 //! DISABILITATO), each step decided by `domain::onboarding` against what the entity has in
 //! place, written with who and when.
 
+pub mod test_payment;
+
 use crate::db::models::{onboarding, registry};
 use crate::db::{write_tx, AnyConnection, DbError};
 use crate::domain::onboarding::{decide, Refusal};
