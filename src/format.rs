@@ -24,6 +24,12 @@ pub fn euro(cents: i64) -> String {
     }
 }
 
+/// Cents as a person types them back into a form: `1234,50` (no thousands separator:
+/// what `AmountCents::parse_euro` reads).
+pub fn euro_input(cents: i64) -> String {
+    format!("{},{:02}", cents / 100, cents % 100)
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -15,6 +15,7 @@ pub mod config;
 pub mod db;
 pub mod demo;
 pub mod domain;
+pub mod due_types;
 pub mod ente;
 pub mod error;
 pub mod flussi;

@@ -97,7 +97,10 @@ fn entity_services() -> Router<AppState> {
 
 /// The back office's pages and the payment pages entity portals send citizens to.
 fn pages() -> Router<AppState> {
-    use crate::web::{account, admin, auth, batches, documents, flussi, intermediaries, logo};
+    use crate::web::{
+        account, admin, auth, batches, documents, due_types, flussi, form_designer, intermediaries,
+        logo,
+    };
     use crate::web::{entities, entity, operators, pagamento};
     Router::new()
         .route(
@@ -133,7 +136,16 @@ fn pages() -> Router<AppState> {
             "/admin/entities/{id}/logo",
             get(logo::show).post(logo::upload),
         )
-        .route("/admin/due-types", get(admin::due_types))
+        .route(
+            "/admin/due-types",
+            get(due_types::page).post(due_types::create),
+        )
+        .route(
+            "/admin/due-types/{id}",
+            get(due_types::detail).post(due_types::update),
+        )
+        .route("/admin/due-types/{id}/active", post(due_types::set_active))
+        .route("/admin/due-types/{id}/form", post(form_designer::post))
         .route("/admin/dovuti", get(admin::dovuti))
         .route("/admin/dovuti/{id}/avviso.pdf", get(documents::avviso))
         .route("/admin/dovuti/{id}/ricevuta.pdf", get(documents::ricevuta))

@@ -41,6 +41,21 @@ impl AmountCents {
         Ok(Self(euros * 100 + cents))
     }
 
+    /// Parses an amount as a person types it: `12`, `12,5`, `12,50` or `12.50` (a
+    /// trailing `€` allowed; no thousands separators).
+    pub fn parse_euro(s: &str) -> Result<Self, InvalidIdentifier> {
+        let s = s.trim().trim_end_matches('€').trim_end();
+        let (int, frac) = match s.split_once([',', '.']) {
+            Some((_, "")) => {
+                return Err(InvalidIdentifier::new("amount", "decimals missing"));
+            }
+            Some((int, frac)) if frac.len() <= 2 => (int, frac),
+            Some(_) => return Err(InvalidIdentifier::new("amount", "at most two decimals")),
+            None => (s, ""),
+        };
+        Self::parse(&format!("{int}.{frac:0<2}"))
+    }
+
     /// From a cents value (as stored in the database).
     pub fn from_cents(cents: i64) -> Result<Self, InvalidIdentifier> {
         if (0..=MAX_CENTS).contains(&cents) {
@@ -134,7 +149,34 @@ mod tests {
         assert!(AmountCents::from_cents(-1).is_err());
     }
 
+    #[test]
+    fn typed_amounts() {
+        for (typed, cents) in [
+            ("12", 1200),
+            ("12,5", 1250),
+            ("12,50", 1250),
+            ("0.01", 1),
+            (" 7 € ", 700),
+        ] {
+            assert_eq!(
+                AmountCents::parse_euro(typed).unwrap().cents(),
+                cents,
+                "{typed}"
+            );
+        }
+        for bad in ["", "12,", "1,234", "1.234,50", "-1", "1e3", "12,5,0"] {
+            assert!(AmountCents::parse_euro(bad).is_err(), "{bad}");
+        }
+    }
+
     proptest! {
+        #[test]
+        fn typed_italian_reads_back(c in 0i64..=MAX_CENTS) {
+            let a = AmountCents::from_cents(c).unwrap();
+            let typed = format!("{},{:02}", c / 100, c % 100);
+            prop_assert_eq!(AmountCents::parse_euro(&typed).unwrap(), a);
+        }
+
         #[test]
         fn display_parse_round_trip(c in 0i64..=MAX_CENTS) {
             let a = AmountCents::from_cents(c).unwrap();

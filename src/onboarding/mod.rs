@@ -131,7 +131,7 @@ fn entity_name(raw: &str) -> Result<&str, EntityError> {
 /// An entity's e-mail: none when blank, else an address of at most 256 characters.
 fn entity_email(raw: &str) -> Result<Option<&str>, EntityError> {
     let email = Some(raw.trim()).filter(|e| !e.is_empty());
-    if email.is_some_and(|e| !crate::pagopa::wire::is_email(e) || e.len() > 256) {
+    if email.is_some_and(|e| crate::domain::Email::parse(e).is_err()) {
         return Err(EntityError::Email);
     }
     Ok(email)

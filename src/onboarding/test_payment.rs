@@ -73,21 +73,7 @@ pub async fn make(app: &AppState, id: i64) -> Result<TestPayment, TestPaymentErr
         return Err(TestPaymentError::NotPreProduction(entity.state));
     }
     let route = route.ok_or(TestPaymentError::NoStation)?;
-    let v = versamento(app, &entity, &route)?;
-    let (entity_id, seg, now) = (entity.id, entity.segregation_code.clone(), app.now());
-    let done = app
-        .db
-        .write(move |c| {
-            write_tx(c, |c| {
-                importa_dovuto::apply(c, entity_id, &seg, &v, Some(true), now)
-            })
-        })
-        .await?;
-    let (dovuto_id, notice) = match done {
-        Done::Saved(id, Some(iuv)) => (id, notice_of(&iuv)?),
-        Done::Saved(_, None) => return Err(TestPaymentError::Refused("nessun IUV".into())),
-        Done::Refused(f) => return Err(TestPaymentError::Refused(f.description)),
-    };
+    let (dovuto_id, notice) = load(app, &entity, &route).await?;
     let station = Station {
         id_pa: entity.fiscal_code.clone(),
         id_broker: route.broker,
@@ -115,6 +101,30 @@ pub async fn make(app: &AppState, id: i64) -> Result<TestPayment, TestPaymentErr
         paid: payment.paid(),
         steps: payment.steps,
     })
+}
+
+/// Loads the test position with the rules of `paaSILImportaDovuto`; returns its id and
+/// notice number.
+async fn load(
+    app: &AppState,
+    entity: &crate::db::models::registry::Entity,
+    route: &TestRoute,
+) -> Result<(i64, String), TestPaymentError> {
+    let v = versamento(app, entity, route)?;
+    let (entity_id, seg, now) = (entity.id, entity.segregation_code.clone(), app.now());
+    let done = app
+        .db
+        .write(move |c| {
+            write_tx(c, |c| {
+                importa_dovuto::apply(c, entity_id, &seg, &v, Some(true), now)
+            })
+        })
+        .await?;
+    match done {
+        Done::Saved(id, Some(iuv)) => Ok((id, notice_of(&iuv)?)),
+        Done::Saved(_, None) => Err(TestPaymentError::Refused("nessun IUV".into())),
+        Done::Refused(f) => Err(TestPaymentError::Refused(f.description)),
+    }
 }
 
 /// The test position: the entity pays itself on its first due type with an account.

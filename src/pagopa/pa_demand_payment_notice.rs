@@ -11,6 +11,7 @@ use crate::app::App;
 use crate::db::models::registry::{self, DueType};
 use crate::db::models::{dovuto, dovuto::NewDovuto};
 use crate::db::{iuv::next_iuv, write_tx, AnyConnection, DbError};
+use crate::domain::form::FormDefinition;
 use crate::domain::{
     AmountCents, AuxDigit, DovutoState, FiscalCode, Iuv, NoticeNumber, SegregationCode,
 };
@@ -152,7 +153,7 @@ struct Debt {
 }
 
 /// Reads the debtor and the amount from the service data of a demand for `due_type`:
-/// the fiscal code, every field the due type's form requires, and the amount (the due
+/// the fiscal code, every field of the due type's form (checked by its definition), and the amount (the due
 /// type's fixed one, or `importo`). The error is the reason, for the node's fault.
 fn check(due_type: &DueType, fields: &HashMap<String, String>) -> Result<Debt, String> {
     let get = |names: &[&str]| {
@@ -166,10 +167,14 @@ fn check(due_type: &DueType, fields: &HashMap<String, String>) -> Result<Debt, S
     else {
         return Err("codice fiscale del debitore mancante o non valido".into());
     };
-    for field in required_fields(due_type.form_fields.as_deref()) {
-        if fields.get(&field).is_none_or(|v| v.is_empty()) {
-            return Err(format!("campo {field} mancante"));
-        }
+    let form = FormDefinition::parse(due_type.form_fields.as_deref())
+        .map_err(|e| format!("servizio non configurato: {e}"))?;
+    if let Err(errors) = form.validate(|name| fields.get(name).map(String::as_str)) {
+        let text: Vec<String> = errors
+            .iter()
+            .map(|e| format!("campo {}: {}", e.name, e.reason))
+            .collect();
+        return Err(text.join("; "));
     }
     let amount = match due_type.fixed_amount_cents {
         Some(c) => AmountCents::from_cents(c).ok(),
@@ -232,20 +237,6 @@ fn insert(
     Ok((notice, causale))
 }
 
-/// Names of the required fields in a due type's form definition (JSON array of objects).
-fn required_fields(form: Option<&str>) -> Vec<String> {
-    let Some(Ok(serde_json::Value::Array(items))) =
-        form.map(serde_json::from_str::<serde_json::Value>)
-    else {
-        return Vec::new();
-    };
-    items
-        .iter()
-        .filter(|f| f["required"].as_bool() == Some(true))
-        .filter_map(|f| f["name"].as_str().map(str::to_owned))
-        .collect()
-}
-
 fn render(
     route: &Route,
     due_type: &DueType,
@@ -285,8 +276,38 @@ mod tests {
         assert_eq!(f["codiceFiscale"], "RSSMRA85T10A562S");
         assert_eq!(f["targa"], "AB123CD");
         assert!(service_fields(b"<!DOCTYPE d><d/>").is_err());
-        let form = r#"[{"name":"targa","required":true},{"name":"note","required":false}]"#;
-        assert_eq!(required_fields(Some(form)), vec!["targa".to_owned()]);
-        assert!(required_fields(Some("not json")).is_empty());
+    }
+
+    #[test]
+    fn service_data_is_checked_by_the_due_type_form() {
+        let form = r#"{"version":2,"fields":[{"name":"targa","label":"Targa","type":"text","required":true,"pattern":"[A-Z]{2}[0-9]{3}[A-Z]{2}"}]}"#;
+        let mut dt = DueType {
+            id: 1,
+            entity_id: 1,
+            code: "CDS".into(),
+            description: "Codice della strada".into(),
+            bank_iban: None,
+            postal_iban: None,
+            collection_data: "9/0101108TS/".into(),
+            spontaneous: true,
+            form_fields: Some(form.into()),
+            fixed_amount_cents: Some(2500),
+            active: true,
+            node_service_id: Some("00001".into()),
+        };
+        let fields = |targa: &str| {
+            HashMap::from([
+                ("codiceFiscale".to_owned(), "RSSMRA85T10A562S".to_owned()),
+                ("targa".to_owned(), targa.to_owned()),
+            ])
+        };
+        assert_eq!(check(&dt, &fields("AB123CD")).unwrap().amount.cents(), 2500);
+        let err = check(&dt, &fields("AB12")).err().unwrap();
+        assert_eq!(err, "campo targa: formato non valido");
+        let err = check(&dt, &fields("")).err().unwrap();
+        assert_eq!(err, "campo targa: obbligatorio");
+        dt.form_fields = Some("not json".into());
+        let err = check(&dt, &fields("AB123CD")).err().unwrap();
+        assert!(err.starts_with("servizio non configurato"), "{err}");
     }
 }

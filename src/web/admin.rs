@@ -81,61 +81,6 @@ pub async fn dashboard(
     Ok(Html(page.render()?))
 }
 
-struct DueTypeView {
-    entity: String,
-    code: String,
-    description: String,
-    iban: String,
-    postal: bool,
-    collection_data: String,
-    spontaneous: bool,
-    amount: String,
-    active: bool,
-}
-
-#[derive(Template)]
-#[template(path = "due_types.html")]
-struct DueTypesPage {
-    nav: Nav,
-    rows: Vec<DueTypeView>,
-}
-
-/// `GET /admin/due-types`.
-pub async fn due_types(
-    State(state): State<AppState>,
-    auth: Authenticated,
-) -> Result<Html<String>, WebError> {
-    let rows = auth.query(&state, registry::list_due_types).await?;
-    let rows = rows
-        .into_iter()
-        .map(|(d, entity)| DueTypeView {
-            entity,
-            code: d.code,
-            description: d.description,
-            iban: d
-                .bank_iban
-                .clone()
-                .or(d.postal_iban.clone())
-                .unwrap_or_default(),
-            postal: d.postal_iban.is_some(),
-            collection_data: d.collection_data,
-            spontaneous: d.spontaneous,
-            amount: d
-                .fixed_amount_cents
-                .map(euro)
-                .unwrap_or_else(|| "libero".into()),
-            active: d.active,
-        })
-        .collect();
-    Ok(Html(
-        DueTypesPage {
-            nav: Nav::new(&auth, "due-types"),
-            rows,
-        }
-        .render()?,
-    ))
-}
-
 /// Search parameters of the dovuti list.
 #[derive(Debug, Default, Deserialize)]
 pub struct DovutiQuery {

@@ -211,7 +211,7 @@ pub(super) async fn as_manager<T: Send + 'static>(
 }
 
 /// Whether `op` administers entity `id` (a region administrator, or its own administrator).
-fn manages(
+pub(super) fn manages(
     c: &mut crate::db::AnyConnection,
     op: &crate::db::models::operator::Operator,
     id: i64,

@@ -8,10 +8,28 @@ use diesel::prelude::*;
 use mypay::db::schema::{entities, flussi, notice_batches, web_sessions};
 
 /// (flussi, notice batches, entities with a logo + 100 × entities + 10,000 × rotated web-service
-/// passwords, sessions, dovuti) and (brokers, stations with
+/// passwords, sessions, dovuti + 1000 × due types + 1,000,000 × active ones + 10^9 × those
+/// described "Forged") and (brokers, stations with
 /// aux digit 3, active operators + 1000 × disabled entities): what a forged post must not
 /// move.
 type Counts = ((i64, i64, i64, i64, i64), (i64, i64, i64));
+
+/// 1000 × due types + 1,000,000 × active ones + 10^9 × those described "Forged".
+fn due_type_counts(c: &mut mypay::db::AnyConnection) -> i64 {
+    use mypay::db::schema::due_types;
+    let all: i64 = due_types::table.count().get_result(c).unwrap();
+    let active: i64 = due_types::table
+        .filter(due_types::active.eq(true))
+        .count()
+        .get_result(c)
+        .unwrap();
+    let forged: i64 = due_types::table
+        .filter(due_types::description.eq("Forged"))
+        .count()
+        .get_result(c)
+        .unwrap();
+    1000 * all + 1_000_000 * active + 1_000_000_000 * forged
+}
 
 /// Counts the rows forged posts would move.
 fn counts(s: &TestServer) -> Counts {
@@ -54,8 +72,9 @@ fn counts(s: &TestServer) -> Counts {
         web_sessions::table.count().get_result(&mut *c).unwrap(),
         mypay::db::schema::dovuti::table
             .count()
-            .get_result(&mut *c)
-            .unwrap(),
+            .get_result::<i64>(&mut *c)
+            .unwrap()
+            + due_type_counts(&mut c),
     );
     (rows, registry)
 }
@@ -93,6 +112,29 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
             ("/admin/entities/1/ws-password", fields(&[])),
             ("/admin/entities/1/details", fields(&[("name", "Forged")])),
             ("/admin/entities/1/test-payment", fields(&[])),
+            (
+                "/admin/due-types",
+                fields(&[
+                    ("entity", "1"),
+                    ("code", "FORGED"),
+                    ("description", "Forged"),
+                    ("bank_iban", "IT60X0542811101000000123456"),
+                    ("collection_data", "9/0201133IM/"),
+                ]),
+            ),
+            (
+                "/admin/due-types/1",
+                fields(&[
+                    ("description", "Forged"),
+                    ("bank_iban", "IT60X0542811101000000123456"),
+                    ("collection_data", "9/0201133IM/"),
+                ]),
+            ),
+            ("/admin/due-types/1/active", fields(&[("active", "false")])),
+            (
+                "/admin/due-types/1/form",
+                fields(&[("f0_name", "x"), ("f0_label", "X"), ("action", "save")]),
+            ),
             (
                 "/admin/operators",
                 fields(&[

@@ -2,6 +2,7 @@
 
 pub mod cart;
 pub mod dovuto;
+pub mod due_type_admin;
 pub mod event;
 pub mod export;
 pub mod flusso;
