@@ -98,8 +98,8 @@ fn entity_services() -> Router<AppState> {
 /// The back office's pages and the payment pages entity portals send citizens to.
 fn pages() -> Router<AppState> {
     use crate::web::{
-        account, admin, auth, batches, documents, due_types, flussi, form_designer, intermediaries,
-        logo,
+        account, admin, auth, batches, documents, dovuto, due_types, flussi, form_designer,
+        intermediaries, logo,
     };
     use crate::web::{entities, entity, operators, pagamento};
     Router::new()
@@ -146,7 +146,13 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/due-types/{id}/active", post(due_types::set_active))
         .route("/admin/due-types/{id}/form", post(form_designer::post))
-        .route("/admin/dovuti", get(admin::dovuti))
+        .route("/admin/dovuti", get(admin::dovuti).post(dovuto::create))
+        .route("/admin/dovuti/nuovo", get(dovuto::new))
+        .route(
+            "/admin/dovuti/{id}",
+            get(dovuto::detail).post(dovuto::update),
+        )
+        .route("/admin/dovuti/{id}/annulla", post(dovuto::annul))
         .route("/admin/dovuti/{id}/avviso.pdf", get(documents::avviso))
         .route("/admin/dovuti/{id}/ricevuta.pdf", get(documents::ricevuta))
         .route(

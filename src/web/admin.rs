@@ -99,6 +99,7 @@ fn non_empty(v: &Option<String>) -> Option<String> {
 }
 
 struct DovutoView {
+    id: i64,
     entity: String,
     due_type: String,
     iud: String,
@@ -123,6 +124,7 @@ impl DovutoView {
                 .then(|| format!("/admin/dovuti/{}/avviso.pdf", d.id)),
             ricevuta: (d.state == DovutoState::Paid)
                 .then(|| format!("/admin/dovuti/{}/ricevuta.pdf", d.id)),
+            id: d.id,
             entity,
             due_type,
             iud: d.iud,

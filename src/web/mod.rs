@@ -8,6 +8,8 @@ pub mod admin;
 pub mod auth;
 pub mod batches;
 pub mod documents;
+pub mod dovuto;
+pub mod dovuto_form;
 pub mod due_types;
 pub mod entities;
 pub mod entity;

@@ -11,6 +11,7 @@ mod avviso_rate;
 mod browser;
 mod cli;
 mod cli_admin;
+mod dovuti_web;
 mod due_types;
 mod ente_portal;
 mod ente_queries;

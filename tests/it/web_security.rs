@@ -9,7 +9,7 @@ use mypay::db::schema::{entities, flussi, notice_batches, web_sessions};
 
 /// (flussi, notice batches, entities with a logo + 100 × entities + 10,000 × rotated web-service
 /// passwords, sessions, dovuti + 1000 × due types + 1,000,000 × active ones + 10^9 × those
-/// described "Forged") and (brokers, stations with
+/// described "Forged" + 10^12 × cancelled dovuti) and (brokers, stations with
 /// aux digit 3, active operators + 1000 × disabled entities): what a forged post must not
 /// move.
 type Counts = ((i64, i64, i64, i64, i64), (i64, i64, i64));
@@ -74,7 +74,13 @@ fn counts(s: &TestServer) -> Counts {
             .count()
             .get_result::<i64>(&mut *c)
             .unwrap()
-            + due_type_counts(&mut c),
+            + due_type_counts(&mut c)
+            + 1_000_000_000_000
+                * mypay::db::schema::dovuti::table
+                    .filter(mypay::db::schema::dovuti::state.eq("ANNULLATO"))
+                    .count()
+                    .get_result::<i64>(&mut *c)
+                    .unwrap(),
     );
     (rows, registry)
 }
@@ -131,6 +137,18 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
                 ]),
             ),
             ("/admin/due-types/1/active", fields(&[("active", "false")])),
+            (
+                "/admin/dovuti",
+                fields(&[
+                    ("due_type", "1"),
+                    ("debtor_id", "RSSMRA85T10A562S"),
+                    ("debtor_name", "Forged"),
+                    ("amount", "1"),
+                    ("causale", "Forged"),
+                ]),
+            ),
+            ("/admin/dovuti/1", fields(&[("amount", "2")])),
+            ("/admin/dovuti/1/annulla", fields(&[])),
             (
                 "/admin/due-types/1/form",
                 fields(&[("f0_name", "x"), ("f0_label", "X"), ("action", "save")]),

@@ -2,6 +2,7 @@
 
 pub mod cart;
 pub mod dovuto;
+pub mod dovuto_page;
 pub mod due_type_admin;
 pub mod event;
 pub mod export;
