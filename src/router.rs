@@ -98,7 +98,7 @@ fn entity_services() -> Router<AppState> {
 /// The back office's pages and the payment pages entity portals send citizens to.
 fn pages() -> Router<AppState> {
     use crate::web::{
-        account, admin, auth, batches, documents, dovuto, due_types, flussi, form_designer,
+        account, admin, auth, batches, documents, dovuti, dovuto, due_types, flussi, form_designer,
         intermediaries, logo,
     };
     use crate::web::{entities, entity, operators, pagamento};
@@ -146,7 +146,7 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/due-types/{id}/active", post(due_types::set_active))
         .route("/admin/due-types/{id}/form", post(form_designer::post))
-        .route("/admin/dovuti", get(admin::dovuti).post(dovuto::create))
+        .route("/admin/dovuti", get(dovuti::page).post(dovuto::create))
         .route("/admin/dovuti/nuovo", get(dovuto::new))
         .route(
             "/admin/dovuti/{id}",

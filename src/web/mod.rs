@@ -8,6 +8,7 @@ pub mod admin;
 pub mod auth;
 pub mod batches;
 pub mod documents;
+pub mod dovuti;
 pub mod dovuto;
 pub mod dovuto_form;
 pub mod due_types;

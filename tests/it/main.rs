@@ -12,6 +12,7 @@ mod browser;
 mod browser_flow;
 mod cli;
 mod cli_admin;
+mod dovuti_search;
 mod dovuti_web;
 mod due_types;
 mod ente_portal;

@@ -1,7 +1,7 @@
 //! Dovuti (debt positions): insert and search.
 
-use crate::db::schema::{dovuti, due_types, entities};
-use crate::db::{models::Page, models::Paged, models::Scope, AnyConnection, DbError};
+use crate::db::schema::{dovuti, entities};
+use crate::db::{models::Scope, AnyConnection, DbError};
 use crate::domain::DovutoState;
 use crate::with_backend;
 use chrono::{NaiveDate, NaiveDateTime};
@@ -94,68 +94,8 @@ pub struct NewDovuto {
     pub instalment: Option<i32>,
 }
 
-/// Search criteria for the back-office list; empty fields do not filter.
-#[derive(Debug, Clone, Default)]
-pub struct DovutoFilter {
-    /// Exact IUV.
-    pub iuv: Option<String>,
-    /// Exact IUD.
-    pub iud: Option<String>,
-    /// Exact debtor fiscal code (case-insensitive input, stored uppercase).
-    pub debtor_id: Option<String>,
-    /// State.
-    pub state: Option<DovutoState>,
-    /// Entity.
-    pub entity_id: Option<i64>,
-}
-
 /// A listed dovuto with its entity name and due type code.
 pub type DovutoRow = (Dovuto, String, String);
-
-/// Dovuti visible in `scope` that match `filter`, newest first.
-pub fn search(
-    conn: &mut AnyConnection,
-    scope: &Scope,
-    filter: &DovutoFilter,
-    page: Page,
-) -> Result<Paged<DovutoRow>, DbError> {
-    // The same WHERE clause is needed twice (count and page): build it in one place.
-    macro_rules! filtered {
-        () => {{
-            let mut q = dovuti::table
-                .inner_join(entities::table)
-                .inner_join(due_types::table)
-                .into_boxed();
-            if let Scope::Limited { due_type_ids, .. } = scope {
-                q = q.filter(dovuti::due_type_id.eq_any(due_type_ids.clone()));
-            }
-            if let Some(v) = &filter.iuv {
-                q = q.filter(dovuti::iuv.eq(v.clone()));
-            }
-            if let Some(v) = &filter.iud {
-                q = q.filter(dovuti::iud.eq(v.clone()));
-            }
-            if let Some(v) = &filter.debtor_id {
-                q = q.filter(dovuti::debtor_id.eq(v.to_uppercase()));
-            }
-            if let Some(v) = &filter.state {
-                q = q.filter(dovuti::state.eq(v.code()));
-            }
-            if let Some(v) = filter.entity_id {
-                q = q.filter(dovuti::entity_id.eq(v));
-            }
-            q
-        }};
-    }
-    let total: i64 = filtered!().count().get_result(conn)?;
-    let rows = filtered!()
-        .select((Dovuto::as_select(), entities::name, due_types::code))
-        .order(dovuti::id.desc())
-        .limit(page.size)
-        .offset(page.offset())
-        .load(conn)?;
-    Ok(Paged { rows, total, page })
-}
 
 /// Count of visible dovuti per state, in the states' order.
 pub fn count_by_state(

@@ -3,6 +3,7 @@
 pub mod cart;
 pub mod dovuto;
 pub mod dovuto_page;
+pub mod dovuto_search;
 pub mod due_type_admin;
 pub mod event;
 pub mod export;

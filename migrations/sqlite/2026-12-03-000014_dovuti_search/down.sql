@@ -1,0 +1,3 @@
+DROP INDEX dovuti_paid;
+DROP INDEX dovuti_debtor_name;
+DROP INDEX dovuti_state;
