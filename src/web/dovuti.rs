@@ -8,6 +8,7 @@ use super::view::{date, euro, url_encode};
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::dovuto::DovutoRow;
+use crate::db::models::dovuto_cursor::Cursor;
 use crate::db::models::dovuto_search::{self, Search};
 use crate::db::models::registry;
 use crate::domain::{AmountCents, DovutoState, NoticeNumber};
@@ -204,7 +205,7 @@ pub async fn page(
     Query(q): Query<DovutiQuery>,
 ) -> Result<Response, WebError> {
     let wanted = q.search();
-    let before = text(&q.prima).and_then(|p| p.parse().ok());
+    let before = text(&q.prima).and_then(|p| Cursor::decode(&p));
     let s = wanted.clone().unwrap_or_default();
     let searched = wanted.is_ok();
     let (found, due_types) = auth
@@ -225,7 +226,9 @@ pub async fn page(
                 (true, _) => format!("più di {} risultati", dovuto_search::COUNT_CAP),
                 (false, _) => format!("{} risultati", f.count),
             };
-            let next = f.next.map(|n| format!("?{carried}prima={n}"));
+            let next = f
+                .next
+                .map(|n| format!("?{carried}prima={}", url_encode(&n.encode())));
             (
                 f.rows.into_iter().map(DovutoView::new).collect(),
                 count,

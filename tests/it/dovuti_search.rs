@@ -5,25 +5,35 @@
 use crate::support::TestServer;
 use diesel::prelude::*;
 use mypay::db::models::dovuto::Dovuto;
+use mypay::db::models::dovuto_cursor::Cursor;
 use mypay::db::models::dovuto_search::{search, Search};
 use mypay::db::models::Scope;
 use mypay::db::schema::dovuti;
 use mypay::domain::DovutoState;
 
 /// Every match of `s`, following the cursor with pages of `size`.
-fn all_pages(c: &mut mypay::db::AnyConnection, s: &Search, size: i64) -> (Vec<i64>, i64) {
+fn all_pages(
+    c: &mut mypay::db::AnyConnection,
+    scope: &Scope,
+    s: &Search,
+    size: i64,
+) -> (Vec<i64>, i64) {
+    let mut through_text = false;
     let (mut ids, mut before, mut count) = (Vec::new(), None, -1);
     loop {
-        let found = search(c, &Scope::All, s, before, size).unwrap();
+        let found = search(c, scope, s, before, size).unwrap();
         assert!(found.rows.len() as i64 <= size);
         if count < 0 {
             count = found.count;
         }
         ids.extend(found.rows.iter().map(|r| r.0.id));
         match found.next {
+            // Every other cursor goes through its URL text.
+            Some(n) if through_text => before = Cursor::decode(&n.encode()),
             Some(n) => before = Some(n),
             None => return (ids, count),
         }
+        through_text = !through_text;
     }
 }
 
@@ -123,16 +133,40 @@ async fn every_filter_finds_exactly_the_matching_rows_page_after_page() {
         },
     ];
     for wanted in &searches {
-        let expected: Vec<i64> = rows
+        let mut hits: Vec<&Dovuto> = rows
             .iter()
             .filter(|d| matches(d, &d.debtor_name, wanted))
-            .map(|d| d.id)
             .collect();
+        // Payment and due date ranges come latest first; the rest newest first.
+        if wanted.paid != (None, None) {
+            hits.sort_by_key(|d| std::cmp::Reverse((d.paid_at, d.id)));
+        } else if wanted.due != (None, None) {
+            hits.sort_by_key(|d| std::cmp::Reverse((d.due_date, d.id)));
+        }
+        let expected: Vec<i64> = hits.iter().map(|d| d.id).collect();
         for size in [7, 25] {
-            let (got, count) = all_pages(&mut c, wanted, size);
+            let (got, count) = all_pages(&mut c, &Scope::All, wanted, size);
             assert_eq!(got, expected, "{wanted:?} by {size}");
             assert_eq!(count, expected.len().min(1000) as i64, "{wanted:?}");
         }
     }
     assert!(searches.len() > 10);
+    // An operator's due types: the same, restricted to them.
+    let mine = vec![pick.due_type_id, rows[0].due_type_id];
+    let scope = Scope::Limited {
+        entity_ids: vec![pick.entity_id, rows[0].entity_id],
+        due_type_ids: mine.clone(),
+    };
+    for wanted in &searches[..6] {
+        let expected: Vec<i64> = rows
+            .iter()
+            .filter(|d| mine.contains(&d.due_type_id) && matches(d, &d.debtor_name, wanted))
+            .map(|d| d.id)
+            .collect();
+        assert_eq!(
+            all_pages(&mut c, &scope, wanted, 10).0,
+            expected,
+            "{wanted:?}"
+        );
+    }
 }

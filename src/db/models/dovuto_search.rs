@@ -9,18 +9,22 @@
 //! - the debtor's name is a case-insensitive prefix on an index of `upper(debtor_name)`;
 //! - the creation date becomes a range of ids (ids are assigned in creation order: two
 //!   probes of the primary key by bisection), kept as a filter too;
-//! - the payment date has a partial index over paid rows only (nothing at import);
-//! - due date and amount ranges filter the id-ordered scan.
+//! - a payment or due date range is read in its index's order (latest first): the
+//!   payment index covers paid rows only (nothing to maintain at import);
+//! - an amount range filters the scan; so do the operator's due types when they hold
+//!   many rows (SQLite, which has no statistics to weigh them).
 
 use super::dovuto::{Dovuto, DovutoRow};
+use super::dovuto_cursor::{Cursor, Key};
 use super::Scope;
 use crate::db::schema::{dovuti, due_types, entities};
-use crate::db::{AnyConnection, DbError};
+use crate::db::{AnyConnection, DbError, MultiBackend};
 use crate::domain::DovutoState;
 use chrono::{NaiveDate, NaiveDateTime};
 use diesel::dsl::sql;
+use diesel::expression::BoxableExpression;
 use diesel::prelude::*;
-use diesel::sql_types::{Bool, Text};
+use diesel::sql_types::{Bool, Nullable, Text};
 
 /// Most matches counted: beyond it the page says "more than".
 pub const COUNT_CAP: i64 = 1000;
@@ -55,10 +59,10 @@ pub struct Search {
 /// One page of matches.
 #[derive(Debug, Clone)]
 pub struct Found {
-    /// The rows, newest first.
+    /// The rows, in the search's order.
     pub rows: Vec<DovutoRow>,
     /// The cursor of the next page, when there is one.
-    pub next: Option<i64>,
+    pub next: Option<Cursor>,
     /// Matches counted, at most [`COUNT_CAP`].
     pub count: i64,
     /// Whether there are more than [`COUNT_CAP`].
@@ -112,119 +116,251 @@ fn visible_entities(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<i64>,
     }
 }
 
-/// Dovuti visible in `scope` matching `s`, newest first, `size` of them with ids below
+/// The tables a search reads.
+type Source = diesel::dsl::InnerJoinQuerySource<
+    diesel::dsl::InnerJoinQuerySource<dovuti::table, entities::table>,
+    due_types::table,
+>;
+
+/// One condition of a search.
+type Condition = Box<dyn BoxableExpression<Source, MultiBackend, SqlType = Nullable<Bool>>>;
+
+/// How the plan reads a filter SQLite's planner cannot weigh without statistics: through
+/// its index (few matches: read them all, sort by id) or by the id order, the index
+/// hidden (many matches: the newest turn up first).
+#[derive(Debug, Clone, Copy, Default)]
+struct Plan {
+    /// The name prefix matches more than [`COUNT_CAP`] rows.
+    many_names: bool,
+    /// The operator's due types hold more than [`COUNT_CAP`] rows.
+    many_in_scope: bool,
+}
+
+/// SQLite's plan for `s` (PostgreSQL weighs the filters with its own statistics).
+fn plan(conn: &mut AnyConnection, scope: &Scope, s: &Search) -> Result<Plan, DbError> {
+    if matches!(conn, AnyConnection::Postgresql(_)) {
+        return Ok(Plan::default());
+    }
+    let probe = |c: &mut AnyConnection, cond: Condition| -> Result<bool, DbError> {
+        let ids: Vec<i64> = dovuti::table
+            .inner_join(entities::table)
+            .inner_join(due_types::table)
+            .filter(cond)
+            .select(dovuti::id)
+            .limit(COUNT_CAP + 1)
+            .load(c)?;
+        Ok(ids.len() as i64 > COUNT_CAP)
+    };
+    let mut p = Plan::default();
+    if let Some(n) = &s.debtor_name {
+        p.many_names = probe(conn, name_prefix(n.trim(), "upper(dovuti.debtor_name)"))?;
+    }
+    if let Scope::Limited { due_type_ids, .. } = scope {
+        let within = dovuti::due_type_id.eq_any(due_type_ids.clone()).nullable();
+        p.many_in_scope = probe(conn, Box::new(within))?;
+    }
+    Ok(p)
+}
+
+/// The operator's due types as a condition no index serves (SQLite's unary `+`); the ids
+/// come from the database, never from the request.
+fn scope_scan(ids: &[i64]) -> Condition {
+    let list: Vec<String> = ids.iter().map(i64::to_string).collect();
+    let text = match list.is_empty() {
+        true => "0 = 1".to_owned(),
+        false => format!("+dovuti.due_type_id IN ({})", list.join(",")),
+    };
+    Box::new(sql::<Bool>(&text).nullable())
+}
+
+/// A case-insensitive prefix as a range on `key`: `[P, P + U+10FFFF)`.
+fn name_prefix(prefix: &str, key: &str) -> Condition {
+    Box::new(
+        sql::<Bool>(&format!("{key} >= upper("))
+            .bind::<Text, _>(prefix.to_owned())
+            .sql(&format!(") AND {key} < upper("))
+            .bind::<Text, _>(format!("{prefix}\u{10FFFF}"))
+            .sql(")")
+            .nullable(),
+    )
+}
+
+/// Every condition of `s` in `scope`.
+fn conditions(
+    s: &Search,
+    scope: &Scope,
+    keys: &Option<Vec<i64>>,
+    ids: (i64, i64),
+    (p, pg): (Plan, bool),
+) -> Vec<Condition> {
+    let mut c: Vec<Condition> = Vec::new();
+    if let Scope::Limited { due_type_ids, .. } = scope {
+        c.push(match (pg, p.many_in_scope) {
+            (false, true) => scope_scan(due_type_ids),
+            _ => Box::new(dovuti::due_type_id.eq_any(due_type_ids.clone()).nullable()),
+        });
+    }
+    if let Some(list) = keys {
+        c.push(Box::new(dovuti::entity_id.eq_any(list.clone()).nullable()));
+    }
+    if let Some(v) = s.entity_id {
+        c.push(Box::new(dovuti::entity_id.eq(v).nullable()));
+    }
+    if let Some(v) = &s.iuv {
+        c.push(Box::new(dovuti::iuv.eq(v.clone())));
+    }
+    if let Some(v) = &s.iud {
+        c.push(Box::new(dovuti::iud.eq(v.clone()).nullable()));
+    }
+    if let Some(v) = &s.debtor_id {
+        c.push(Box::new(dovuti::debtor_id.eq(v.to_uppercase()).nullable()));
+    }
+    if let Some(v) = &s.debtor_name {
+        // The index's expression (PostgreSQL: in its byte order), or one it does not serve.
+        let key = match (pg, p.many_names) {
+            (true, _) => "upper(dovuti.debtor_name) COLLATE \"C\"",
+            (false, false) => "upper(dovuti.debtor_name)",
+            (false, true) => "upper(dovuti.debtor_name || '')",
+        };
+        c.push(name_prefix(v.trim(), key));
+    }
+    if let Some(v) = s.state {
+        c.push(Box::new(dovuti::state.eq(v.code()).nullable()));
+    }
+    if let Some(v) = s.due_type_id {
+        c.push(Box::new(dovuti::due_type_id.eq(v).nullable()));
+    }
+    if ids != (0, i64::MAX) {
+        c.push(Box::new(dovuti::id.between(ids.0, ids.1).nullable()));
+    }
+    range_conditions(s, &mut c);
+    c
+}
+
+/// The range filters.
+fn range_conditions(s: &Search, c: &mut Vec<Condition>) {
+    if let Some(v) = s.created.0 {
+        c.push(Box::new(dovuti::created_at.ge(v).nullable()));
+    }
+    if let Some(v) = s.created.1 {
+        c.push(Box::new(dovuti::created_at.lt(v).nullable()));
+    }
+    if let Some(v) = s.due.0 {
+        c.push(Box::new(dovuti::due_date.ge(v)));
+    }
+    if let Some(v) = s.due.1 {
+        c.push(Box::new(dovuti::due_date.le(v)));
+    }
+    if let Some(v) = s.paid.0 {
+        c.push(Box::new(dovuti::paid_at.ge(v)));
+    }
+    if let Some(v) = s.paid.1 {
+        c.push(Box::new(dovuti::paid_at.lt(v)));
+    }
+    if let Some(v) = s.amount.0 {
+        c.push(Box::new(dovuti::amount_cents.ge(v).nullable()));
+    }
+    if let Some(v) = s.amount.1 {
+        c.push(Box::new(dovuti::amount_cents.le(v).nullable()));
+    }
+}
+
+/// The page of `s` after `before` in its order, `size` rows and the cursor of the next.
+fn page(
+    conn: &mut AnyConnection,
+    mut q: Boxed,
+    s: &Search,
+    before: Option<Cursor>,
+    size: i64,
+) -> Result<(Vec<DovutoRow>, Option<Cursor>), DbError> {
+    let by_paid = s.paid != (None, None);
+    let by_due = !by_paid && s.due != (None, None);
+    let after: Condition = match before.map(|b| (b.id, b.key)) {
+        None => Box::new(sql::<Bool>("1 = 1").nullable()),
+        Some((id, Key::Paid(t))) if by_paid => Box::new(
+            dovuti::paid_at
+                .lt(t)
+                .or(dovuti::paid_at.eq(t).and(dovuti::id.lt(id))),
+        ),
+        Some((id, Key::Due(d))) if by_due => Box::new(
+            dovuti::due_date
+                .lt(d)
+                .or(dovuti::due_date.eq(d).and(dovuti::id.lt(id))),
+        ),
+        Some((id, _)) => Box::new(dovuti::id.lt(id).nullable()),
+    };
+    q = q.filter(after);
+    q = match (by_paid, by_due) {
+        (true, _) => q.order((dovuti::paid_at.desc(), dovuti::id.desc())),
+        (_, true) => q.order((dovuti::due_date.desc(), dovuti::id.desc())),
+        _ => q.order(dovuti::id.desc()),
+    };
+    let mut rows: Vec<DovutoRow> = q
+        .select((Dovuto::as_select(), entities::name, due_types::code))
+        .limit(size + 1)
+        .load(conn)?;
+    if rows.len() as i64 <= size {
+        return Ok((rows, None));
+    }
+    rows.truncate(size as usize);
+    let next = rows.last().map(|(d, _, _)| Cursor {
+        id: d.id,
+        key: match (by_paid, by_due) {
+            (true, _) => d.paid_at.map_or(Key::Id, Key::Paid),
+            (_, true) => d.due_date.map_or(Key::Id, Key::Due),
+            _ => Key::Id,
+        },
+    });
+    Ok((rows, next))
+}
+
+/// A search's query before its conditions.
+type Boxed = diesel::dsl::IntoBoxed<
+    'static,
+    diesel::dsl::InnerJoin<
+        diesel::dsl::InnerJoin<dovuti::table, entities::table>,
+        due_types::table,
+    >,
+    MultiBackend,
+>;
+
+/// Dovuti visible in `scope` matching `s`, in the search's order, `size` of them after
 /// `before`.
 pub fn search(
     conn: &mut AnyConnection,
     scope: &Scope,
     s: &Search,
-    before: Option<i64>,
+    before: Option<Cursor>,
     size: i64,
 ) -> Result<Found, DbError> {
     let ids = created_ids(conn, s.created)?;
-    let entities_for_keys = match (&s.iuv, &s.iud, s.entity_id) {
+    let keys = match (&s.iuv, &s.iud, s.entity_id) {
         (None, None, _) | (_, _, Some(_)) => None,
         _ => Some(visible_entities(conn, scope)?),
     };
-    let name = s.debtor_name.as_ref().map(|n| n.trim().to_owned());
-    let collate = match conn {
-        AnyConnection::Postgresql(_) => " COLLATE \"C\"",
-        AnyConnection::Sqlite(_) => "",
+    let how = (
+        plan(conn, scope, s)?,
+        matches!(conn, AnyConnection::Postgresql(_)),
+    );
+    let filtered = || -> Boxed {
+        let mut q = dovuti::table
+            .inner_join(entities::table)
+            .inner_join(due_types::table)
+            .into_boxed();
+        for c in conditions(s, scope, &keys, ids, how) {
+            q = q.filter(c);
+        }
+        q
     };
-    // The same WHERE clause is needed twice (count and page): build it in one place.
-    macro_rules! filtered {
-        () => {{
-            let mut q = dovuti::table
-                .inner_join(entities::table)
-                .inner_join(due_types::table)
-                .into_boxed();
-            if let Scope::Limited { due_type_ids, .. } = scope {
-                q = q.filter(dovuti::due_type_id.eq_any(due_type_ids.clone()));
-            }
-            if let Some(list) = &entities_for_keys {
-                q = q.filter(dovuti::entity_id.eq_any(list.clone()));
-            }
-            if let Some(v) = s.entity_id {
-                q = q.filter(dovuti::entity_id.eq(v));
-            }
-            if let Some(v) = &s.iuv {
-                q = q.filter(dovuti::iuv.eq(v.clone()));
-            }
-            if let Some(v) = &s.iud {
-                q = q.filter(dovuti::iud.eq(v.clone()));
-            }
-            if let Some(v) = &s.debtor_id {
-                q = q.filter(dovuti::debtor_id.eq(v.to_uppercase()));
-            }
-            if let Some(v) = &name {
-                // A prefix as a range on the index's expression, [P, P + U+10FFFF), in
-                // byte order (PostgreSQL: the index's collation "C").
-                let key = format!("upper(dovuti.debtor_name){collate}");
-                let range = sql::<Bool>(&format!("{key} >= upper("))
-                    .bind::<Text, _>(v.clone())
-                    .sql(&format!(") AND {key} < upper("))
-                    .bind::<Text, _>(format!("{v}\u{10FFFF}"))
-                    .sql(")");
-                q = q.filter(range);
-            }
-            if let Some(v) = s.state {
-                q = q.filter(dovuti::state.eq(v.code()));
-            }
-            if let Some(v) = s.due_type_id {
-                q = q.filter(dovuti::due_type_id.eq(v));
-            }
-            if ids != (0, i64::MAX) {
-                q = q.filter(dovuti::id.between(ids.0, ids.1));
-            }
-            if let Some(v) = s.created.0 {
-                q = q.filter(dovuti::created_at.ge(v));
-            }
-            if let Some(v) = s.created.1 {
-                q = q.filter(dovuti::created_at.lt(v));
-            }
-            if let Some(v) = s.due.0 {
-                q = q.filter(dovuti::due_date.ge(v));
-            }
-            if let Some(v) = s.due.1 {
-                q = q.filter(dovuti::due_date.le(v));
-            }
-            if let Some(v) = s.paid.0 {
-                q = q.filter(dovuti::paid_at.ge(v));
-            }
-            if let Some(v) = s.paid.1 {
-                q = q.filter(dovuti::paid_at.lt(v));
-            }
-            if let Some(v) = s.amount.0 {
-                q = q.filter(dovuti::amount_cents.ge(v));
-            }
-            if let Some(v) = s.amount.1 {
-                q = q.filter(dovuti::amount_cents.le(v));
-            }
-            q
-        }};
-    }
-    let mut page = filtered!();
-    if let Some(b) = before {
-        page = page.filter(dovuti::id.lt(b));
-    }
-    let mut rows: Vec<DovutoRow> = page
-        .select((Dovuto::as_select(), entities::name, due_types::code))
-        .order(dovuti::id.desc())
-        .limit(size + 1)
-        .load(conn)?;
-    let next = (rows.len() as i64 > size).then(|| {
-        rows.truncate(size as usize);
-        rows.last().map_or(0, |r| r.0.id)
-    });
-    let counted: Vec<i64> = filtered!()
+    let (rows, next) = page(conn, filtered(), s, before, size)?;
+    let counted: Vec<i64> = filtered()
         .select(dovuti::id)
         .limit(COUNT_CAP + 1)
         .load(conn)?;
-    let count = (counted.len() as i64).min(COUNT_CAP);
     Ok(Found {
         rows,
         next,
-        count,
+        count: (counted.len() as i64).min(COUNT_CAP),
         more: counted.len() as i64 > COUNT_CAP,
     })
 }

@@ -2,6 +2,7 @@
 
 pub mod cart;
 pub mod dovuto;
+pub mod dovuto_cursor;
 pub mod dovuto_page;
 pub mod dovuto_search;
 pub mod due_type_admin;
