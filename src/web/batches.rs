@@ -146,9 +146,8 @@ pub async fn request(
         .await?;
     match queued {
         Some(_) => Ok(Redirect::to("/admin/avvisi").into_response()),
-        None => Err(WebError::BadRequest(
-            "Ente o flusso non validi per questo operatore.".into(),
-        )),
+        // Another entity's (or another entity's flusso) is not found, as everywhere.
+        None => Err(WebError::NotFound),
     }
 }
 

@@ -218,7 +218,7 @@ async fn a_batch_job_builds_the_zip_of_a_flusso_with_progress() {
             &[("csrf", &csrf), ("entity", &other.to_string())],
         )
         .await;
-    assert_eq!(refused.status, 400);
+    assert_eq!(refused.status, 404, "another entity's batch is not found");
 
     // Finished batches are kept RETENTION_DAYS: an older one goes, zip and row, when the
     // next batch is requested.

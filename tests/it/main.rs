@@ -40,6 +40,7 @@ mod pafornode;
 mod pdftools;
 mod replay;
 mod ricevuta;
+mod routes_scope;
 mod samples;
 mod sim_server;
 mod soap_errors;

@@ -116,11 +116,8 @@ fn visible_entities(conn: &mut AnyConnection, scope: &Scope) -> Result<Vec<i64>,
     }
 }
 
-/// The tables a search reads.
-type Source = diesel::dsl::InnerJoinQuerySource<
-    diesel::dsl::InnerJoinQuerySource<dovuti::table, entities::table>,
-    due_types::table,
->;
+/// The table a search reads (the page's names are joined afterwards, to its rows only).
+type Source = dovuti::table;
 
 /// One condition of a search.
 type Condition = Box<dyn BoxableExpression<Source, MultiBackend, SqlType = Nullable<Bool>>>;
@@ -143,8 +140,6 @@ fn plan(conn: &mut AnyConnection, scope: &Scope, s: &Search) -> Result<Plan, DbE
     }
     let probe = |c: &mut AnyConnection, cond: Condition| -> Result<bool, DbError> {
         let ids: Vec<i64> = dovuti::table
-            .inner_join(entities::table)
-            .inner_join(due_types::table)
             .filter(cond)
             .select(dovuti::id)
             .limit(COUNT_CAP + 1)
@@ -295,15 +290,10 @@ fn page(
         (_, true) => q.order((dovuti::due_date.desc(), dovuti::id.desc())),
         _ => q.order(dovuti::id.desc()),
     };
-    let mut rows: Vec<DovutoRow> = q
-        .select((Dovuto::as_select(), entities::name, due_types::code))
-        .limit(size + 1)
-        .load(conn)?;
-    if rows.len() as i64 <= size {
-        return Ok((rows, None));
-    }
+    let mut rows: Vec<Dovuto> = q.select(Dovuto::as_select()).limit(size + 1).load(conn)?;
+    let more = rows.len() as i64 > size;
     rows.truncate(size as usize);
-    let next = rows.last().map(|(d, _, _)| Cursor {
+    let next = rows.last().filter(|_| more).map(|d| Cursor {
         id: d.id,
         key: match (by_paid, by_due) {
             (true, _) => d.paid_at.map_or(Key::Id, Key::Paid),
@@ -311,18 +301,31 @@ fn page(
             _ => Key::Id,
         },
     });
-    Ok((rows, next))
+    Ok((named(conn, rows)?, next))
+}
+
+/// The page's rows with their entity's name and due type's code.
+fn named(conn: &mut AnyConnection, rows: Vec<Dovuto>) -> Result<Vec<DovutoRow>, DbError> {
+    let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
+    let names: std::collections::HashMap<i64, (String, String)> = dovuti::table
+        .inner_join(entities::table)
+        .inner_join(due_types::table)
+        .filter(dovuti::id.eq_any(ids))
+        .select((dovuti::id, (entities::name, due_types::code)))
+        .load::<(i64, (String, String))>(conn)?
+        .into_iter()
+        .collect();
+    Ok(rows
+        .into_iter()
+        .map(|d| {
+            let (entity, code) = names.get(&d.id).cloned().unwrap_or_default();
+            (d, entity, code)
+        })
+        .collect())
 }
 
 /// A search's query before its conditions.
-type Boxed = diesel::dsl::IntoBoxed<
-    'static,
-    diesel::dsl::InnerJoin<
-        diesel::dsl::InnerJoin<dovuti::table, entities::table>,
-        due_types::table,
-    >,
-    MultiBackend,
->;
+type Boxed = diesel::dsl::IntoBoxed<'static, dovuti::table, MultiBackend>;
 
 /// Dovuti visible in `scope` matching `s`, in the search's order, `size` of them after
 /// `before`.
@@ -342,18 +345,16 @@ pub fn search(
         plan(conn, scope, s)?,
         matches!(conn, AnyConnection::Postgresql(_)),
     );
-    let filtered = || -> Boxed {
-        let mut q = dovuti::table
-            .inner_join(entities::table)
-            .inner_join(due_types::table)
-            .into_boxed();
+    let filtered = |how| -> Boxed {
+        let mut q = dovuti::table.into_boxed();
         for c in conditions(s, scope, &keys, ids, how) {
             q = q.filter(c);
         }
         q
     };
-    let (rows, next) = page(conn, filtered(), s, before, size)?;
-    let counted: Vec<i64> = filtered()
+    let (rows, next) = page(conn, filtered(how), s, before, size)?;
+    // The count stops at the cap: reading the indexes is what bounds it, whatever the page.
+    let counted: Vec<i64> = filtered((Plan::default(), how.1))
         .select(dovuti::id)
         .limit(COUNT_CAP + 1)
         .load(conn)?;
