@@ -22,7 +22,7 @@ use seed::Seeded;
 use std::time::{Duration, Instant};
 
 /// Queries per filter (after a warm-up of a tenth as many).
-const RUNS: usize = 60;
+const RUNS: usize = 30;
 
 #[derive(QueryableByName)]
 struct Id {

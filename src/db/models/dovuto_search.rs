@@ -354,10 +354,13 @@ pub fn search(
     };
     let (rows, next) = page(conn, filtered(how), s, before, size)?;
     // The count stops at the cap: reading the indexes is what bounds it, whatever the page.
-    let counted: Vec<i64> = filtered((Plan::default(), how.1))
-        .select(dovuti::id)
-        .limit(COUNT_CAP + 1)
-        .load(conn)?;
+    // PostgreSQL is asked for the page's order, or a sequential scan may start wherever the
+    // last one stopped (synchronized scans) and read far before it meets a match.
+    let mut count = filtered((Plan::default(), how.1));
+    if how.1 {
+        count = count.order(dovuti::id.desc());
+    }
+    let counted: Vec<i64> = count.select(dovuti::id).limit(COUNT_CAP + 1).load(conn)?;
     Ok(Found {
         rows,
         next,
