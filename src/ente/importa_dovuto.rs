@@ -37,22 +37,10 @@ pub async fn handle(app: &AppState, entity: &Entity, body: &Node) -> Result<Stri
     s.end()?;
     let mut v = payload::versamento(&payload::decode("dovuto", &b64, "Versamento")?)?;
     v.secondary = secondary;
-    let (entity_id, seg) = (entity.id, entity.segregation_code.clone());
-    let now = app.now();
-    let done = app
-        .db
-        .write(move |c| write_tx(c, |c| apply(c, entity_id, &seg, &v, generate, now)))
-        .await;
-    let (id, iuv) = match done {
-        Ok(Done::Saved(id, iuv)) => (id, iuv),
-        Ok(Done::Refused(f)) => return Err(f),
-        Err(e) if e.is_unique_violation() => {
-            return Err(EnteFault::new(
-                EnteCode::IudDuplicato,
-                "esiste già un dovuto con questo IUD o IUV",
-            ))
-        }
-        Err(e) => return Err(e.into()),
+    let seg = entity.segregation_code.clone();
+    let (id, iuv) = match save(app, (entity.id, seg), v, generate).await? {
+        Done::Saved(id, iuv) => (id, iuv),
+        Done::Refused(f) => return Err(f),
     };
     let zip = notice_zip(app, id).await?;
     let mut w = XmlWriter::new();
@@ -60,6 +48,29 @@ pub async fn handle(app: &AppState, entity: &Entity, body: &Node) -> Result<Stri
         .leaf_opt("identificativoUnivocoVersamento", iuv.as_deref())
         .leaf_opt("base64ZipAvviso", zip.as_deref());
     Ok(w.finish())
+}
+
+/// Applies `v` for the entity `(id, segregation code)` in a transaction of its own, as every
+/// way in loads a single position (this service, the back office, the test payment): an IUD
+/// or IUV taken meanwhile by a concurrent load is the rule's refusal, not a failure.
+pub async fn save(
+    app: &AppState,
+    (entity_id, seg): (i64, String),
+    v: Versamento,
+    generate: Option<bool>,
+) -> Result<Done, DbError> {
+    let now = app.now();
+    let done = app
+        .db
+        .write(move |c| write_tx(c, |c| apply(c, entity_id, &seg, &v, generate, now)))
+        .await;
+    match done {
+        Err(e) if e.is_unique_violation() => Ok(Done::Refused(EnteFault::new(
+            EnteCode::IudDuplicato,
+            "esiste già un dovuto con questo IUD o IUV",
+        ))),
+        other => other,
+    }
 }
 
 /// The position's notice as a base64 zip, when it can be printed (annulled, IUV-less or

@@ -6,7 +6,7 @@
 
 use crate::app::AppState;
 use crate::db::models::onboarding::{self, TestRoute};
-use crate::db::{write_tx, DbError};
+use crate::db::DbError;
 use crate::domain::{AmountCents, Azione, CollectionData, EntityState};
 use crate::ente::importa_dovuto::{self, Done};
 use crate::ente::payload::{Subject, Versamento};
@@ -111,16 +111,8 @@ async fn load(
     route: &TestRoute,
 ) -> Result<(i64, String), TestPaymentError> {
     let v = versamento(app, entity, route)?;
-    let (entity_id, seg, now) = (entity.id, entity.segregation_code.clone(), app.now());
-    let done = app
-        .db
-        .write(move |c| {
-            write_tx(c, |c| {
-                importa_dovuto::apply(c, entity_id, &seg, &v, Some(true), now)
-            })
-        })
-        .await?;
-    match done {
+    let seg = entity.segregation_code.clone();
+    match importa_dovuto::save(app, (entity.id, seg), v, Some(true)).await? {
         Done::Saved(id, Some(iuv)) => Ok((id, notice_of(&iuv)?)),
         Done::Saved(_, None) => Err(TestPaymentError::Refused("nessun IUV".into())),
         Done::Refused(f) => Err(TestPaymentError::Refused(f.description)),

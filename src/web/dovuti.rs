@@ -222,9 +222,9 @@ pub async fn page(
     let state = text(&q.state);
     let (rows, count, next) = match found {
         Some(f) => {
-            let count = match (f.more, before.is_some()) {
-                (true, _) => format!("più di {} risultati", dovuto_search::COUNT_CAP),
-                (false, _) => format!("{} risultati", f.count),
+            let count = match f.more {
+                true => format!("più di {} risultati", dovuto_search::COUNT_CAP),
+                false => format!("{} risultati", f.count),
             };
             let next = f
                 .next

@@ -6,7 +6,7 @@
 use super::session::Authenticated;
 use crate::app::AppState;
 use crate::db::models::event::NewEvent;
-use crate::db::{write_tx, DbError};
+use crate::db::DbError;
 use crate::domain::{AmountCents, Azione, CollectionData, FiscalCode};
 use crate::ente::importa_dovuto::{self, Done};
 use crate::ente::payload::{Subject, Versamento};
@@ -107,28 +107,19 @@ pub fn versamento(
     })
 }
 
-/// Applies `v` for entity `entity_id` (segregation code `seg`) in one transaction, the
-/// way paaSILImportaDovuto does: the position's id, or the rule's refusal.
+/// Loads `v` for entity `entity_id` (segregation code `seg`) with
+/// `importa_dovuto::save`: the position's id, or the rule's refusal.
 pub async fn apply(
     app: &AppState,
-    (entity_id, seg): (i64, String),
+    entity: (i64, String),
     v: Versamento,
 ) -> Result<Result<i64, String>, DbError> {
-    let now = app.now();
-    let done = app
-        .db
-        .write(move |c| {
-            write_tx(c, |c| {
-                importa_dovuto::apply(c, entity_id, &seg, &v, Some(true), now)
-            })
-        })
-        .await;
-    match done {
-        Ok(Done::Saved(id, _)) => Ok(Ok(id)),
-        Ok(Done::Refused(fault)) => Ok(Err(fault.description)),
-        Err(e) if e.is_unique_violation() => Ok(Err("esiste già un dovuto con questo IUD".into())),
-        Err(e) => Err(e),
-    }
+    Ok(
+        match importa_dovuto::save(app, entity, v, Some(true)).await? {
+            Done::Saved(id, _) => Ok(id),
+            Done::Refused(fault) => Err(fault.description),
+        },
+    )
 }
 
 /// Journals back-office action `operation` on the position (`iuv`) of `entity_id`.

@@ -69,12 +69,13 @@ pub struct Found {
     pub more: bool,
 }
 
-/// The first id at or after which rows are created at `at` or later (`None`: none are).
-fn first_id_from(conn: &mut AnyConnection, at: NaiveDateTime) -> Result<Option<i64>, DbError> {
-    let max: Option<i64> = dovuti::table
-        .select(diesel::dsl::max(dovuti::id))
-        .first(conn)?;
-    let Some(max) = max else { return Ok(None) };
+/// The first id at or after which rows are created at `at` or later, among ids up to
+/// `max` (`None`: none are).
+fn first_id_from(
+    conn: &mut AnyConnection,
+    max: i64,
+    at: NaiveDateTime,
+) -> Result<Option<i64>, DbError> {
     let (mut lo, mut hi) = (0i64, max + 1);
     while lo < hi {
         let mid = lo + (hi - lo) / 2;
@@ -97,12 +98,21 @@ fn created_ids(
     conn: &mut AnyConnection,
     (from, to): (Option<NaiveDateTime>, Option<NaiveDateTime>),
 ) -> Result<(i64, i64), DbError> {
+    if (from, to) == (None, None) {
+        return Ok((0, i64::MAX));
+    }
+    let max: Option<i64> = dovuti::table
+        .select(diesel::dsl::max(dovuti::id))
+        .first(conn)?;
+    let Some(max) = max else {
+        return Ok((i64::MAX, i64::MAX));
+    };
     let lo = match from {
-        Some(f) => first_id_from(conn, f)?.unwrap_or(i64::MAX),
+        Some(f) => first_id_from(conn, max, f)?.unwrap_or(i64::MAX),
         None => 0,
     };
     let hi = match to {
-        Some(t) => first_id_from(conn, t)?.map_or(i64::MAX, |id| id - 1),
+        Some(t) => first_id_from(conn, max, t)?.map_or(i64::MAX, |id| id - 1),
         None => i64::MAX,
     };
     Ok((lo, hi))

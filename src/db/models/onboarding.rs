@@ -20,18 +20,22 @@ pub fn entity(conn: &mut AnyConnection, id: i64) -> Result<Option<Entity>, DbErr
         .optional()?)
 }
 
-/// What entity `e` has in place.
-pub fn checklist(conn: &mut AnyConnection, e: &Entity) -> Result<Checklist, DbError> {
-    let with_iban: i64 = due_types::table
-        .filter(due_types::entity_id.eq(e.id))
+/// Entity `entity_id`'s due types a payment can go to: active, with a bank or postal IBAN.
+fn payable_due_types(entity_id: i64) -> due_types::BoxedQuery<'static, crate::db::MultiBackend> {
+    due_types::table
+        .filter(due_types::entity_id.eq(entity_id))
         .filter(due_types::active.eq(true))
         .filter(
             due_types::bank_iban
                 .is_not_null()
                 .or(due_types::postal_iban.is_not_null()),
         )
-        .count()
-        .get_result(conn)?;
+        .into_boxed()
+}
+
+/// What entity `e` has in place.
+pub fn checklist(conn: &mut AnyConnection, e: &Entity) -> Result<Checklist, DbError> {
+    let with_iban: i64 = payable_due_types(e.id).count().get_result(conn)?;
     let operators: i64 = operator_entities::table
         .inner_join(operators::table)
         .filter(operator_entities::entity_id.eq(e.id))
@@ -200,14 +204,7 @@ pub fn test_route(conn: &mut AnyConnection, e: &Entity) -> Result<Option<TestRou
     let Some((broker, station, version)) = node else {
         return Ok(None);
     };
-    let due: Option<(String, Option<i64>, String)> = due_types::table
-        .filter(due_types::entity_id.eq(e.id))
-        .filter(due_types::active.eq(true))
-        .filter(
-            due_types::bank_iban
-                .is_not_null()
-                .or(due_types::postal_iban.is_not_null()),
-        )
+    let due: Option<(String, Option<i64>, String)> = payable_due_types(e.id)
         .order(due_types::id)
         .select((
             due_types::code,
