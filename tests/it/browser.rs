@@ -21,12 +21,12 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
     d.check_accessibility("login").await;
     d.type_into("input[name=username]", "admin").await;
     d.type_into("input[name=password]", "wrong password").await;
-    d.click("button[type=submit]").await;
+    d.click_and_load("button[type=submit]").await;
     d.wait_url(|u| u.ends_with("/admin/login")).await;
     assert!(d.text(".alert").await.starts_with("Credenziali non valide"));
 
     d.type_into("input[name=password]", &creds["admin"]).await;
-    d.click("button[type=submit]").await;
+    d.click_and_load("button[type=submit]").await;
     d.wait_url(|u| u.ends_with("/admin")).await;
     assert_eq!(d.text("h1").await, "Cruscotto");
     d.screenshot("dashboard").await;
@@ -49,7 +49,7 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
 
     d.go(&format!("{}/admin/dovuti", s.base)).await;
     d.click("select[name=state] option[value=COMPLETATO]").await;
-    d.click("form.search button").await;
+    d.click_and_load("form.search button").await;
     d.wait_url(|u| u.contains("state=COMPLETATO")).await;
     assert!(d.text(".pager span").await.starts_with("48 risultati"));
     d.screenshot("dovuti").await;
@@ -59,7 +59,7 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
         .await;
     d.type_into("form.new-broker input[name=name]", "Regione Demo")
         .await;
-    d.click("form.new-broker button").await;
+    d.click_and_load("form.new-broker button").await;
     d.wait_url(|u| u.ends_with("/admin/intermediari")).await;
     assert!(d
         .text("section[data-broker='12345678903'] h2")
@@ -67,7 +67,7 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
         .starts_with("Regione Demo"));
     d.screenshot("intermediari").await;
 
-    d.click("form.logout button").await;
+    d.click_and_load("form.logout button").await;
     d.wait_url(|u| u.ends_with("/admin/login")).await;
     d.go(&format!("{}/admin/dovuti", s.base)).await;
     d.wait_url(|u| u.ends_with("/admin/login")).await; // the session is gone
@@ -88,12 +88,12 @@ async fn operator_uploads_a_flusso_and_watches_it_in_a_real_browser() {
     d.type_into("input[name=username]", "operatore.borgo").await;
     d.type_into("input[name=password]", &creds["operatore.borgo"])
         .await;
-    d.click("button[type=submit]").await;
+    d.click_and_load("button[type=submit]").await;
     d.wait_url(|u| u.ends_with("/admin")).await;
     d.go(&format!("{}/admin/flussi", s.base)).await;
     d.type_into("input[name=file]", file.to_str().unwrap())
         .await;
-    d.click("form.filters button").await;
+    d.click_and_load("form.filters button").await;
     d.wait_url(|u| u.ends_with("/admin/flussi")).await;
     // The page refreshes itself until the import is done.
     let mut text = String::new();
@@ -138,16 +138,16 @@ async fn the_first_administrator_is_created_through_the_setup_link_in_a_real_bro
     ] {
         d.type_into(&format!("input[name={field}]"), value).await;
     }
-    d.click("button[type=submit]").await;
+    d.click_and_load("button[type=submit]").await;
     d.wait_url(|u| u.contains("/admin/setup/")).await;
     assert_eq!(d.text(".alert").await, "le due password non coincidono");
     d.type_into("input[name=password]", pw).await;
     d.type_into("input[name=confirm]", pw).await;
-    d.click("button[type=submit]").await;
+    d.click_and_load("button[type=submit]").await;
     d.wait_url(|u| u.ends_with("/admin/login")).await;
     d.type_into("input[name=username]", "anna").await;
     d.type_into("input[name=password]", pw).await;
-    d.click("button[type=submit]").await;
+    d.click_and_load("button[type=submit]").await;
     d.wait_url(|u| u.ends_with("/admin")).await;
     assert_eq!(d.text("h1").await, "Cruscotto");
 }

@@ -70,14 +70,15 @@ async fn submit(d: &Driver, form: &str, fields: &[(&str, &str)]) {
     for (field, value) in fields {
         d.fill(&format!("{form} {field}"), value).await;
     }
-    d.click(&format!("{form} button[type=submit]")).await;
+    d.click_and_load(&format!("{form} button[type=submit]"))
+        .await;
 }
 
 async fn login(d: &Driver, base: &str, user: &str, pw: &str) {
     d.go(&format!("{base}/admin/login")).await;
     d.fill("input[name=username]", user).await;
     d.fill("input[name=password]", pw).await;
-    d.click("button[type=submit]").await;
+    d.click_and_load("button[type=submit]").await;
 }
 
 #[tokio::test]
@@ -174,7 +175,7 @@ async fn checklist(d: &Driver, base: &str, id: i64) -> String {
     d.go(&page).await;
     d.click("select[name=state] option[value='PRE-ESERCIZIO']")
         .await;
-    d.click("form[action$='/state'] button").await;
+    d.click_and_load("form[action$='/state'] button").await;
     d.wait_url(|u| u.ends_with(&format!("/admin/entities/{id}")))
         .await;
     assert_eq!(d.text("dd[data-state]").await, "Pre-esercizio");
@@ -185,7 +186,7 @@ async fn checklist(d: &Driver, base: &str, id: i64) -> String {
     d.go(&format!("{base}/admin/entities")).await;
     let input = format!("form[action='/admin/entities/{id}/logo'] input[type=file]");
     d.type_into(&input, logo.to_str().unwrap()).await;
-    d.click(&format!("form[action='/admin/entities/{id}/logo'] button"))
+    d.click_and_load(&format!("form[action='/admin/entities/{id}/logo'] button"))
         .await;
     d.wait_url(|u| u.ends_with("/admin/entities")).await;
     let _ = std::fs::remove_file(&logo);
@@ -194,13 +195,15 @@ async fn checklist(d: &Driver, base: &str, id: i64) -> String {
     let temporary = operators(d, base).await;
 
     d.go(&page).await;
-    d.click("form[action$='/ws-password'] button").await;
+    d.click_and_load("form[action$='/ws-password'] button")
+        .await;
     d.wait_url(|u| u.ends_with("/ws-password")).await;
     assert_eq!(d.text("[data-password]").await.len(), 16);
     look(d, "ws-password").await;
 
     d.go(&page).await;
-    d.click("form[action$='/test-payment'] button").await;
+    d.click_and_load("form[action$='/test-payment'] button")
+        .await;
     d.wait_url(|u| u.ends_with("/test-payment")).await;
     let text = d.body_text().await;
     assert!(text.contains("è riuscito"), "{text}");
@@ -214,7 +217,7 @@ async fn checklist(d: &Driver, base: &str, id: i64) -> String {
     );
     d.click("select[name=state] option[value='ESERCIZIO']")
         .await;
-    d.click("form[action$='/state'] button").await;
+    d.click_and_load("form[action$='/state'] button").await;
     d.wait_url(|u| u.ends_with(&format!("/admin/entities/{id}")))
         .await;
     assert_eq!(d.text("dd[data-state]").await, "Esercizio");
@@ -240,20 +243,20 @@ async fn due_type(d: &Driver, base: &str, entity: i64) {
     ];
     submit(d, form, &fields).await;
     let url = d.wait_url(|u| u.contains("/admin/due-types/")).await;
-    d.click("form[action$='/active'] button").await;
+    d.click_and_load("form[action$='/active'] button").await;
     d.wait_url(|u| u == url).await;
     assert_eq!(d.text("dd[data-active]").await, "attivo");
     d.fill("input[name=f0_name]", "classe").await;
     d.fill("input[name=f0_label]", "Classe frequentata").await;
     d.click("input[name=f0_required]").await;
-    d.click("button[name=action][value=preview]").await;
+    d.click_and_load("button[name=action][value=preview]").await;
     d.wait_url(|u| u.ends_with("/form")).await;
     assert!(d
         .body_text()
         .await
         .contains("Anteprima del modulo (non salvato)"));
     look(d, "due-type-preview").await;
-    d.click("button[name=action][value=save]").await;
+    d.click_and_load("button[name=action][value=save]").await;
     d.wait_url(|u| u.contains("#modulo")).await;
     assert!(d.body_text().await.contains("revisione 1"));
     look(d, "due-type").await;
@@ -366,7 +369,7 @@ async fn pay_and_find(d: &Driver, base: &str, notice: &str, cf: &str) {
 /// The other entity's operator, after choosing its own password, finds nothing of the first.
 async fn refused(d: &Driver, base: &str, (ente, altro): (i64, i64), temporary: &str) {
     let dovuto_page = d.url().await;
-    d.click("form.logout button").await;
+    d.click_and_load("form.logout button").await;
     d.wait_url(|u| u.ends_with("/admin/login")).await;
     login(d, base, "op.altro", temporary).await;
     d.wait_url(|u| u.ends_with("/admin/password")).await;

@@ -141,6 +141,28 @@ impl Driver {
             .to_owned()
     }
 
+    /// Clicks `css` (a submit button or a link) and waits (up to 10 s) for the next page
+    /// to be loaded: the current document is marked first, so a page posted back to its own
+    /// URL is told from the one it replaces.
+    pub async fn click_and_load(&self, css: &str) {
+        let mark = json!({"script": "window.__mypayOld = true; return true", "args": []});
+        self.call(reqwest::Method::POST, "/execute/sync", Some(mark))
+            .await;
+        self.click(css).await;
+        let ready = json!({"script": "return !window.__mypayOld && document.readyState === 'complete'", "args": []});
+        for _ in 0..100 {
+            if self
+                .call(reqwest::Method::POST, "/execute/sync", Some(ready.clone()))
+                .await
+                == true
+            {
+                return;
+            }
+            tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+        }
+        panic!("no new page after clicking {css}");
+    }
+
     /// The text the page shows.
     pub async fn body_text(&self) -> String {
         let script = json!({"script": "return document.body.innerText", "args": []});
