@@ -54,6 +54,7 @@ fn main() {
         }),
         instalments: Vec::new(),
         plan_size: 0,
+        texts: mypay::avviso::lang::Texts::of(mypay::domain::NoticeLanguage::Italian),
         postal: Some(PostalAccount {
             number: "12345678".into(),
             holder: "Comune di Borgo Demo - Tesoreria".into(),

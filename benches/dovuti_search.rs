@@ -8,6 +8,8 @@
 //!
 //! PostgreSQL: `PG_ADMIN_URL` (default postgres://postgres@127.0.0.1:5432/postgres); a
 //! scratch database is created and dropped. SQLite: a file in a temp directory.
+//! `MYPAY_BENCH_KEEP=1` keeps the seeded database (under `target/`, or a PostgreSQL
+//! database named after the row count) and reuses it on the next run of as many rows.
 
 #[path = "dovuti_search/seed.rs"]
 mod seed;
@@ -129,10 +131,17 @@ fn main() -> anyhow::Result<()> {
         .ok()
         .and_then(|r| r.parse().ok())
         .unwrap_or(10_000_000);
-    let (db, _scratch) = seed::open(&backend)?;
-    let t = Instant::now();
-    let s = seed::seed(&db, rows)?;
-    eprintln!("seeded {rows} rows in {:.1} s", t.elapsed().as_secs_f64());
+    let keep = std::env::var("MYPAY_BENCH_KEEP").is_ok_and(|v| v == "1");
+    let (db, _scratch) = seed::open(&backend, rows, keep)?;
+    let s = match seed::seeded(&db, rows)? {
+        Some(s) if keep => s,
+        _ => {
+            let t = Instant::now();
+            let s = seed::seed(&db, rows)?;
+            eprintln!("seeded {rows} rows in {:.1} s", t.elapsed().as_secs_f64());
+            s
+        }
+    };
     let mut c = db.get()?;
     println!(
         "backend {backend}, {rows} dovuti, {} runs per filter after {} warm-up",

@@ -118,19 +118,34 @@ impl Drop for Scratch {
     }
 }
 
-/// A migrated, empty database of `backend`.
-pub fn open(backend: &str) -> anyhow::Result<(Db, Scratch)> {
+/// A migrated database of `backend`: a scratch one, or with `keep` one kept between runs
+/// (`target/dovuti-search-N.sqlite3`, PostgreSQL database `mypay_search_bench_keep_N`).
+pub fn open(backend: &str, rows: usize, keep: bool) -> anyhow::Result<(Db, Scratch)> {
     let (url, scratch) = if backend == "postgres" {
         let admin = std::env::var("PG_ADMIN_URL")
             .unwrap_or_else(|_| "postgres://postgres@127.0.0.1:5432/postgres".into());
-        let name = format!("mypay_search_bench_{}", std::process::id());
+        let name = match keep {
+            true => format!("mypay_search_bench_keep_{rows}"),
+            false => format!("mypay_search_bench_{}", std::process::id()),
+        };
         let mut c = diesel::PgConnection::establish(&admin)?;
-        c.batch_execute(&format!("CREATE DATABASE {name}"))?;
+        let exists: i64 = diesel::sql_query(format!(
+            "SELECT count(*) AS n FROM pg_database WHERE datname = '{name}'"
+        ))
+        .get_result::<Count>(&mut c)?
+        .n;
+        if exists == 0 {
+            c.batch_execute(&format!("CREATE DATABASE {name}"))?;
+        }
         let url = format!(
             "{}/{name}",
             &admin[..admin.rfind('/').unwrap_or(admin.len())]
         );
-        (url, Scratch(Some((admin, name)), None))
+        (url, Scratch((!keep).then_some((admin, name)), None))
+    } else if keep {
+        let file = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+            .join(format!("target/dovuti-search-{rows}.sqlite3"));
+        (format!("sqlite://{}", file.display()), Scratch(None, None))
     } else {
         let dir = tempfile::tempdir()?;
         let url = format!("sqlite://{}", dir.path().join("bench.sqlite3").display());
@@ -142,6 +157,44 @@ pub fn open(backend: &str) -> anyhow::Result<(Db, Scratch)> {
     )?;
     db.migrate()?;
     Ok((db, scratch))
+}
+
+#[derive(QueryableByName)]
+struct Count {
+    #[diesel(sql_type = diesel::sql_types::BigInt)]
+    n: i64,
+}
+
+/// The seeding a kept database already holds, when it holds `n` rows.
+pub fn seeded(db: &Db, n: usize) -> anyhow::Result<Option<Seeded>> {
+    use mypay::db::schema::{dovuti, due_types, entities};
+    let mut c = db.get()?;
+    let held: i64 = dovuti::table.count().get_result(&mut c)?;
+    match held as usize {
+        0 => return Ok(None),
+        h if h != n => anyhow::bail!("the kept database holds {h} rows, not {n}: drop it"),
+        _ => {}
+    }
+    Ok(Some(Seeded {
+        n,
+        entity_ids: entities::table
+            .select(entities::id)
+            .order(entities::id)
+            .load(&mut c)?,
+        due_type_ids: due_types::table
+            .select(due_types::id)
+            .order(due_types::id)
+            .load(&mut c)?,
+        start: start(),
+        pg: matches!(&*c, AnyConnection::Postgresql(_)),
+    }))
+}
+
+fn start() -> NaiveDateTime {
+    NaiveDate::from_ymd_opt(2025, 1, 1)
+        .unwrap()
+        .and_hms_opt(6, 0, 0)
+        .unwrap()
 }
 
 /// What the seeding made, and how to recompute any row's facts.
@@ -294,10 +347,7 @@ fn registry(c: &mut AnyConnection, now: NaiveDateTime) -> anyhow::Result<(Vec<i6
 
 /// Fills the table with `n` rows.
 pub fn seed(db: &Db, n: usize) -> anyhow::Result<Seeded> {
-    let start = NaiveDate::from_ymd_opt(2025, 1, 1)
-        .unwrap()
-        .and_hms_opt(6, 0, 0)
-        .unwrap();
+    let start = start();
     let mut c = mypay::db::bulk::BulkWrites::new(db)?;
     let (entity_ids, due_type_ids) = registry(&mut c, start)?;
     let pg = matches!(&*c, AnyConnection::Postgresql(_));
@@ -324,11 +374,16 @@ pub fn seed(db: &Db, n: usize) -> anyhow::Result<Seeded> {
     }
     // A payment time within 60 days of creation for every paid row, in one statement.
     let paid = if pg {
-        "UPDATE dovuti SET paid_at = created_at + ((id * 7919) % 5184000) * interval '1 second' WHERE state = 'COMPLETATO'; ANALYZE dovuti"
+        "UPDATE dovuti SET paid_at = created_at + ((id * 7919) % 5184000) * interval '1 second' WHERE state = 'COMPLETATO'"
     } else {
         "UPDATE dovuti SET paid_at = datetime(created_at, '+' || ((id * 7919) % 5184000) || ' seconds') WHERE state = 'COMPLETATO'"
     };
     mypay::with_backend!(&mut *c, raw => raw.batch_execute(paid))?;
+    if pg {
+        // What autovacuum does after a load this size (PostgreSQL 13+ vacuums after
+        // inserts): statistics, and the visibility map that index-only scans need.
+        mypay::with_backend!(&mut *c, raw => raw.batch_execute("VACUUM (ANALYZE) dovuti"))?;
+    }
     Ok(s)
 }
 

@@ -4,7 +4,8 @@
 //! Data Matrix needs the room).
 
 use super::canvas::{Document, Page, PlacedLogo};
-use super::pdf::{date, euro, header, payment_block, postal_symbol, AvvisoError, Notice, Payment};
+use super::lang::euro;
+use super::pdf::{header, payment_block, postal_symbol, AvvisoError, Notice, Payment};
 
 /// Top of the slot area (below the header), mm from the bottom edge.
 const AREA_TOP: f32 = 234.0;
@@ -38,13 +39,14 @@ pub fn slot_datamatrix_at(slot: usize) -> (f32, f32, f32) {
 }
 
 /// The instalment table on the first page of a notice without a single solution.
-pub(super) fn summary(p: &mut Page, instalments: &[Payment<'_>], plan_size: u32, top: f32) {
-    p.text(15.0, top, 8.0, true, "RATE");
+pub(super) fn summary(p: &mut Page, n: &Notice<'_>, top: f32) {
+    let (t, instalments, plan_size) = (n.texts, &n.instalments, n.plan_size);
+    p.text(15.0, top, 8.0, true, t.instalments);
     let columns = [
-        (15.0, "Rata"),
-        (35.0, "Codice Avviso"),
-        (95.0, "Importo"),
-        (135.0, "Scadenza"),
+        (15.0, t.instalment),
+        (35.0, t.notice_code),
+        (95.0, t.amount),
+        (135.0, t.due_column),
     ];
     for (x, label) in columns {
         p.text(x, top - 6.0, 8.0, true, label);
@@ -54,24 +56,16 @@ pub(super) fn summary(p: &mut Page, instalments: &[Payment<'_>], plan_size: u32,
         p.text(15.0, y, 9.0, false, &format!("{}/{plan_size}", pay.number));
         p.text(35.0, y, 9.0, false, &pay.notice.formatted());
         p.text(95.0, y, 9.0, false, &euro(pay.amount));
-        let due = pay
-            .due_date
-            .map_or_else(|| "senza scadenza".to_owned(), date);
-        p.text(135.0, y, 9.0, false, &due);
+        p.text(135.0, y, 9.0, false, &t.due_cell(pay.due_date));
     }
     if instalments.len() > SUMMARY_LINES {
         let y = top - 12.0 - SUMMARY_LINES as f32 * 5.0;
         let rest = instalments.len() - SUMMARY_LINES;
-        p.text(15.0, y, 9.0, false, &format!("... e altre {rest} rate"));
+        let more = t.more_instalments.replace("{rest}", &rest.to_string());
+        p.text(15.0, y, 9.0, false, &more);
     }
     let y = top - 18.0 - SUMMARY_LINES.min(instalments.len()) as f32 * 5.0;
-    p.text(
-        15.0,
-        y,
-        9.0,
-        false,
-        "Ogni rata si paga con i dati riportati nelle pagine seguenti.",
-    );
+    p.text(15.0, y, 9.0, false, t.each_instalment);
 }
 
 /// Appends the instalment pages.
@@ -87,7 +81,7 @@ pub(super) fn pages_into(
     let per = per_page(count, n.postal.is_some());
     for chunk in n.instalments.chunks(per) {
         let mut p = doc.page();
-        header(&mut p, n, logo, "AVVISO DI PAGAMENTO - RATE");
+        header(&mut p, n, logo, n.texts.title_instalments);
         for (slot, pay) in chunk.iter().enumerate() {
             slot_into(&mut p, n, pay, slot, per)?;
         }
@@ -107,34 +101,26 @@ fn slot_into(
     if slot > 0 {
         p.rule(top + 4.0);
     }
-    let due = pay.due_date.map_or_else(
-        || "senza scadenza".to_owned(),
-        |d| format!("entro il {}", date(d)),
-    );
-    let title = format!(
-        "RATA {} DI {} - {} {due}",
-        pay.number,
-        n.plan_size,
-        euro(pay.amount)
-    );
+    let t = n.texts;
+    let title = t
+        .instalment_title
+        .replace("{n}", &pay.number.to_string())
+        .replace("{of}", &n.plan_size.to_string())
+        .replace("{amount}", &euro(pay.amount))
+        .replace("{due}", &t.due_words(pay.due_date));
     p.text(15.0, top, 10.0, true, &title);
-    payment_block(p, n, pay, "BANCHE E ALTRI CANALI", top - 6.0, 0.8)?;
+    payment_block(p, n, pay, t.banks, top - 6.0, 0.8)?;
     if let Some(postal) = &n.postal {
         let dm = postal_symbol(n, pay, postal)?;
         let y = top - 56.0;
-        p.text(15.0, y, 8.0, true, "BOLLETTINO POSTALE PA");
-        p.text(
-            15.0,
-            y - 6.0,
-            9.0,
-            false,
-            &format!("sul C/C n. {}", postal.number),
-        );
-        let holder = format!("Intestato a {}", postal.holder);
+        p.text(15.0, y, 8.0, true, t.postal);
+        let account = format!("{} {}", t.account, postal.number);
+        p.text(15.0, y - 6.0, 9.0, false, &account);
+        let holder = format!("{} {}", t.holder, postal.holder);
         p.fitted(15.0, y - 11.0, 9.0, false, 120.0, &holder);
-        p.text(15.0, y - 17.0, 8.0, false, "Codice Avviso");
+        p.text(15.0, y - 17.0, 8.0, false, t.notice_code);
         p.text(45.0, y - 17.0, 11.0, true, &pay.notice.formatted());
-        p.text(15.0, y - 22.0, 8.0, false, "Tipo P1 - Importo");
+        p.text(15.0, y - 22.0, 8.0, false, t.kind_amount);
         p.text(45.0, y - 22.0, 11.0, true, &euro(pay.amount));
         if let Some(auth) = &postal.authorisation {
             p.fitted(15.0, y - 27.0, 7.0, false, 120.0, &format!("Aut. {auth}"));

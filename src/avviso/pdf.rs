@@ -8,6 +8,7 @@
 
 pub use super::canvas::AvvisoError;
 use super::canvas::{Logo, Page, PlacedLogo};
+use super::lang::{euro, Texts};
 use super::symbols;
 use crate::domain::datamatrix::{poste_datamatrix, PostalPayment};
 use crate::domain::qr::qr_string;
@@ -72,21 +73,8 @@ pub struct Notice<'a> {
     pub plan_size: u32,
     /// Postal account, when the due type has one.
     pub postal: Option<PostalAccount>,
-}
-
-pub(super) fn euro(a: AmountCents) -> String {
-    format!("{} Euro", a.to_italian())
-}
-
-pub(super) fn date(d: NaiveDate) -> String {
-    d.format("%d/%m/%Y").to_string()
-}
-
-pub(super) fn due_words(d: Option<NaiveDate>) -> String {
-    d.map_or_else(
-        || "senza scadenza".to_owned(),
-        |d| format!("entro il {}", date(d)),
-    )
+    /// The words it prints, in the entity's notice language.
+    pub texts: &'static Texts,
 }
 
 /// The page header: title, subject, logo, entity and recipient.
@@ -98,21 +86,21 @@ pub(super) fn header(p: &mut Page, n: &Notice<'_>, logo: Option<&PlacedLogo>, ti
         p.logo(logo, 160.0, 287.0, 35.0, 17.0);
     }
     p.rule(268.0);
-    p.text(15.0, 262.0, 8.0, true, "ENTE CREDITORE");
+    p.text(15.0, 262.0, 8.0, true, n.texts.entity);
     p.fitted(15.0, 256.0, 12.0, true, 85.0, n.entity_name);
     if let Some(sector) = n.entity_sector {
         p.fitted(15.0, 251.0, 9.0, false, 85.0, sector);
     }
-    let entity_cf = format!("Codice fiscale {}", n.entity_cf.as_str());
+    let entity_cf = format!("{} {}", n.texts.fiscal_code, n.entity_cf.as_str());
     p.text(15.0, 246.0, 9.0, false, &entity_cf);
-    p.text(110.0, 262.0, 8.0, true, "DESTINATARIO AVVISO");
+    p.text(110.0, 262.0, 8.0, true, n.texts.recipient_heading);
     p.fitted(110.0, 256.0, 12.0, true, 85.0, n.debtor_name);
     p.text(
         110.0,
         251.0,
         9.0,
         false,
-        &format!("Codice fiscale {}", n.debtor_id),
+        &format!("{} {}", n.texts.fiscal_code, n.debtor_id),
     );
     if let Some(address) = n.debtor_address {
         p.fitted(110.0, 246.0, 9.0, false, 85.0, address);
@@ -135,19 +123,25 @@ pub(super) fn payment_block(
     p.text(15.0, top, 8.0, true, label);
     p.symbol(&qr, 15.0, top - 4.0, qr_module);
     let x = 52.0;
-    p.text(x, top - 6.0, 8.0, false, "Destinatario");
+    p.text(x, top - 6.0, 8.0, false, n.texts.recipient);
     p.fitted(x + 30.0, top - 6.0, 9.0, true, 110.0, n.debtor_name);
-    p.text(x, top - 11.0, 8.0, false, "Ente Creditore");
+    p.text(x, top - 11.0, 8.0, false, n.texts.creditor);
     p.fitted(x + 30.0, top - 11.0, 9.0, true, 110.0, n.entity_name);
-    p.text(x, top - 16.0, 8.0, false, "Oggetto del pagamento");
+    p.text(x, top - 16.0, 8.0, false, n.texts.subject);
     p.fitted(x + 30.0, top - 16.0, 9.0, false, 110.0, n.subject);
-    p.text(x, top - 23.0, 8.0, false, "Codice Avviso");
+    p.text(x, top - 23.0, 8.0, false, n.texts.notice_code);
     p.text(x + 30.0, top - 23.0, 11.0, true, &pay.notice.formatted());
-    p.text(x, top - 28.0, 8.0, false, "Cod. Fiscale Ente Creditore");
+    p.text(x, top - 28.0, 8.0, false, n.texts.creditor_cf);
     p.text(x + 42.0, top - 28.0, 11.0, true, n.entity_cf.as_str());
-    p.text(x, top - 34.0, 8.0, false, "Importo");
+    p.text(x, top - 34.0, 8.0, false, n.texts.amount);
     p.text(x + 30.0, top - 34.0, 12.0, true, &euro(pay.amount));
-    p.text(x + 80.0, top - 34.0, 8.0, false, &due_words(pay.due_date));
+    p.text(
+        x + 80.0,
+        top - 34.0,
+        8.0,
+        false,
+        &n.texts.due_words(pay.due_date),
+    );
     Ok(())
 }
 
@@ -179,13 +173,13 @@ pub(super) fn postal_part(
     let dm = postal_symbol(n, pay, postal)?;
     let top = POSTAL_TOP;
     p.rule(top + 6.0);
-    p.text(15.0, top, 8.0, true, "BOLLETTINO POSTALE PA");
+    p.text(15.0, top, 8.0, true, n.texts.postal);
     p.text(
         15.0,
         top - 6.0,
         9.0,
         false,
-        &format!("sul C/C n. {}", postal.number),
+        &format!("{} {}", n.texts.account, postal.number),
     );
     p.fitted(
         15.0,
@@ -193,7 +187,7 @@ pub(super) fn postal_part(
         9.0,
         false,
         120.0,
-        &format!("Intestato a {}", postal.holder),
+        &format!("{} {}", n.texts.holder, postal.holder),
     );
     p.fitted(
         15.0,
@@ -201,7 +195,7 @@ pub(super) fn postal_part(
         9.0,
         false,
         120.0,
-        &format!("Destinatario {}", n.debtor_name),
+        &format!("{} {}", n.texts.recipient, n.debtor_name),
     );
     p.fitted(
         15.0,
@@ -209,15 +203,15 @@ pub(super) fn postal_part(
         9.0,
         false,
         120.0,
-        &format!("Oggetto {}", n.subject),
+        &format!("{} {}", n.texts.subject_short, n.subject),
     );
-    p.text(15.0, top - 28.0, 8.0, false, "Codice Avviso");
+    p.text(15.0, top - 28.0, 8.0, false, n.texts.notice_code);
     p.text(45.0, top - 28.0, 11.0, true, &pay.notice.formatted());
-    p.text(15.0, top - 33.0, 8.0, false, "Tipo");
+    p.text(15.0, top - 33.0, 8.0, false, n.texts.kind);
     p.text(45.0, top - 33.0, 11.0, true, "P1");
-    p.text(15.0, top - 38.0, 8.0, false, "Cod. Fiscale Ente Creditore");
+    p.text(15.0, top - 38.0, 8.0, false, n.texts.creditor_cf);
     p.text(60.0, top - 38.0, 11.0, true, n.entity_cf.as_str());
-    p.text(15.0, top - 43.0, 8.0, false, "Importo");
+    p.text(15.0, top - 43.0, 8.0, false, n.texts.amount);
     p.text(45.0, top - 43.0, 12.0, true, &euro(pay.amount));
     if let Some(auth) = &postal.authorisation {
         p.fitted(15.0, top - 49.0, 7.0, false, 120.0, &format!("Aut. {auth}"));

@@ -3,7 +3,7 @@
 //! PSP and channel, dates, and how the amount was split among the beneficiaries.
 
 use super::canvas::{AvvisoError, Document, Logo, Page, PlacedLogo};
-use super::pdf::euro;
+use super::lang::euro;
 use crate::db::models::Scope;
 use crate::db::models::{dovuto, receipt_print};
 use crate::db::{AnyConnection, DbError};

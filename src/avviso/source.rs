@@ -3,6 +3,7 @@
 //! produced (cancelled, paid, no IUV, printing disabled).
 
 use super::canvas::Logo;
+use super::lang::Texts;
 use super::pdf::{Notice, Payment, PostalAccount};
 use crate::db::models::Scope;
 use crate::db::models::{notice, registry};
@@ -212,7 +213,16 @@ impl Printable {
             instalments,
             plan_size: self.plan.size,
             postal: self.postal.clone(),
+            texts: Texts::of(s.notice_language),
         }
+    }
+
+    /// The entity and instalment plan the notice prints, when it is an option of one.
+    pub fn plan_key(&self) -> Option<(i64, &str)> {
+        self.src
+            .plan_code
+            .as_deref()
+            .map(|c| (self.src.entity_id, c))
     }
 
     /// `MYPAY_AVVISO_<cod IPA>_<IUV>.pdf`, as MyPay names it.

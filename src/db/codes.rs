@@ -158,6 +158,7 @@ macro_rules! stored_as_parsed {
 stored_as_parsed!(
     crate::domain::AmountCents => "amount", BigInt, i64, crate::domain::AmountCents::from_cents;
     crate::domain::Iuv => "IUV", Text, String, |s| crate::domain::Iuv::parse(&s);
+    crate::domain::NoticeLanguage => "notice language", Text, String, |s| crate::domain::NoticeLanguage::parse(&s);
     crate::domain::NoticeNumber => "notice number", Text, String, |s| crate::domain::NoticeNumber::parse(&s);
 );
 

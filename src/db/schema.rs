@@ -52,6 +52,7 @@ diesel::table! {
         updated_at -> Timestamp,
         ws_password_previous_hash -> Nullable<Text>,
         ws_password_previous_until -> Nullable<Timestamp>,
+        notice_language -> Text,
     }
 }
 

@@ -7,7 +7,7 @@ pub mod test_payment;
 use crate::db::models::{onboarding, registry};
 use crate::db::{write_tx, AnyConnection, DbError};
 use crate::domain::onboarding::{decide, Refusal};
-use crate::domain::EntityState;
+use crate::domain::{EntityState, NoticeLanguage};
 use chrono::NaiveDateTime;
 
 /// Why a change of state did not happen; the text is for the administrator.
@@ -82,6 +82,9 @@ pub enum EntityError {
     /// The office is too long.
     #[error("l'ufficio può avere al massimo 140 caratteri")]
     Sector,
+    /// Not a notice language offered.
+    #[error("lingua degli avvisi non prevista")]
+    Language,
     /// No such entity.
     #[error("ente inesistente")]
     Unknown,
@@ -238,6 +241,8 @@ pub struct Details<'a> {
     pub email: &'a str,
     /// Office or sector shown under the name (may be empty).
     pub sector: &'a str,
+    /// The language of its notices (`it`, `de`, `en`; empty: unchanged).
+    pub language: &'a str,
 }
 
 /// Changes entity `id`'s details.
@@ -253,7 +258,11 @@ pub fn update_details(
     if sector.is_some_and(|s| s.chars().count() > 140) {
         return Err(EntityError::Sector);
     }
-    if onboarding::update_details(conn, id, (name, email, sector), now)? {
+    let language = match d.language.trim() {
+        "" => None,
+        code => Some(NoticeLanguage::parse(code).map_err(|_| EntityError::Language)?),
+    };
+    if onboarding::update_details(conn, id, (name, email, sector, language), now)? {
         Ok(())
     } else {
         Err(EntityError::Unknown)

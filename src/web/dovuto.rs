@@ -189,15 +189,15 @@ pub async fn detail(
     render(&app, &auth, id, None, (StatusCode::OK, None)).await
 }
 
-/// Applies `action` (modify or annul) to dovuto `id` with what `f` says.
-async fn change(
+/// Applies `action` (modify or annul) to dovuto `id` with what `f` says, and journals it:
+/// `Ok(Err(reason))` when the rules refuse it (404 when the operator does not see it).
+pub(super) async fn changed(
     app: &AppState,
     auth: &Authenticated,
     id: i64,
-    f: DovutoForm,
+    f: &DovutoForm,
     action: Azione,
-) -> Result<Response, WebError> {
-    auth.check_csrf(&f.csrf)?;
+) -> Result<Result<(), String>, WebError> {
     let s = auth
         .query(app, move |c, scope| dovuto_page::shown(c, scope, id))
         .await?
@@ -215,32 +215,31 @@ async fn change(
         Azione::Annul => "dovuto.annulla",
         _ => "dovuto.modifica",
     };
-    let (entity, iuv, notice) = (
+    let at = (
         s.dovuto.entity_id,
         s.dovuto.iuv.clone(),
         s.dovuto.notice_number.clone(),
     );
-    match outcome {
-        Ok(_) => {
-            journal(
-                app,
-                auth,
-                (operation, "OK"),
-                (entity, iuv, notice),
-                format!("IUD={}", s.dovuto.iud),
-            )
-            .await;
-            Ok(Redirect::to(&format!("/admin/dovuti/{id}")).into_response())
-        }
+    let (result, detail) = match &outcome {
+        Ok(_) => ("OK", format!("IUD={}", s.dovuto.iud)),
+        Err(text) => ("KO", text.clone()),
+    };
+    journal(app, auth, (operation, result), at, detail).await;
+    Ok(outcome.map(|_| ()))
+}
+
+/// [`changed`] from the dovuto's page: back to it, or the form again with the reason.
+async fn change(
+    app: &AppState,
+    auth: &Authenticated,
+    id: i64,
+    f: DovutoForm,
+    action: Azione,
+) -> Result<Response, WebError> {
+    auth.check_csrf(&f.csrf)?;
+    match changed(app, auth, id, &f, action).await? {
+        Ok(()) => Ok(Redirect::to(&format!("/admin/dovuti/{id}")).into_response()),
         Err(text) => {
-            journal(
-                app,
-                auth,
-                (operation, "KO"),
-                (entity, iuv, notice),
-                text.clone(),
-            )
-            .await;
             let status = StatusCode::UNPROCESSABLE_ENTITY;
             render(app, auth, id, Some(f), (status, Some(&text))).await
         }

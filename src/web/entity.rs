@@ -37,6 +37,7 @@ struct EntityPage<'a> {
     next: Vec<(&'static str, &'static str)>,
     history: Vec<HistoryRow>,
     can_rotate: bool,
+    languages: [crate::domain::NoticeLanguage; 3],
     error: Option<&'a str>,
 }
 
@@ -85,6 +86,7 @@ pub(super) async fn render(
         next,
         history,
         can_rotate,
+        languages: crate::domain::NoticeLanguage::ALL,
         error,
     };
     Ok((status, Html(page.render()?)).into_response())
@@ -228,6 +230,8 @@ pub struct DetailsForm {
     email: String,
     #[serde(default)]
     sector: String,
+    #[serde(default)]
+    language: String,
 }
 
 /// `POST /admin/entities/{id}/details`: its administrators change name, e-mail and office.
@@ -243,6 +247,7 @@ pub async fn update_details(
             name: &f.name,
             email: &f.email,
             sector: &f.sector,
+            language: &f.language,
         };
         Ok(crate::onboarding::update_details(c, id, d, now))
     })

@@ -1,10 +1,12 @@
 //! Entity logos, printed on notices and receipts: shown in the entities list and replaced by
-//! an operator of the entity (or an admin) with a PNG or JPEG upload.
+//! an operator of the entity (or an admin) with a PNG, JPEG or SVG upload (an SVG is
+//! stored as the PNG it rasterises to).
 
 use super::session::Authenticated;
 use super::WebError;
 use crate::app::AppState;
 use crate::avviso::canvas::Logo;
+use crate::avviso::svg;
 use crate::db::models::registry;
 use crate::http::multipart::{read_bounded, FieldError};
 use axum::extract::{Multipart, Path, State};
@@ -81,26 +83,10 @@ pub async fn upload(
     if !auth.scope.sees_entity(id) {
         return Err(WebError::NotFound);
     }
-    let mime = match image::guess_format(&file) {
-        Ok(image::ImageFormat::Png) => "image/png",
-        Ok(image::ImageFormat::Jpeg) => "image/jpeg",
-        _ => {
-            return Err(WebError::BadRequest(
-                "Il logo deve essere un'immagine PNG o JPEG.".into(),
-            ))
-        }
-    };
-    let decoded = tokio::task::spawn_blocking({
-        let file = file.clone();
-        move || Logo::decode(&file)
-    })
-    .await
-    .map_err(WebError::internal)?;
-    if let Err(e) = decoded {
-        return Err(WebError::BadRequest(format!(
-            "Immagine non leggibile: {e}."
-        )));
-    }
+    let (file, mime) = tokio::task::spawn_blocking(move || accepted(file))
+        .await
+        .map_err(WebError::internal)?
+        .map_err(WebError::BadRequest)?;
     let now = app.now();
     let updated = app
         .db
@@ -109,5 +95,23 @@ pub async fn upload(
     if !updated {
         return Err(WebError::NotFound);
     }
-    Ok(Redirect::to("/admin/entities").into_response())
+    Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response())
+}
+
+/// The logo as stored, with its MIME type: a PNG or JPEG that decodes, or the PNG an SVG
+/// becomes; otherwise why not, for the person uploading.
+fn accepted(file: Vec<u8>) -> Result<(Vec<u8>, &'static str), String> {
+    let (file, mime) = match image::guess_format(&file) {
+        Ok(image::ImageFormat::Png) => (file, "image/png"),
+        Ok(image::ImageFormat::Jpeg) => (file, "image/jpeg"),
+        _ if svg::looks_like_svg(&file) => {
+            let png = svg::rasterise(&file).map_err(|e| format!("Logo rifiutato: {e}."))?;
+            (png, "image/png")
+        }
+        _ => return Err("Il logo deve essere un'immagine PNG, JPEG o SVG.".into()),
+    };
+    match Logo::decode(&file) {
+        Ok(_) => Ok((file, mime)),
+        Err(e) => Err(format!("Immagine non leggibile: {e}.")),
+    }
 }

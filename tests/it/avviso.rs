@@ -27,6 +27,7 @@ fn a_single_notice_reads_back() {
         }),
         instalments: Vec::new(),
         plan_size: 0,
+        texts: mypay::avviso::lang::Texts::of(mypay::domain::NoticeLanguage::Italian),
         postal: Some(PostalAccount {
             number: "1234567".into(),
             holder: "Comune di Borgo Demo - Servizio Tesoreria".into(),
@@ -167,6 +168,7 @@ fn a_notice_without_due_date_says_so() {
         }),
         instalments: Vec::new(),
         plan_size: 0,
+        texts: mypay::avviso::lang::Texts::of(mypay::domain::NoticeLanguage::Italian),
         postal: None,
     })
     .unwrap();

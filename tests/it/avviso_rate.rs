@@ -52,6 +52,7 @@ fn notice<'a>(
         single: single.then(|| pay(0, 30000, 1)),
         instalments: vec![pay(1, 10000, 2), pay(2, 10000, 4), pay(3, 10000, 6)],
         plan_size: 3,
+        texts: mypay::avviso::lang::Texts::of(mypay::domain::NoticeLanguage::Italian),
         postal: postal.then(|| PostalAccount {
             number: "1234567".into(),
             holder: "Comune di Borgo Demo".into(),
@@ -275,7 +276,7 @@ async fn an_operator_replaces_the_entity_logo_printed_on_notices() {
         )
         .await;
     assert_eq!(text.status, 400);
-    assert!(text.body.contains("PNG o JPEG"), "{}", text.body);
+    assert!(text.body.contains("PNG, JPEG o SVG"), "{}", text.body);
     let big = vec![0u8; 600 * 1024];
     let large = op
         .post_multipart(

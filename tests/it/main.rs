@@ -19,6 +19,7 @@ mod ente_portal;
 mod ente_queries;
 mod ente_ws;
 mod ente_zeep;
+mod entity_details;
 mod flussi_actions;
 mod flussi_export;
 mod flussi_export_shared;

@@ -300,38 +300,68 @@ fn page(
         (_, true) => q.order((dovuti::due_date.desc(), dovuti::id.desc())),
         _ => q.order(dovuti::id.desc()),
     };
-    let mut rows: Vec<Dovuto> = q.select(Dovuto::as_select()).limit(size + 1).load(conn)?;
-    let more = rows.len() as i64 > size;
-    rows.truncate(size as usize);
-    let next = rows.last().filter(|_| more).map(|d| Cursor {
-        id: d.id,
-        key: match (by_paid, by_due) {
-            (true, _) => d.paid_at.map_or(Key::Id, Key::Paid),
-            (_, true) => d.due_date.map_or(Key::Id, Key::Due),
-            _ => Key::Id,
-        },
-    });
-    Ok((named(conn, rows)?, next))
+    // The ids and order keys first (from the index alone where it can), the rows after.
+    let limit = size + 1;
+    let mut keyed: Vec<(i64, Key)> = match (by_paid, by_due) {
+        (true, _) => q
+            .select((dovuti::id, dovuti::paid_at))
+            .limit(limit)
+            .load::<(i64, Option<NaiveDateTime>)>(conn)?
+            .into_iter()
+            .map(|(id, t)| (id, t.map_or(Key::Id, Key::Paid)))
+            .collect(),
+        (_, true) => q
+            .select((dovuti::id, dovuti::due_date))
+            .limit(limit)
+            .load::<(i64, Option<NaiveDate>)>(conn)?
+            .into_iter()
+            .map(|(id, d)| (id, d.map_or(Key::Id, Key::Due)))
+            .collect(),
+        _ => q
+            .select(dovuti::id)
+            .limit(limit)
+            .load::<i64>(conn)?
+            .into_iter()
+            .map(|id| (id, Key::Id))
+            .collect(),
+    };
+    let more = keyed.len() as i64 > size;
+    keyed.truncate(size as usize);
+    let next = keyed
+        .last()
+        .filter(|_| more)
+        .map(|&(id, key)| Cursor { id, key });
+    let ids: Vec<i64> = keyed.iter().map(|(id, _)| *id).collect();
+    Ok((named(conn, &ids)?, next))
 }
 
-/// The page's rows with their entity's name and due type's code.
-fn named(conn: &mut AnyConnection, rows: Vec<Dovuto>) -> Result<Vec<DovutoRow>, DbError> {
-    let ids: Vec<i64> = rows.iter().map(|d| d.id).collect();
-    let names: std::collections::HashMap<i64, (String, String)> = dovuti::table
+/// Rows `ids`, in that order, with their entity's name and due type's code.
+fn named(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<DovutoRow>, DbError> {
+    let mut found: std::collections::HashMap<i64, DovutoRow> = dovuti::table
         .inner_join(entities::table)
         .inner_join(due_types::table)
-        .filter(dovuti::id.eq_any(ids))
-        .select((dovuti::id, (entities::name, due_types::code)))
-        .load::<(i64, (String, String))>(conn)?
+        .filter(dovuti::id.eq_any(ids.to_vec()))
+        .select((Dovuto::as_select(), entities::name, due_types::code))
+        .load::<DovutoRow>(conn)?
         .into_iter()
+        .map(|r| (r.0.id, r))
         .collect();
-    Ok(rows
-        .into_iter()
-        .map(|d| {
-            let (entity, code) = names.get(&d.id).cloned().unwrap_or_default();
-            (d, entity, code)
-        })
-        .collect())
+    Ok(ids.iter().filter_map(|id| found.remove(id)).collect())
+}
+
+/// The order PostgreSQL counts in: that of the index the most selective range or prefix
+/// rests on (a payment or due range, a name), so that the count walks that index and
+/// stops at the cap, instead of walking the primary key to meet sparse matches.
+fn count_order(q: Boxed, s: &Search) -> Boxed {
+    if s.paid != (None, None) {
+        q.order(dovuti::paid_at.desc())
+    } else if s.due != (None, None) {
+        q.order(dovuti::due_date.desc())
+    } else if s.debtor_name.is_some() && (&s.iuv, &s.iud, &s.debtor_id) == (&None, &None, &None) {
+        q.order(sql::<Text>("upper(dovuti.debtor_name) COLLATE \"C\""))
+    } else {
+        q.order(dovuti::id.desc())
+    }
 }
 
 /// A search's query before its conditions.
@@ -364,11 +394,11 @@ pub fn search(
     };
     let (rows, next) = page(conn, filtered(how), s, before, size)?;
     // The count stops at the cap: reading the indexes is what bounds it, whatever the page.
-    // PostgreSQL is asked for the page's order, or a sequential scan may start wherever the
-    // last one stopped (synchronized scans) and read far before it meets a match.
+    // PostgreSQL is asked for an order, or a sequential scan may start wherever the last
+    // one stopped (synchronized scans) and read far before it meets a match.
     let mut count = filtered((Plan::default(), how.1));
     if how.1 {
-        count = count.order(dovuti::id.desc());
+        count = count_order(count, s);
     }
     let counted: Vec<i64> = count.select(dovuti::id).limit(COUNT_CAP + 1).load(conn)?;
     Ok(Found {

@@ -3,7 +3,7 @@
 
 use crate::db::schema::{dovuti, due_types, entities};
 use crate::db::{AnyConnection, DbError};
-use crate::domain::{AmountCents, DovutoState};
+use crate::domain::{AmountCents, DovutoState, NoticeLanguage};
 use chrono::NaiveDate;
 use diesel::prelude::*;
 
@@ -39,6 +39,9 @@ pub struct NoticeSource {
     pub entity_sector: Option<String>,
     #[diesel(select_expression = entities::fiscal_code)]
     pub entity_cf: String,
+    /// The language the entity's notices are printed in.
+    #[diesel(select_expression = entities::notice_language)]
+    pub notice_language: NoticeLanguage,
     #[diesel(select_expression = due_types::postal_iban)]
     pub postal_iban: Option<String>,
     #[diesel(select_expression = due_types::postal_account_holder)]

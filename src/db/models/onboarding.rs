@@ -7,7 +7,7 @@ use crate::db::schema::{
 };
 use crate::db::{AnyConnection, DbError};
 use crate::domain::onboarding::Checklist;
-use crate::domain::EntityState;
+use crate::domain::{EntityState, NoticeLanguage};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -152,21 +152,27 @@ pub fn rotate_ws_password(
     Ok(n == 1)
 }
 
-/// Replaces entity `id`'s name, e-mail and office; false when there is no such entity.
+/// Replaces entity `id`'s name, e-mail and office, and its notice language when given;
+/// false when there is no such entity.
 pub fn update_details(
     conn: &mut AnyConnection,
     id: i64,
-    (name, email, sector): (&str, Option<&str>, Option<&str>),
+    (name, email, sector, language): (&str, Option<&str>, Option<&str>, Option<NoticeLanguage>),
     now: NaiveDateTime,
 ) -> Result<bool, DbError> {
-    let n = diesel::update(entities::table.find(id))
-        .set((
-            entities::name.eq(name),
-            entities::email.eq(email),
-            entities::sector.eq(sector),
-            entities::updated_at.eq(now),
-        ))
-        .execute(conn)?;
+    let row = diesel::update(entities::table.find(id));
+    let details = (
+        entities::name.eq(name),
+        entities::email.eq(email),
+        entities::sector.eq(sector),
+        entities::updated_at.eq(now),
+    );
+    let n = match language {
+        Some(l) => row
+            .set((details, entities::notice_language.eq(l.code())))
+            .execute(conn)?,
+        None => row.set(details).execute(conn)?,
+    };
     Ok(n == 1)
 }
 

@@ -2,7 +2,7 @@
 
 use crate::db::schema::{brokers, due_types, entities, stations};
 use crate::db::{models::Scope, AnyConnection, DbError};
-use crate::domain::{EntityState, PrimitiveVersion};
+use crate::domain::{EntityState, NoticeLanguage, PrimitiveVersion};
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
@@ -136,6 +136,8 @@ pub struct Entity {
     pub updated_at: NaiveDateTime,
     /// MIME type of the logo, when there is one.
     pub logo_mime: Option<String>,
+    /// The language its notices are printed in.
+    pub notice_language: NoticeLanguage,
 }
 
 /// A new entity.
