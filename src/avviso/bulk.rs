@@ -6,8 +6,8 @@
 
 use super::canvas::{AvvisoError, Logo};
 use super::render::render;
-use super::source::{entity_logo, plan_options, printable, NoticeSource};
-use crate::db::models::{notice, Scope};
+use super::source::{entity_logo, plan_options, NoticeSource};
+use crate::db::models::notice;
 use crate::db::{AnyConnection, DbError};
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use std::collections::HashSet;
@@ -19,8 +19,6 @@ use zip::{CompressionMethod, ZipWriter};
 const PAGE: i64 = 128;
 /// Name of the list of dovuti that could not be printed.
 pub const REJECTS: &str = "AVVISI_NON_GENERATI.csv";
-/// Its header line.
-const REJECTS_HEADER: &str = "id_dovuto;motivo\n";
 
 pub use crate::db::models::notice::Selection;
 
@@ -71,7 +69,7 @@ pub fn write_zip<W: Write>(
         .compression_method(CompressionMethod::Stored)
         .last_modified_time(stamp);
     let mut zip = ZipWriter::new_stream(out);
-    let mut rejects = String::from(REJECTS_HEADER);
+    let mut rejects = String::from("id_dovuto;motivo\n");
     let (mut outcome, mut done, mut after) = (Outcome::default(), 0u64, 0i64);
     let mut plans_seen: HashSet<String> = HashSet::new();
     let threads = std::thread::available_parallelism().map_or(1, usize::from);
@@ -97,54 +95,23 @@ pub fn write_zip<W: Write>(
                     };
                     jobs.push((id, p.with_plan(options).with_logo(logo.clone())));
                 }
-                Err(reason) => reject(&mut rejects, id, &reason.to_string()),
+                Err(reason) => {
+                    rejects += &format!("{id};{}\n", reason.to_string().replace(';', ","))
+                }
             }
         }
-        store(
-            &mut zip,
-            render_all(&jobs, threads)?,
-            pdf,
-            &mut outcome,
-            &mut rejects,
-        )?;
+        for (id, (name, rendered)) in render_all(&jobs, threads)? {
+            match rendered {
+                Ok(bytes) => {
+                    zip.start_file(name, pdf)?;
+                    zip.write_all(&bytes)?;
+                    outcome.notices += 1;
+                }
+                Err(e) => rejects += &format!("{id};{}\n", e.to_string().replace(';', ",")),
+            }
+        }
         progress(done.min(total), total);
     }
-    close(zip, &rejects, &mut outcome, stamp)?.flush()?;
-    Ok(outcome)
-}
-
-/// Adds the rendered notices to the zip; a failed rendering becomes a reject line.
-fn store<W: Write>(
-    zip: &mut ZipWriter<zip::write::StreamWriter<W>>,
-    rendered: Vec<Rendered>,
-    pdf: SimpleFileOptions,
-    outcome: &mut Outcome,
-    rejects: &mut String,
-) -> Result<(), BulkError> {
-    for (id, (name, rendered)) in rendered {
-        match rendered {
-            Ok(bytes) => {
-                zip.start_file(name, pdf)?;
-                zip.write_all(&bytes)?;
-                outcome.notices += 1;
-            }
-            Err(e) => reject(rejects, id, &e.to_string()),
-        }
-    }
-    Ok(())
-}
-
-fn reject(rejects: &mut String, id: i64, reason: &str) {
-    *rejects += &format!("{id};{}\n", reason.replace(';', ","));
-}
-
-/// Adds the list of rejects (when there are any) and ends the zip.
-fn close<W: Write>(
-    mut zip: ZipWriter<zip::write::StreamWriter<W>>,
-    rejects: &str,
-    outcome: &mut Outcome,
-    stamp: zip::DateTime,
-) -> Result<W, BulkError> {
     outcome.rejected = rejects.lines().count() as u64 - 1;
     if outcome.rejected > 0 {
         zip.start_file(
@@ -153,51 +120,8 @@ fn close<W: Write>(
         )?;
         zip.write_all(rejects.as_bytes())?;
     }
-    Ok(zip.finish()?.into_inner())
-}
-
-/// Most dovuti a selection prints in one request (a page of the search and then some).
-pub const MAX_SELECTED: usize = 100;
-
-/// The notices of the selected dovuti `scope` sees, in one zip built in memory (one notice
-/// per instalment plan); those not printable or not found are listed with the reason in
-/// [`REJECTS`].
-pub fn zip_selected(
-    conn: &mut AnyConnection,
-    scope: &Scope,
-    ids: &[i64],
-    now: NaiveDateTime,
-) -> Result<(Vec<u8>, Outcome), BulkError> {
-    let stamp = zip_time(now);
-    let pdf = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(stamp);
-    let mut rejects = String::from(REJECTS_HEADER);
-    let (mut jobs, mut plans) = (Vec::new(), HashSet::new());
-    for &id in ids.iter().take(MAX_SELECTED) {
-        match printable(conn, scope, id)? {
-            None => reject(&mut rejects, id, "dovuto non trovato"),
-            Some(Err(reason)) => reject(&mut rejects, id, &reason.to_string()),
-            Some(Ok(p)) => {
-                let plan = p.plan_key().map(|(e, c)| (e, c.to_owned()));
-                if plan.is_none_or(|k| plans.insert(k)) {
-                    jobs.push((id, p));
-                }
-            }
-        }
-    }
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
-    let mut zip = ZipWriter::new_stream(Vec::new());
-    let mut outcome = Outcome::default();
-    store(
-        &mut zip,
-        render_all(&jobs, threads)?,
-        pdf,
-        &mut outcome,
-        &mut rejects,
-    )?;
-    let bytes = close(zip, &rejects, &mut outcome, stamp)?;
-    Ok((bytes, outcome))
+    zip.finish()?.into_inner().flush()?;
+    Ok(outcome)
 }
 
 /// A zip holding one file (the notice of a single position, as paaSILImportaDovuto
