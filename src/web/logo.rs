@@ -46,10 +46,18 @@ pub async fn show(
     }
 }
 
-/// Reads the upload form: its CSRF token and the file.
-async fn read_form(mut form: Multipart) -> Result<(String, Vec<u8>), WebError> {
+/// The upload form: its CSRF token, the file, and whether it was sent from the entity's
+/// own page (`back=entity`) rather than the list, where the operator goes back to.
+struct Upload {
+    csrf: String,
+    file: Vec<u8>,
+    from_entity: bool,
+}
+
+/// Reads the upload form.
+async fn read_form(mut form: Multipart) -> Result<Upload, WebError> {
     let bad = |m: &str| WebError::BadRequest(m.to_owned());
-    let (mut csrf, mut file) = (String::new(), Vec::new());
+    let (mut csrf, mut file, mut from_entity) = (String::new(), Vec::new(), false);
     while let Some(field) = form
         .next_field()
         .await
@@ -57,6 +65,9 @@ async fn read_form(mut form: Multipart) -> Result<(String, Vec<u8>), WebError> {
     {
         match field.name() {
             Some("csrf") => csrf = field.text().await.map_err(|_| bad("Modulo non valido."))?,
+            Some("back") => {
+                from_entity = field.text().await.map_err(|_| bad("Modulo non valido."))? == "entity"
+            }
             Some("logo") => {
                 file = read_bounded(field, MAX_LOGO_BYTES)
                     .await
@@ -68,7 +79,11 @@ async fn read_form(mut form: Multipart) -> Result<(String, Vec<u8>), WebError> {
             _ => {}
         }
     }
-    Ok((csrf, file))
+    Ok(Upload {
+        csrf,
+        file,
+        from_entity,
+    })
 }
 
 /// `POST /admin/entities/{id}/logo` (multipart: `csrf`, `logo`): replaces the logo.
@@ -78,7 +93,11 @@ pub async fn upload(
     Path(id): Path<i64>,
     form: Multipart,
 ) -> Result<Response, WebError> {
-    let (csrf, file) = read_form(form).await?;
+    let Upload {
+        csrf,
+        file,
+        from_entity,
+    } = read_form(form).await?;
     auth.check_csrf(&csrf)?;
     if !auth.scope.sees_entity(id) {
         return Err(WebError::NotFound);
@@ -95,7 +114,11 @@ pub async fn upload(
     if !updated {
         return Err(WebError::NotFound);
     }
-    Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response())
+    let back = match from_entity {
+        true => format!("/admin/entities/{id}"),
+        false => "/admin/entities".to_owned(),
+    };
+    Ok(Redirect::to(&back).into_response())
 }
 
 /// The logo as stored, with its MIME type: a PNG or JPEG that decodes, or the PNG an SVG

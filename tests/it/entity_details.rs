@@ -24,6 +24,7 @@ fn details<'a>(csrf: &'a str, language: &'a str) -> Vec<(&'a str, &'a str)> {
 async fn upload(b: &mut Browser, path: &str, csrf: &str, bytes: &[u8]) -> crate::support::Page {
     let parts = [
         ("csrf", None, csrf.as_bytes()),
+        ("back", None, b"entity".as_slice()),
         ("logo", Some("logo.svg"), bytes),
     ];
     b.post_multipart(path, &parts).await
@@ -106,6 +107,12 @@ async fn an_svg_logo_uploaded_on_the_entity_page_is_kept_as_a_png() {
     let csrf = csrf_of(&page.body);
     let sent = upload(&mut op, &path, &csrf, LOGO.as_bytes()).await;
     assert_eq!(sent.status, 303, "{}", sent.body);
+    let back = format!("/admin/entities/{id}");
+    assert_eq!(
+        sent.location.as_deref(),
+        Some(back.as_str()),
+        "back to the entity page"
+    );
     let stored = op.get(&path).await;
     let png = image::load_from_memory_with_format(&stored.bytes, image::ImageFormat::Png)
         .expect("served as a PNG");
