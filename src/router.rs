@@ -101,7 +101,7 @@ fn pages() -> Router<AppState> {
         account, admin, auth, batches, documents, dovuti, dovuto, due_types, flussi, form_designer,
         intermediaries, logo,
     };
-    use crate::web::{entities, entity, operators, pagamento};
+    use crate::web::{entities, entity, operators, pagamento, selection};
     Router::new()
         .route(
             "/admin/login",
@@ -148,6 +148,7 @@ fn pages() -> Router<AppState> {
         .route("/admin/due-types/{id}/form", post(form_designer::post))
         .route("/admin/dovuti", get(dovuti::page).post(dovuto::create))
         .route("/admin/dovuti/nuovo", get(dovuto::new))
+        .route("/admin/dovuti/selezione", post(selection::act))
         .route(
             "/admin/dovuti/{id}",
             get(dovuto::detail).post(dovuto::update),

@@ -6,8 +6,8 @@
 
 use super::canvas::{AvvisoError, Logo};
 use super::render::render;
-use super::source::{entity_logo, plan_options, NoticeSource};
-use crate::db::models::notice;
+use super::source::{entity_logo, plan_options, printable, NoticeSource, Printable};
+use crate::db::models::{notice, Scope};
 use crate::db::{AnyConnection, DbError};
 use chrono::{Datelike, NaiveDateTime, Timelike};
 use std::collections::HashSet;
@@ -19,6 +19,8 @@ use zip::{CompressionMethod, ZipWriter};
 const PAGE: i64 = 128;
 /// Name of the list of dovuti that could not be printed.
 pub const REJECTS: &str = "AVVISI_NON_GENERATI.csv";
+/// Its header line.
+const REJECTS_HEADER: &str = "id_dovuto;motivo\n";
 
 pub use crate::db::models::notice::Selection;
 
@@ -64,15 +66,9 @@ pub fn write_zip<W: Write>(
 ) -> Result<Outcome, BulkError> {
     let total = count(conn, sel)? as u64;
     let logo: Option<Logo> = entity_logo(conn, sel.entity_id)?;
-    let stamp = zip_time(now);
-    let pdf = SimpleFileOptions::default()
-        .compression_method(CompressionMethod::Stored)
-        .last_modified_time(stamp);
-    let mut zip = ZipWriter::new_stream(out);
-    let mut rejects = String::from("id_dovuto;motivo\n");
-    let (mut outcome, mut done, mut after) = (Outcome::default(), 0u64, 0i64);
+    let mut zip = Output::new(out, now);
+    let (mut done, mut after) = (0u64, 0i64);
     let mut plans_seen: HashSet<String> = HashSet::new();
-    let threads = std::thread::available_parallelism().map_or(1, usize::from);
     loop {
         let rows: Vec<NoticeSource> = notice::candidates_after(conn, sel, after, PAGE)?;
         let Some(last) = rows.last() else { break };
@@ -95,33 +91,99 @@ pub fn write_zip<W: Write>(
                     };
                     jobs.push((id, p.with_plan(options).with_logo(logo.clone())));
                 }
-                Err(reason) => {
-                    rejects += &format!("{id};{}\n", reason.to_string().replace(';', ","))
-                }
+                Err(reason) => zip.reject(id, &reason.to_string()),
             }
         }
-        for (id, (name, rendered)) in render_all(&jobs, threads)? {
-            match rendered {
-                Ok(bytes) => {
-                    zip.start_file(name, pdf)?;
-                    zip.write_all(&bytes)?;
-                    outcome.notices += 1;
-                }
-                Err(e) => rejects += &format!("{id};{}\n", e.to_string().replace(';', ",")),
-            }
-        }
+        zip.store(&jobs)?;
         progress(done.min(total), total);
     }
-    outcome.rejected = rejects.lines().count() as u64 - 1;
-    if outcome.rejected > 0 {
-        zip.start_file(
-            REJECTS,
-            SimpleFileOptions::default().last_modified_time(stamp),
-        )?;
-        zip.write_all(rejects.as_bytes())?;
-    }
-    zip.finish()?.into_inner().flush()?;
+    let (mut out, outcome) = zip.close()?;
+    out.flush()?;
     Ok(outcome)
+}
+
+/// A zip of notices being written, with its list of rejects.
+struct Output<W: Write> {
+    zip: ZipWriter<zip::write::StreamWriter<W>>,
+    stamp: zip::DateTime,
+    rejects: String,
+    outcome: Outcome,
+}
+
+impl<W: Write> Output<W> {
+    fn new(out: W, now: NaiveDateTime) -> Self {
+        Self {
+            zip: ZipWriter::new_stream(out),
+            stamp: zip_time(now),
+            rejects: String::from(REJECTS_HEADER),
+            outcome: Outcome::default(),
+        }
+    }
+
+    /// Lists dovuto `id` as not printed, for `reason`.
+    fn reject(&mut self, id: i64, reason: &str) {
+        self.rejects += &format!("{id};{}\n", reason.replace(';', ","));
+    }
+
+    /// Renders `jobs` on every core and adds them in order; a failed rendering is a reject.
+    fn store(&mut self, jobs: &[(i64, Printable)]) -> Result<(), BulkError> {
+        let threads = std::thread::available_parallelism().map_or(1, usize::from);
+        let pdf = SimpleFileOptions::default()
+            .compression_method(CompressionMethod::Stored)
+            .last_modified_time(self.stamp);
+        for (id, (name, rendered)) in render_all(jobs, threads)? {
+            match rendered {
+                Ok(bytes) => {
+                    self.zip.start_file(name, pdf)?;
+                    self.zip.write_all(&bytes)?;
+                    self.outcome.notices += 1;
+                }
+                Err(e) => self.reject(id, &e.to_string()),
+            }
+        }
+        Ok(())
+    }
+
+    /// Adds the list of rejects (when there are any) and ends the zip.
+    fn close(mut self) -> Result<(W, Outcome), BulkError> {
+        self.outcome.rejected = self.rejects.lines().count() as u64 - 1;
+        if self.outcome.rejected > 0 {
+            let options = SimpleFileOptions::default().last_modified_time(self.stamp);
+            self.zip.start_file(REJECTS, options)?;
+            self.zip.write_all(self.rejects.as_bytes())?;
+        }
+        Ok((self.zip.finish()?.into_inner(), self.outcome))
+    }
+}
+
+/// Most dovuti a selection prints in one request (a page of the search and then some).
+pub const MAX_SELECTED: usize = 100;
+
+/// The notices of the selected dovuti `scope` sees, in one zip built in memory (one notice
+/// per instalment plan); those not printable or not found are listed with the reason in
+/// [`REJECTS`].
+pub fn zip_selected(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    ids: &[i64],
+    now: NaiveDateTime,
+) -> Result<(Vec<u8>, Outcome), BulkError> {
+    let mut zip = Output::new(Vec::new(), now);
+    let (mut jobs, mut plans) = (Vec::new(), HashSet::new());
+    for &id in ids.iter().take(MAX_SELECTED) {
+        match printable(conn, scope, id)? {
+            None => zip.reject(id, "dovuto non trovato"),
+            Some(Err(reason)) => zip.reject(id, &reason.to_string()),
+            Some(Ok(p)) => {
+                let plan = p.plan_key().map(|(e, c)| (e, c.to_owned()));
+                if plan.is_none_or(|k| plans.insert(k)) {
+                    jobs.push((id, p));
+                }
+            }
+        }
+    }
+    zip.store(&jobs)?;
+    zip.close()
 }
 
 /// A zip holding one file (the notice of a single position, as paaSILImportaDovuto

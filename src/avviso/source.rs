@@ -217,6 +217,14 @@ impl Printable {
         }
     }
 
+    /// The entity and instalment plan the notice prints, when it is an option of one.
+    pub fn plan_key(&self) -> Option<(i64, &str)> {
+        self.src
+            .plan_code
+            .as_deref()
+            .map(|c| (self.src.entity_id, c))
+    }
+
     /// `MYPAY_AVVISO_<cod IPA>_<IUV>.pdf`, as MyPay names it.
     pub fn file_name(&self) -> String {
         format!(

@@ -145,24 +145,26 @@ impl DovutiQuery {
     }
 }
 
-struct DovutoView {
-    id: i64,
-    entity: String,
-    due_type: String,
-    iud: String,
-    iuv: String,
-    notice: String,
-    debtor: String,
-    debtor_id: String,
-    amount: String,
-    due_date: String,
-    state: &'static str,
-    avviso: Option<String>,
-    ricevuta: Option<String>,
+/// A dovuto as the lists show it.
+pub(super) struct DovutoView {
+    pub(super) id: i64,
+    pub(super) entity: String,
+    pub(super) due_type: String,
+    pub(super) iud: String,
+    pub(super) iuv: String,
+    pub(super) notice: String,
+    pub(super) debtor: String,
+    pub(super) debtor_id: String,
+    pub(super) amount: String,
+    pub(super) due_date: String,
+    pub(super) state: &'static str,
+    pub(super) avviso: Option<String>,
+    pub(super) ricevuta: Option<String>,
 }
 
 impl DovutoView {
-    fn new((d, entity, due_type): DovutoRow) -> Self {
+    /// The row as shown, with links to the documents it has.
+    pub(super) fn new((d, entity, due_type): DovutoRow) -> Self {
         let open = !matches!(d.state, DovutoState::Paid | DovutoState::Cancelled);
         Self {
             avviso: (d.notice_number.is_some() && open)

@@ -191,7 +191,7 @@ pub async fn detail(
 
 /// Applies `action` (modify or annul) to dovuto `id` with what `f` says, and journals it:
 /// `Ok(Err(reason))` when the rules refuse it (404 when the operator does not see it).
-async fn changed(
+pub(super) async fn changed(
     app: &AppState,
     auth: &Authenticated,
     id: i64,

@@ -22,6 +22,7 @@ pub mod intermediaries;
 pub mod logo;
 pub mod operators;
 pub mod pagamento;
+pub mod selection;
 pub mod session;
 pub mod test_payment;
 pub mod view;

@@ -24,7 +24,7 @@ fn printable(s: &TestServer, cod_ipa: &str) -> usize {
 }
 
 /// Entry names and contents of a zip.
-fn entries(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
+pub(crate) fn entries(zip: &[u8]) -> Vec<(String, Vec<u8>)> {
     let mut z = zip::ZipArchive::new(std::io::Cursor::new(zip)).unwrap();
     (0..z.len())
         .map(|i| {

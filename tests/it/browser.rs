@@ -8,6 +8,15 @@ use crate::support::TestServer;
 use crate::webdriver::{processes_with, Driver};
 use std::time::Duration;
 
+/// Logs `user` in through the login form, landing on the dashboard.
+async fn log_in(d: &Driver, s: &TestServer, user: &str, password: &str) {
+    d.go(&format!("{}/admin/login", s.base)).await;
+    d.type_into("input[name=username]", user).await;
+    d.type_into("input[name=password]", password).await;
+    d.click_and_load("button[type=submit]").await;
+    d.wait_url(|u| u.ends_with("/admin")).await;
+}
+
 #[tokio::test]
 async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
     let Some(d) = Driver::start().await else {
@@ -84,12 +93,7 @@ async fn operator_uploads_a_flusso_and_watches_it_in_a_real_browser() {
     let file = dir.path().join("borgo-BROWSERIUF1-1_3.zip");
     std::fs::write(&file, crate::flussi_web::flusso_zip(40)).unwrap();
 
-    d.go(&format!("{}/admin/login", s.base)).await;
-    d.type_into("input[name=username]", "operatore.borgo").await;
-    d.type_into("input[name=password]", &creds["operatore.borgo"])
-        .await;
-    d.click_and_load("button[type=submit]").await;
-    d.wait_url(|u| u.ends_with("/admin")).await;
+    log_in(&d, &s, "operatore.borgo", &creds["operatore.borgo"]).await;
     d.go(&format!("{}/admin/flussi", s.base)).await;
     d.type_into("input[name=file]", file.to_str().unwrap())
         .await;
@@ -107,6 +111,36 @@ async fn operator_uploads_a_flusso_and_watches_it_in_a_real_browser() {
     assert!(text.contains("40 importate, 1 scartate"), "{text}");
     assert!(text.contains("41 / 41"));
     d.screenshot("flussi").await;
+}
+
+#[tokio::test]
+async fn operator_cancels_a_selection_of_dovuti_in_a_real_browser() {
+    let Some(d) = Driver::start().await else {
+        return;
+    };
+    let s = TestServer::spawn().await;
+    let creds = s.seed_demo().await;
+    log_in(&d, &s, "operatore.borgo", &creds["operatore.borgo"]).await;
+    d.go(&format!("{}/admin/dovuti?state=PREDISPOSTO", s.base))
+        .await;
+    let before = d.text(".pager span").await;
+    d.click("#selezione tbody tr:nth-child(1) input[type=checkbox]")
+        .await;
+    d.click("#selezione tbody tr:nth-child(2) input[type=checkbox]")
+        .await;
+    d.click_and_load("#selezione button[value=annulla]").await;
+    d.wait_url(|u| u.ends_with("/admin/dovuti/selezione")).await;
+    assert_eq!(d.text("h1").await, "Annullare i dovuti selezionati?");
+    d.check_accessibility("dovuti-selezione").await;
+    d.click_and_load("button[value=conferma-annulla]").await;
+    assert_eq!(d.text("h1").await, "Esito dell'annullamento");
+    assert_eq!(d.text("p[role=status]").await, "Annullati 2 dovuti su 2.");
+    d.check_accessibility("dovuti-selezione-esito").await;
+    d.screenshot("dovuti-selezione").await;
+    d.go(&format!("{}/admin/dovuti?state=PREDISPOSTO", s.base))
+        .await;
+    let count = |t: &str| t.split(' ').next().unwrap().parse::<i64>().unwrap();
+    assert_eq!(count(&d.text(".pager span").await), count(&before) - 2);
 }
 
 #[tokio::test]
@@ -145,10 +179,7 @@ async fn the_first_administrator_is_created_through_the_setup_link_in_a_real_bro
     d.type_into("input[name=confirm]", pw).await;
     d.click_and_load("button[type=submit]").await;
     d.wait_url(|u| u.ends_with("/admin/login")).await;
-    d.type_into("input[name=username]", "anna").await;
-    d.type_into("input[name=password]", pw).await;
-    d.click_and_load("button[type=submit]").await;
-    d.wait_url(|u| u.ends_with("/admin")).await;
+    log_in(&d, &s, "anna", pw).await;
     assert_eq!(d.text("h1").await, "Cruscotto");
 }
 

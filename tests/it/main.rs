@@ -13,6 +13,7 @@ mod browser_flow;
 mod cli;
 mod cli_admin;
 mod dovuti_search;
+mod dovuti_selection;
 mod dovuti_web;
 mod due_types;
 mod ente_portal;

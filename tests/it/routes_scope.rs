@@ -88,6 +88,8 @@ async fn everything_of_another_entity_is_not_found_for_an_operator() {
     }
     let csrf = csrf_of(&op.get("/admin").await.body);
     let (e, d) = (other.to_string(), dt.to_string());
+    let (_, own_open, _) = ids_of(&s, entity_id(&s, "c_demo"));
+    let (own, o) = (own_open.to_string(), open.to_string());
     let posts: Vec<(String, Vec<(&str, &str)>)> = vec![
         (
             format!("/admin/entities/{other}/state"),
@@ -143,6 +145,18 @@ async fn everything_of_another_entity_is_not_found_for_an_operator() {
             ],
         ),
         (format!("/admin/dovuti/{open}/annulla"), vec![]),
+        (
+            "/admin/dovuti/selezione".into(),
+            vec![
+                ("azione", "conferma-annulla"),
+                ("id", own.as_str()),
+                ("id", o.as_str()),
+            ],
+        ),
+        (
+            "/admin/dovuti/selezione".into(),
+            vec![("azione", "avvisi"), ("id", o.as_str())],
+        ),
         ("/admin/avvisi".into(), vec![("entity", e.as_str())]),
     ];
     for (path, fields) in &posts {
@@ -182,4 +196,13 @@ async fn everything_of_another_entity_is_not_found_for_an_operator() {
         .first(&mut *c)
         .unwrap();
     assert_eq!(state, "PREDISPOSTO");
+    let own_state: String = dovuti::table
+        .find(own_open)
+        .select(dovuti::state)
+        .first(&mut *c)
+        .unwrap();
+    assert_eq!(
+        own_state, "PREDISPOSTO",
+        "a selection with another's is refused whole"
+    );
 }

@@ -150,6 +150,10 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
             ("/admin/dovuti/1", fields(&[("amount", "2")])),
             ("/admin/dovuti/1/annulla", fields(&[])),
             (
+                "/admin/dovuti/selezione",
+                fields(&[("azione", "conferma-annulla"), ("id", "1")]),
+            ),
+            (
                 "/admin/due-types/1/form",
                 fields(&[("f0_name", "x"), ("f0_label", "X"), ("action", "save")]),
             ),

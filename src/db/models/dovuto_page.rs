@@ -25,6 +25,20 @@ pub struct Shown {
     pub debtor_email: Option<String>,
 }
 
+/// Dovuti `ids` that `scope` sees, in that order, with their entity's name and due type's
+/// code (those not found or not seen are left out).
+pub fn selected(
+    conn: &mut AnyConnection,
+    scope: &Scope,
+    ids: &[i64],
+) -> Result<Vec<super::dovuto::DovutoRow>, DbError> {
+    let rows = super::dovuto_search::named(conn, ids)?;
+    Ok(rows
+        .into_iter()
+        .filter(|r| scope.sees_due_type(r.0.entity_id, r.0.due_type_id))
+        .collect())
+}
+
 /// Dovuto `id`, when `scope` sees it.
 pub fn shown(conn: &mut AnyConnection, scope: &Scope, id: i64) -> Result<Option<Shown>, DbError> {
     let row: Option<(Dovuto, String, String, String, String, Option<String>)> = dovuti::table

@@ -336,7 +336,7 @@ fn page(
 }
 
 /// Rows `ids`, in that order, with their entity's name and due type's code.
-fn named(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<DovutoRow>, DbError> {
+pub(super) fn named(conn: &mut AnyConnection, ids: &[i64]) -> Result<Vec<DovutoRow>, DbError> {
     let mut found: std::collections::HashMap<i64, DovutoRow> = dovuti::table
         .inner_join(entities::table)
         .inner_join(due_types::table)
