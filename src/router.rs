@@ -101,7 +101,7 @@ fn pages() -> Router<AppState> {
         account, admin, auth, batches, documents, dovuti, dovuto, due_types, flussi, form_designer,
         intermediaries, logo,
     };
-    use crate::web::{entities, entity, operators, pagamento, selection};
+    use crate::web::{entities, entity, operator, operators, pagamento, selection};
     Router::new()
         .route(
             "/admin/login",
@@ -169,6 +169,10 @@ fn pages() -> Router<AppState> {
         .route(
             "/admin/operators",
             get(operators::page).post(operators::create),
+        )
+        .route(
+            "/admin/operators/{id}",
+            get(operator::page).post(operator::update),
         )
         .route(
             "/admin/operators/{id}/password",

@@ -4,9 +4,11 @@
 //! password page all come here, so the rules (roles, login names, password strength,
 //! forced change) are written once.
 
+mod edit;
 mod managed;
 mod setup;
 
+pub use edit::{role_of, update_managed, Changes};
 pub use managed::{reset_managed_password, set_active, Managed};
 pub use setup::{complete_setup, first_run_link, setup_open, FirstAdmin};
 
@@ -90,6 +92,12 @@ pub enum AccountError {
     /// Operators do not disable themselves.
     #[error("non puoi disattivare il tuo stesso account")]
     Own,
+    /// The role or entity is beyond what the administrator may give.
+    #[error("non puoi assegnare questo ruolo o questo ente")]
+    NotAllowed,
+    /// Operators do not change their own role.
+    #[error("non puoi cambiare il ruolo del tuo stesso account")]
+    OwnRole,
     /// The setup link is unknown, used or expired, or an administrator already exists.
     #[error("il link di configurazione non è valido o è scaduto")]
     SetupClosed,
@@ -195,43 +203,75 @@ fn insert(
     (hash, must_change): (&str, bool),
     now: NaiveDateTime,
 ) -> Result<i64, AccountError> {
-    let entity = match (account.role, account.entity) {
-        (Role::RegionAdmin, None) => None,
-        (Role::RegionAdmin, Some(_)) => return Err(AccountError::EntityNotAllowed),
-        (role, None) => return Err(AccountError::EntityRequired(role.name())),
-        (_, Some(cod)) => Some(
-            registry::entity_by_cod_ipa(c, cod)?
-                .ok_or_else(|| AccountError::NoSuchEntity(cod.to_owned()))?,
-        ),
-    };
+    let entity = entity_of(c, account.role, account.entity)?;
     let id = operator::insert(
         c,
         &operator::NewOperator {
             username,
             full_name,
-            email: account.email.map(str::trim).filter(|e| !e.is_empty()),
+            email: email(account.email),
             password_hash: hash,
-            role: match account.role {
-                Role::RegionAdmin => operator::ROLE_ADMIN,
-                Role::EntityAdmin | Role::EntityOperator => operator::ROLE_OPERATOR,
-            },
+            role: stored_role(account.role),
             must_change_password: must_change,
             created_at: now,
         },
     )?;
     if let Some(entity) = entity {
-        let mut due_type_ids = Vec::new();
-        for code in account.due_types {
-            let found = registry::due_type_id(c, entity.id, code).ok();
-            due_type_ids.push(found.ok_or_else(|| AccountError::NoSuchDueType(code.clone()))?);
-        }
-        let grant = operator::Grant {
-            only_due_types: (!due_type_ids.is_empty()).then_some(due_type_ids.as_slice()),
-            manages: account.role == Role::EntityAdmin,
-        };
-        operator::grant_entity(c, id, entity.id, grant)?;
+        grant(c, id, (entity, account.role), account.due_types)?;
     }
     Ok(id)
+}
+
+/// The e-mail as stored: trimmed, absent when blank.
+fn email(raw: Option<&str>) -> Option<&str> {
+    raw.map(str::trim).filter(|e| !e.is_empty())
+}
+
+/// The role column of `role`.
+fn stored_role(role: Role) -> &'static str {
+    match role {
+        Role::RegionAdmin => operator::ROLE_ADMIN,
+        Role::EntityAdmin | Role::EntityOperator => operator::ROLE_OPERATOR,
+    }
+}
+
+/// The entity (by IPA code) an account of `role` is bound to: none for a region
+/// administrator, one for the entity roles.
+fn entity_of(
+    c: &mut AnyConnection,
+    role: Role,
+    cod_ipa: Option<&str>,
+) -> Result<Option<i64>, AccountError> {
+    match (role, cod_ipa) {
+        (Role::RegionAdmin, None) => Ok(None),
+        (Role::RegionAdmin, Some(_)) => Err(AccountError::EntityNotAllowed),
+        (role, None) => Err(AccountError::EntityRequired(role.name())),
+        (_, Some(cod)) => Ok(Some(
+            registry::entity_by_cod_ipa(c, cod)?
+                .ok_or_else(|| AccountError::NoSuchEntity(cod.to_owned()))?
+                .id,
+        )),
+    }
+}
+
+/// Grants operator `id` the entity for `role`, limited to the due types `codes` (all when
+/// empty).
+fn grant(
+    c: &mut AnyConnection,
+    id: i64,
+    (entity, role): (i64, Role),
+    codes: &[String],
+) -> Result<(), AccountError> {
+    let mut due_type_ids = Vec::new();
+    for code in codes {
+        let found = registry::due_type_id(c, entity, code).ok();
+        due_type_ids.push(found.ok_or_else(|| AccountError::NoSuchDueType(code.clone()))?);
+    }
+    let grant = operator::Grant {
+        only_due_types: (!due_type_ids.is_empty()).then_some(due_type_ids.as_slice()),
+        manages: role == Role::EntityAdmin,
+    };
+    Ok(operator::grant_entity(c, id, entity, grant)?)
 }
 
 /// Gives operator `username` a new temporary password, to be changed at the next login;

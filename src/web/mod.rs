@@ -20,6 +20,7 @@ pub mod form_designer;
 pub mod headers;
 pub mod intermediaries;
 pub mod logo;
+pub mod operator;
 pub mod operators;
 pub mod pagamento;
 pub mod selection;

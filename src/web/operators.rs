@@ -76,7 +76,7 @@ struct PasswordShown<'a> {
 }
 
 /// What the operator manages, or 403.
-async fn managed(app: &AppState, auth: &Authenticated) -> Result<Managed, WebError> {
+pub(super) async fn managed(app: &AppState, auth: &Authenticated) -> Result<Managed, WebError> {
     let op = auth.operator.clone();
     app.db
         .run(move |c| Managed::of(c, &op))
@@ -93,27 +93,9 @@ async fn render(
     let all = m == Managed::All;
     let (rows, entities) = app
         .db
-        .run(move |c| {
-            let rows = operator::list(c, m.entities())?;
-            let scope = match &m {
-                Managed::All => Scope::All,
-                Managed::Entities(ids) => Scope::Limited {
-                    entity_ids: ids.clone(),
-                    due_type_ids: Vec::new(),
-                },
-            };
-            let entities = registry::list_entities(c, &scope)?;
-            Ok((
-                rows,
-                entities.into_iter().map(|e| (e.cod_ipa, e.name)).collect(),
-            ))
-        })
+        .run(move |c| Ok((operator::list(c, m.entities())?, entity_choices(c, &m)?)))
         .await?;
-    let roles = Role::ALL
-        .into_iter()
-        .filter(|r| all || *r != Role::RegionAdmin)
-        .map(|r| (r.name(), role_label(r)))
-        .collect();
+    let roles = role_choices(all);
     let page = OperatorsPage {
         nav: Nav::new(auth, "operators"),
         rows: rows.into_iter().map(OperatorView::new).collect(),
@@ -122,6 +104,31 @@ async fn render(
         error,
     };
     Ok((status, Html(page.render()?)).into_response())
+}
+
+/// The entities whose accounts `m` manages: (IPA code, name).
+pub(super) fn entity_choices(
+    c: &mut AnyConnection,
+    m: &Managed,
+) -> Result<Vec<(String, String)>, DbError> {
+    let scope = match m {
+        Managed::All => Scope::All,
+        Managed::Entities(ids) => Scope::Limited {
+            entity_ids: ids.clone(),
+            due_type_ids: Vec::new(),
+        },
+    };
+    let entities = registry::list_entities(c, &scope)?;
+    Ok(entities.into_iter().map(|e| (e.cod_ipa, e.name)).collect())
+}
+
+/// The roles offered: a region administrator's only to a region administrator (`all`).
+pub(super) fn role_choices(all: bool) -> Vec<(&'static str, &'static str)> {
+    Role::ALL
+        .into_iter()
+        .filter(|r| all || *r != Role::RegionAdmin)
+        .map(|r| (r.name(), role_label(r)))
+        .collect()
 }
 
 fn role_label(r: Role) -> &'static str {
@@ -138,20 +145,48 @@ pub async fn page(State(app): State<AppState>, auth: Authenticated) -> Result<Re
     render(&app, &auth, m, (StatusCode::OK, None)).await
 }
 
+/// What an account is, as the new-account and edit forms type it.
+#[derive(Debug, Clone, Default, Deserialize)]
+pub struct AccountFields {
+    pub(super) full_name: String,
+    #[serde(default)]
+    pub(super) email: String,
+    pub(super) role: String,
+    #[serde(default)]
+    pub(super) entity: String,
+    /// Due type codes, separated by commas or spaces (entity operators; empty: all).
+    #[serde(default)]
+    pub(super) due_types: String,
+}
+
+impl AccountFields {
+    /// The role asked for (400 when unknown).
+    pub(super) fn role(&self) -> Result<Role, WebError> {
+        Role::parse(&self.role).ok_or_else(|| WebError::BadRequest("Ruolo non valido.".into()))
+    }
+
+    /// The entity's IPA code, when one is chosen.
+    pub(super) fn entity(&self) -> Option<&str> {
+        Some(self.entity.trim()).filter(|e| !e.is_empty())
+    }
+
+    /// The due type codes, separated by commas or spaces.
+    pub(super) fn codes(&self) -> Vec<String> {
+        self.due_types
+            .split(|ch: char| ch == ',' || ch.is_whitespace())
+            .filter(|s| !s.is_empty())
+            .map(str::to_owned)
+            .collect()
+    }
+}
+
 /// The new-account form.
 #[derive(Debug, Deserialize)]
 pub struct NewForm {
     csrf: String,
     username: String,
-    full_name: String,
-    #[serde(default)]
-    email: String,
-    role: String,
-    #[serde(default)]
-    entity: String,
-    /// Due type codes, separated by commas or spaces (entity operators; empty: all).
-    #[serde(default)]
-    due_types: String,
+    #[serde(flatten)]
+    account: AccountFields,
 }
 
 /// `POST /admin/operators`: creates an account and shows its temporary password once.
@@ -162,8 +197,7 @@ pub async fn create(
 ) -> Result<Response, WebError> {
     auth.check_csrf(&f.csrf)?;
     let m = managed(&app, &auth).await?;
-    let role =
-        Role::parse(&f.role).ok_or_else(|| WebError::BadRequest("Ruolo non valido.".into()))?;
+    let role = f.account.role()?;
     let (random, now, m2) = (app.random.clone(), app.now(), m.clone());
     let created = app
         .db
@@ -188,10 +222,10 @@ fn new_account(
     f: &NewForm,
     (random, now): (&dyn RandomSource, NaiveDateTime),
 ) -> Result<Created, DbError> {
-    let cod = f.entity.trim();
+    let cod = f.account.entity();
     let entity = match cod {
-        "" => None,
-        cod => registry::entity_by_cod_ipa(c, cod)?.map(|e| e.id),
+        None => None,
+        Some(cod) => registry::entity_by_cod_ipa(c, cod)?.map(|e| e.id),
     };
     // Without a known entity the account's own rules say what is missing.
     let refused = match entity {
@@ -201,18 +235,13 @@ fn new_account(
     if refused {
         return Ok(Err(None));
     }
-    let due_types: Vec<String> = f
-        .due_types
-        .split(|ch: char| ch == ',' || ch.is_whitespace())
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-        .collect();
+    let due_types = f.account.codes();
     let account = NewAccount {
         username: &f.username,
-        full_name: &f.full_name,
-        email: Some(f.email.as_str()),
+        full_name: &f.account.full_name,
+        email: Some(f.account.email.as_str()),
         role,
-        entity: Some(cod).filter(|e| !e.is_empty()),
+        entity: cod,
         due_types: &due_types,
     };
     Ok(

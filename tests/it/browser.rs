@@ -49,6 +49,7 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
         "/avvisi",
         "/events",
         "/operators",
+        "/operators/2",
         "/intermediari",
         "/password",
     ] {

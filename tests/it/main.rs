@@ -37,6 +37,7 @@ mod node_flows;
 mod node_sim;
 mod node_tls;
 mod onboarding;
+mod operator_edit;
 mod operators;
 mod pafornode;
 mod pdftools;

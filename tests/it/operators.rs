@@ -4,10 +4,10 @@ use crate::support::{csrf_of, Browser, TestServer};
 use mypay::accounts::{self, NewAccount, Role};
 use mypay::random::OsRandom;
 
-const STRONG: &str = "cavallo batteria graffetta";
+pub(crate) const STRONG: &str = "cavallo batteria graffetta";
 
 /// The temporary password a page shows once.
-fn shown_password(body: &str) -> String {
+pub(crate) fn shown_password(body: &str) -> String {
     let marker = "<code data-password>";
     let at = body
         .find(marker)
@@ -17,7 +17,7 @@ fn shown_password(body: &str) -> String {
 }
 
 /// The id of the operator row `username` on the page.
-fn operator_id(s: &TestServer, username: &str) -> i64 {
+pub(crate) fn operator_id(s: &TestServer, username: &str) -> i64 {
     let mut c = s.state.db.get().unwrap();
     mypay::db::models::operator::by_username(&mut c, username)
         .unwrap()
@@ -26,7 +26,7 @@ fn operator_id(s: &TestServer, username: &str) -> i64 {
 }
 
 /// Logs in with a temporary password and chooses [`STRONG`].
-async fn first_login(s: &TestServer, user: &str, temporary: &str) -> Browser {
+pub(crate) async fn first_login(s: &TestServer, user: &str, temporary: &str) -> Browser {
     let mut b = Browser::new(s);
     assert_eq!(b.login(user, temporary).await.status, 303);
     let form = b.get("/admin/password").await;
@@ -39,6 +39,21 @@ async fn first_login(s: &TestServer, user: &str, temporary: &str) -> Browser {
     ];
     assert_eq!(b.post("/admin/password", &change).await.status, 303);
     b
+}
+
+/// The region administrator makes `username` an administrator of c_demo, who logs in.
+pub(crate) async fn entity_admin(s: &TestServer, admin: &mut Browser, username: &str) -> Browser {
+    let csrf = csrf_of(&admin.get("/admin/operators").await.body);
+    let new = [
+        ("csrf", csrf.as_str()),
+        ("username", username),
+        ("full_name", "Capo Borgo"),
+        ("role", "entity-admin"),
+        ("entity", "c_demo"),
+    ];
+    let made = admin.post("/admin/operators", &new).await;
+    assert_eq!(made.status, 200, "{}", made.body);
+    first_login(s, username, &shown_password(&made.body)).await
 }
 
 #[tokio::test]
@@ -54,19 +69,7 @@ async fn an_entity_administrator_manages_the_operators_of_its_entity_only() {
         "{}",
         page.body
     );
-    let csrf = csrf_of(&page.body);
-
-    // The region administrator makes an entity administrator of c_demo.
-    let new = [
-        ("csrf", csrf.as_str()),
-        ("username", "capo.borgo"),
-        ("full_name", "Capo Borgo"),
-        ("role", "entity-admin"),
-        ("entity", "c_demo"),
-    ];
-    let made = admin.post("/admin/operators", &new).await;
-    assert_eq!(made.status, 200, "{}", made.body);
-    let mut capo = first_login(&s, "capo.borgo", &shown_password(&made.body)).await;
+    let mut capo = entity_admin(&s, &mut admin, "capo.borgo").await;
 
     // It sees c_demo's operators, not the other entity's, nor the region administrator.
     let list = capo.get("/admin/operators").await;

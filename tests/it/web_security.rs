@@ -10,7 +10,8 @@ use mypay::db::schema::{entities, flussi, notice_batches, web_sessions};
 /// (flussi, notice batches, entities with a logo + 100 × entities + 10,000 × rotated web-service
 /// passwords, sessions, dovuti + 1000 × due types + 1,000,000 × active ones + 10^9 × those
 /// described "Forged" + 10^12 × cancelled dovuti) and (brokers, stations with
-/// aux digit 3, active operators + 1000 × disabled entities): what a forged post must not
+/// aux digit 3, active operators + 1000 × disabled entities + 10^6 × operators renamed
+/// "Forged"): what a forged post must not
 /// move.
 type Counts = ((i64, i64, i64, i64, i64), (i64, i64, i64));
 
@@ -52,7 +53,13 @@ fn counts(s: &TestServer) -> Counts {
                 .count()
                 .get_result::<i64>(&mut *c)
                 .unwrap()
-                * 1000,
+                * 1000
+            + operators::table
+                .filter(operators::full_name.eq("Forged"))
+                .count()
+                .get_result::<i64>(&mut *c)
+                .unwrap()
+                * 1_000_000,
     );
     let rows = (
         flussi::table.count().get_result(&mut *c).unwrap(),
@@ -166,6 +173,10 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
                 ]),
             ),
             ("/admin/operators/2/disable", fields(&[])),
+            (
+                "/admin/operators/2",
+                fields(&[("full_name", "Forged"), ("role", "region-admin")]),
+            ),
             ("/admin/operators/2/password", fields(&[])),
             (
                 "/admin/intermediari",

@@ -16,6 +16,7 @@ pub mod notice;
 pub mod notice_batch;
 pub mod onboarding;
 pub mod operator;
+pub mod operator_grants;
 pub mod paid_export;
 pub mod payload;
 pub mod position;
