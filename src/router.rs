@@ -166,6 +166,8 @@ fn pages() -> Router<AppState> {
         .route("/admin/avvisi", get(batches::page).post(batches::request))
         .route("/admin/avvisi/{id}/zip", get(batches::download))
         .route("/admin/events", get(admin::events))
+        .route("/admin/audit", get(crate::web::audit_page::page))
+        .route("/admin/audit.csv", get(crate::web::audit_page::csv))
         .route(
             "/admin/operators",
             get(operators::page).post(operators::create),

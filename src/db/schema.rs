@@ -433,7 +433,23 @@ diesel::joinable!(events -> operators (operator_id));
 diesel::joinable!(iuv_counters -> entities (entity_id));
 diesel::joinable!(web_sessions -> operators (operator_id));
 
+diesel::table! {
+    audit_log (id) {
+        id -> BigInt,
+        occurred_at -> Timestamp,
+        operator_id -> Nullable<BigInt>,
+        username -> Text,
+        action -> Text,
+        entity_id -> Nullable<BigInt>,
+        target -> Text,
+        before_json -> Nullable<Text>,
+        after_json -> Nullable<Text>,
+        remote_addr -> Nullable<Text>,
+    }
+}
+
 diesel::allow_tables_to_appear_in_same_query!(
+    audit_log,
     brokers,
     stations,
     entities,

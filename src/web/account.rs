@@ -2,6 +2,7 @@
 //! `mypay serve` prints) and the page where operators change their password — the one
 //! every other page sends them to while a password someone else set is still theirs.
 
+use super::audit::{self, Audit};
 use super::session::{cookie, set_cookie, Authenticated, LOGIN_CSRF_COOKIE};
 use super::WebError;
 use crate::accounts::{self, AccountError, Chosen, FirstAdmin};
@@ -97,8 +98,13 @@ pub async fn setup_submit(
     }
     let created = create_first_admin(&app, &token, &form).await?;
     match created {
-        Ok(_) => {
+        Ok(id) => {
             tracing::info!(username = %form.username.trim(), "first region administrator created");
+            let name = form.username.trim().to_lowercase();
+            let a = Audit::new("setup", format!("utente {name}")).after(
+                &serde_json::json!({ "ruolo": "region-admin", "nome": form.full_name.trim() }),
+            );
+            audit::write(&app, a.by((Some(id), &name), None, app.now())).await;
             Ok(Redirect::to("/admin/login").into_response())
         }
         Err(AccountError::Db(e)) => Err(e.into()),
@@ -208,6 +214,9 @@ pub async fn password_submit(
     match changed {
         Ok(()) => {
             tracing::info!(operator = %auth.operator.username, "password changed");
+            let target = format!("utente {}", auth.operator.username);
+            auth.audit(&app, Audit::new("password.cambiata", target))
+                .await;
             Ok(Redirect::to("/admin").into_response())
         }
         Err(AccountError::Db(e)) => Err(e.into()),

@@ -2,9 +2,11 @@
 //! tokens on every form, one generic error for every failure, and throttling per user
 //! and per address.
 
+use super::audit::Audit;
 use super::session::{cookie, set_cookie, Authenticated, LOGIN_CSRF_COOKIE, SESSION_COOKIE};
 use super::WebError;
 use crate::app::AppState;
+use crate::db::models::audit::{self, NewAudit};
 use crate::db::models::{event, operator, session, session::ThrottlePolicy};
 use crate::security::{ct_eq, sha256_hex, verify_against_dummy, verify_password};
 use askama::Template;
@@ -91,6 +93,17 @@ impl Attempt {
             request: Some(format!("username={}", self.username)),
             ..event::NewEvent::default()
         }
+    }
+
+    /// The attempt's audit trail entry: a login of `operator_id`, or a failed one (why).
+    fn audited(&self, operator_id: Option<i64>, failure: Option<&str>) -> NewAudit {
+        let a = match failure {
+            None => Audit::new("login", format!("utente {}", self.username)),
+            Some(why) => Audit::new("login.fallito", format!("utente {}", self.username))
+                .after(&serde_json::json!({ "motivo": why })),
+        };
+        let remote = Some(self.peer.ip().to_string());
+        a.by((operator_id, &self.username), remote, self.now)
     }
 }
 
@@ -195,12 +208,14 @@ async fn refuse(state: &AppState, a: &Attempt, locked: bool) -> Result<(), WebEr
         "LOGIN_FAILED"
     };
     let entry = a.entry("KO", Some(fault), None);
+    let audited = a.audited(None, Some(fault));
     let (u, i, now) = (a.user_key.clone(), a.ip_key.clone(), a.now);
     state
         .db
         .run(move |c| {
             session::record_failure(c, &u, now, per_user)?;
             session::record_failure(c, &i, now, per_ip)?;
+            audit::record(c, &audited)?;
             event::record(c, &entry)
         })
         .await?;
@@ -221,6 +236,7 @@ async fn open_session(
     let ttl = Duration::minutes(cfg.session_ttl_minutes);
     let (hash, op_id) = (sha256_hex(&token), op.id);
     let entry = a.entry("OK", None, Some(op_id));
+    let audited = a.audited(Some(op_id), None);
     let (user_key, now) = (a.user_key.clone(), a.now);
     state
         .db
@@ -231,6 +247,7 @@ async fn open_session(
             }
             session::create(c, &hash, op_id, &csrf, now, ttl)?;
             operator::touch_login(c, op_id, now)?;
+            audit::record(c, &audited)?;
             event::record(c, &entry)
         })
         .await?;
@@ -266,9 +283,15 @@ pub async fn logout(
     auth.check_csrf(&form.csrf)?;
     let now = state.now();
     let hash = auth.token_hash.clone();
+    let op = (Some(auth.operator.id), auth.operator.username.as_str());
+    let target = format!("utente {}", auth.operator.username);
+    let audited = Audit::new("logout", target).by(op, auth.remote.clone(), now);
     state
         .db
-        .run(move |c| session::delete(c, &hash, now))
+        .run(move |c| {
+            session::delete(c, &hash, now)?;
+            audit::record(c, &audited)
+        })
         .await?;
     let cookie = set_cookie(SESSION_COOKIE, "", 0, state.config.https());
     Ok(([(header::SET_COOKIE, cookie)], Redirect::to("/admin/login")).into_response())

@@ -2,6 +2,7 @@
 //! flusso's) notices, watch its progress, download it when done.
 
 use super::admin::Nav;
+use super::audit::Audit;
 use super::documents::attachment;
 use super::session::Authenticated;
 use super::view::rome_time;
@@ -119,7 +120,7 @@ pub async fn request(
                 .map_err(|_| WebError::BadRequest("Flusso non valido.".into()))?,
         ),
     };
-    let operator = auth.operator.id;
+    let (operator, entity) = (auth.operator.id, form.entity);
     let now = app.now();
     let files = app.config.files_dir.clone();
     let queued = auth
@@ -145,7 +146,14 @@ pub async fn request(
         })
         .await?;
     match queued {
-        Some(_) => Ok(Redirect::to("/admin/avvisi").into_response()),
+        Some(batch) => {
+            let after = serde_json::json!({ "flusso": flusso_id, "richiesta": batch });
+            let a = Audit::new("avvisi.richiesta", format!("avvisi massivi {batch}"))
+                .entity(entity)
+                .after(&after);
+            auth.audit(&app, a).await;
+            Ok(Redirect::to("/admin/avvisi").into_response())
+        }
         // Another entity's (or another entity's flusso) is not found, as everywhere.
         None => Err(WebError::NotFound),
     }

@@ -43,14 +43,16 @@ pub struct DovutiQuery {
     prima: Option<String>,
 }
 
-fn text(v: &Option<String>) -> Option<String> {
+/// A form field as typed, trimmed; `None` when blank.
+pub(super) fn text(v: &Option<String>) -> Option<String> {
     v.as_deref()
         .map(str::trim)
         .filter(|s| !s.is_empty())
         .map(str::to_owned)
 }
 
-fn day(v: &Option<String>, what: &str) -> Result<Option<NaiveDate>, String> {
+/// A `YYYY-MM-DD` field, or what is wrong with it (`what`: the field's name).
+pub(super) fn day(v: &Option<String>, what: &str) -> Result<Option<NaiveDate>, String> {
     text(v)
         .map(|d| {
             NaiveDate::parse_from_str(&d, "%Y-%m-%d")
@@ -68,7 +70,7 @@ fn rome_midnight(d: NaiveDate) -> NaiveDateTime {
 }
 
 /// `[from, to]` Rome days as `[from 00:00, day after to 00:00)` in UTC.
-fn days(
+pub(super) fn days(
     from: Option<NaiveDate>,
     to: Option<NaiveDate>,
 ) -> (Option<NaiveDateTime>, Option<NaiveDateTime>) {

@@ -3,12 +3,13 @@
 //! changes it or cancels it while the rules allow (the rules of paaSILImportaDovuto).
 
 use super::admin::Nav;
+use super::audit::Audit;
 use super::dovuto_form::{apply, journal, versamento, DovutoForm};
 use super::session::Authenticated;
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::dovuto_page::{self, Choice, Shown};
-use crate::domain::Azione;
+use crate::domain::{Azione, DovutoState};
 use crate::format::{euro, euro_input, rome_time};
 use askama::Template;
 use axum::extract::{Path, State};
@@ -70,7 +71,12 @@ pub async fn create(
         own => own.to_owned(),
     };
     let status = StatusCode::UNPROCESSABLE_ENTITY;
-    let v = match versamento(&f, (&c.code, &c.collection_data), iud, Azione::Insert) {
+    let v = match versamento(
+        &f,
+        (&c.code, &c.collection_data),
+        iud.clone(),
+        Azione::Insert,
+    ) {
         Ok(v) => v,
         Err(text) => return new_page(&app, &auth, &f, (status, Some(&text))).await,
     };
@@ -82,6 +88,10 @@ pub async fn create(
             let (iuv, notice) =
                 shown.map_or((None, None), |s| (s.dovuto.iuv, s.dovuto.notice_number));
             let detail = format!("tipo={} importo={}", c.code, f.amount.trim());
+            let a = Audit::new("dovuto.inserisci", target(&c.code, &iud, &iuv))
+                .entity(c.entity_id)
+                .after(&f);
+            auth.audit(&app, a).await;
             journal(
                 &app,
                 &auth,
@@ -94,6 +104,14 @@ pub async fn create(
         }
         Err(text) => new_page(&app, &auth, &f, (status, Some(&text))).await,
     }
+}
+
+/// How the audit trail names a dovuto.
+fn target(due_type: &str, iud: &str, iuv: &Option<String>) -> String {
+    format!(
+        "dovuto {due_type} IUD {iud} IUV {}",
+        iuv.as_deref().unwrap_or("—")
+    )
 }
 
 /// One journal entry as the page lists it.
@@ -224,6 +242,20 @@ pub(super) async fn changed(
         Ok(_) => ("OK", format!("IUD={}", s.dovuto.iud)),
         Err(text) => ("KO", text.clone()),
     };
+    if outcome.is_ok() {
+        let was = current(&s);
+        let state = |st: DovutoState| serde_json::json!({ "stato": st.code(), "valori": was });
+        let after = match action {
+            Azione::Annul => state(DovutoState::Cancelled),
+            _ => serde_json::json!({ "stato": s.dovuto.state.code(), "valori": typed }),
+        };
+        let what = target(&s.due_type, &s.dovuto.iud, &s.dovuto.iuv);
+        let a = Audit::new(operation, what)
+            .entity(s.dovuto.entity_id)
+            .before(&state(s.dovuto.state))
+            .after(&after);
+        auth.audit(app, a).await;
+    }
     journal(app, auth, (operation, result), at, detail).await;
     Ok(outcome.map(|_| ()))
 }

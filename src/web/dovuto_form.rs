@@ -13,13 +13,14 @@ use crate::ente::payload::{Subject, Versamento};
 use chrono::NaiveDate;
 use serde::Deserialize;
 
-/// What the operator typed.
-#[derive(Debug, Clone, Default, Deserialize)]
+/// What the operator typed (the audit trail keeps it, without the token).
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 pub struct DovutoForm {
     /// CSRF token.
+    #[serde(skip_serializing)]
     pub csrf: String,
     /// Due type (creation only).
-    #[serde(default)]
+    #[serde(default, skip_serializing)]
     pub due_type: Option<i64>,
     /// IUD (blank: generated).
     #[serde(default)]

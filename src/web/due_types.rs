@@ -4,6 +4,7 @@
 //! due type outside what one sees is 404.
 
 use super::admin::Nav;
+use super::audit::Audit;
 use super::entity::manages;
 use super::form_designer::{self, DesignerView};
 use super::session::Authenticated;
@@ -199,7 +200,10 @@ pub async fn create(
         .await??;
     let f = typed;
     match created {
-        Ok(id) => Ok(Redirect::to(&format!("/admin/due-types/{id}")).into_response()),
+        Ok(id) => {
+            audited(&app, &auth, ("tipo-dovuto.crea", id), None).await;
+            Ok(Redirect::to(&format!("/admin/due-types/{id}")).into_response())
+        }
         Err(DueTypeError::Db(e)) => Err(e.into()),
         Err(refusal) => {
             let text = refusal.to_string();
@@ -279,12 +283,30 @@ pub async fn detail(
     render(&app, &auth, id, None, (StatusCode::OK, None)).await
 }
 
+/// Writes to the audit trail that `action` changed due type `id`, `before` as it was
+/// (`None`: just created).
+pub(super) async fn audited(
+    app: &AppState,
+    auth: &Authenticated,
+    (action, id): (&'static str, i64),
+    before: Option<&DueTypeSettings>,
+) {
+    let after = app.db.run(move |c| due_type_admin::settings(c, id)).await;
+    let Ok(Some(after)) = after else { return };
+    let mut a = Audit::new(action, format!("tipo dovuto {}", after.code)).entity(after.entity_id);
+    if let Some(b) = before {
+        a = a.before(b);
+    }
+    auth.audit(app, a.after(&after)).await;
+}
+
 /// Runs `f` on due type `id` for an administrator of its entity (checked CSRF, 404 when
-/// not visible, 403 when only visible); a refusal re-renders the page with 422.
+/// not visible, 403 when only visible) and audits it as `action`; a refusal re-renders
+/// the page with 422.
 async fn as_manager(
     app: &AppState,
     auth: &Authenticated,
-    (id, csrf): (i64, &str),
+    (id, csrf, action): (i64, &str, &'static str),
     f: impl FnOnce(&mut AnyConnection, &DueTypeSettings) -> Result<(), DueTypeError> + Send + 'static,
 ) -> Result<Response, WebError> {
     auth.check_csrf(csrf)?;
@@ -292,8 +314,12 @@ async fn as_manager(
     if !can_edit {
         return Err(WebError::Forbidden);
     }
+    let before = current.clone();
     match app.db.run(move |c| Ok(f(c, &current))).await? {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/due-types/{id}")).into_response()),
+        Ok(()) => {
+            audited(app, auth, (action, id), Some(&before)).await;
+            Ok(Redirect::to(&format!("/admin/due-types/{id}")).into_response())
+        }
         Err(DueTypeError::Db(e)) => Err(e.into()),
         Err(DueTypeError::Unknown) => Err(WebError::NotFound),
         Err(refusal) => {
@@ -318,9 +344,12 @@ pub async fn update(
     Form(f): Form<SettingsForm>,
 ) -> Result<Response, WebError> {
     let (csrf, now) = (f.csrf.clone(), app.now());
-    as_manager(&app, &auth, (id, &csrf), move |c, current| {
-        due_types::update(c, current, &f.typed(), now)
-    })
+    as_manager(
+        &app,
+        &auth,
+        (id, &csrf, "tipo-dovuto.modifica"),
+        move |c, current| due_types::update(c, current, &f.typed(), now),
+    )
     .await
 }
 
@@ -339,8 +368,11 @@ pub async fn set_active(
     Form(f): Form<ActiveForm>,
 ) -> Result<Response, WebError> {
     let now = app.now();
-    as_manager(&app, &auth, (id, &f.csrf), move |c, current| {
-        due_types::set_active(c, current, f.active, now)
-    })
+    as_manager(
+        &app,
+        &auth,
+        (id, &f.csrf, "tipo-dovuto.attivo"),
+        move |c, current| due_types::set_active(c, current, f.active, now),
+    )
     .await
 }

@@ -2,6 +2,7 @@
 //! administrators also register new ones (they start INSERITO).
 
 use super::admin::Nav;
+use super::audit::Audit;
 use super::session::Authenticated;
 use super::WebError;
 use crate::app::AppState;
@@ -108,6 +109,14 @@ pub async fn create(
         return Err(WebError::Forbidden);
     }
     let (op, now) = (auth.operator.id, app.now());
+    let after = serde_json::json!({
+        "cod_ipa": f.cod_ipa.trim(),
+        "codice_fiscale": f.fiscal_code.trim(),
+        "nome": f.name.trim(),
+        "email": f.email.trim(),
+        "stazione": f.station,
+        "codice_segregazione": f.segregation_code.trim(),
+    });
     let created = app
         .db
         .run(move |c| {
@@ -123,7 +132,12 @@ pub async fn create(
         })
         .await?;
     match created {
-        Ok(id) => Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response()),
+        Ok(id) => {
+            let target = format!("ente {}", after["cod_ipa"].as_str().unwrap_or_default());
+            let a = Audit::new("ente.crea", target).entity(id).after(&after);
+            auth.audit(&app, a).await;
+            Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response())
+        }
         Err(EntityError::Db(e)) => Err(e.into()),
         Err(refusal) => {
             let text = refusal.to_string();

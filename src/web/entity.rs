@@ -3,6 +3,7 @@
 //! make them) and their history.
 
 use super::admin::Nav;
+use super::audit::{entity_details, Audit};
 use super::auth::CsrfForm;
 use super::session::Authenticated;
 use super::view::rome_time;
@@ -128,10 +129,23 @@ pub async fn change_state(
     let (op, now) = (auth.operator.id, app.now());
     let changed = app
         .db
-        .run(move |c| Ok(crate::onboarding::change_state(c, id, to, Some(op), now)))
+        .run(move |c| {
+            let before = onboarding::entity(c, id)?;
+            let changed = crate::onboarding::change_state(c, id, to, Some(op), now);
+            Ok(changed.map(|()| before))
+        })
         .await?;
     match changed {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response()),
+        Ok(before) => {
+            if let Some(e) = before {
+                let a = Audit::new("ente.stato", format!("ente {}", e.cod_ipa))
+                    .entity(id)
+                    .before(&serde_json::json!({ "stato": e.state.code() }))
+                    .after(&serde_json::json!({ "stato": to.code() }));
+                auth.audit(&app, a).await;
+            }
+            Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response())
+        }
         Err(StateError::Unknown) => Err(WebError::NotFound),
         Err(StateError::Db(e)) => Err(e.into()),
         Err(refusal) => {
@@ -167,13 +181,18 @@ pub async fn new_ws_password(
 ) -> Result<Response, WebError> {
     let (random, grace) = (app.random.clone(), app.config.ws_password_grace_hours);
     let made = as_manager(&app, &auth, (id, &f.csrf), move |c, now| {
-        let name = onboarding::entity(c, id)?.map(|e| e.name);
+        let e = onboarding::entity(c, id)?;
         let made = crate::onboarding::new_ws_password(c, id, random.as_ref(), grace, now)?;
-        Ok(name.zip(made))
+        Ok(e.zip(made))
     })
     .await?;
-    let (name, (password, until)) = made.ok_or(WebError::NotFound)?;
+    let (e, (password, until)) = made.ok_or(WebError::NotFound)?;
     tracing::info!(entity = id, "web-service password generated");
+    let a = Audit::new("ente.password-ws", format!("ente {}", e.cod_ipa))
+        .entity(id)
+        .after(&serde_json::json!({ "precedente_valida_fino_a": until.to_string() }));
+    auth.audit(&app, a).await;
+    let name = e.name;
     let page = WsPasswordPage {
         nav: Nav::new(&auth, "entities"),
         id,
@@ -249,11 +268,23 @@ pub async fn update_details(
             sector: &f.sector,
             language: &f.language,
         };
-        Ok(crate::onboarding::update_details(c, id, d, now))
+        let before = onboarding::entity(c, id)?;
+        let changed = crate::onboarding::update_details(c, id, d, now);
+        let after = onboarding::entity(c, id)?;
+        Ok(changed.map(|()| before.zip(after)))
     })
     .await?;
     match changed {
-        Ok(()) => Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response()),
+        Ok(seen) => {
+            if let Some((before, after)) = seen {
+                let a = Audit::new("ente.dettagli", format!("ente {}", after.cod_ipa))
+                    .entity(id)
+                    .before(&entity_details(&before))
+                    .after(&entity_details(&after));
+                auth.audit(&app, a).await;
+            }
+            Ok(Redirect::to(&format!("/admin/entities/{id}")).into_response())
+        }
         Err(crate::onboarding::EntityError::Db(e)) => Err(e.into()),
         Err(refusal) => {
             let text = refusal.to_string();

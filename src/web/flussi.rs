@@ -3,6 +3,7 @@
 //! result files (rejected rows, IUVs, notices) when done.
 
 use super::admin::Nav;
+use super::audit::Audit;
 use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
@@ -144,6 +145,7 @@ pub async fn upload(
         return Err(WebError::BadRequest("Scegliere un file zip.".into()));
     }
     let (operator, files, now) = (auth.operator.id, app.config.files_dir.clone(), app.now());
+    let after = serde_json::json!({ "file": name, "byte": file.len() });
     let outcome = app
         .db
         .write(move |c| {
@@ -157,7 +159,14 @@ pub async fn upload(
         })
         .await?;
     match outcome {
-        Ok(_) => Ok(Redirect::to("/admin/flussi").into_response()),
+        Ok(_) => {
+            let target = format!("flusso {}", after["file"].as_str().unwrap_or_default());
+            let a = Audit::new("flusso.carica", target)
+                .entity(entity)
+                .after(&after);
+            auth.audit(&app, a).await;
+            Ok(Redirect::to("/admin/flussi").into_response())
+        }
         Err(e) => Err(WebError::BadRequest(format!("{}: {}", e.code, e.message))),
     }
 }

@@ -263,12 +263,15 @@ pub async fn post(
         Ok(fields) => {
             let now = app.now();
             let keep = fields.clone();
+            let before = current.clone();
             let saved = app
                 .db
                 .run(move |c| Ok(due_types::save_form(c, &current, fields, now)))
                 .await?;
             match saved {
                 Ok(_) => {
+                    let action = ("tipo-dovuto.modulo", id);
+                    super::due_types::audited(&app, &auth, action, Some(&before)).await;
                     let to = format!("/admin/due-types/{id}#modulo");
                     return Ok(Redirect::to(&to).into_response());
                 }

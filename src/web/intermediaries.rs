@@ -2,6 +2,7 @@
 //! and stations (codes checked as the node checks them). Entity operators are refused.
 
 use super::admin::Nav;
+use super::audit::Audit;
 use super::session::Authenticated;
 use super::WebError;
 use crate::app::AppState;
@@ -15,6 +16,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
+use serde_json::json;
 
 #[derive(Template)]
 #[template(path = "intermediari.html")]
@@ -55,20 +57,26 @@ pub async fn page(State(app): State<AppState>, auth: Authenticated) -> Result<Re
     render(&app, &auth, StatusCode::OK, None).await
 }
 
-/// Runs a change of a region administrator's form (its CSRF token `csrf`), then back to
-/// the page, or the page again with the refusal.
+/// Runs a change of a region administrator's form (its CSRF token `csrf`), which says
+/// what the audit trail keeps of it, then back to the page, or the page again with the
+/// refusal.
 async fn act(
     app: &AppState,
     auth: &Authenticated,
     csrf: &str,
-    change: impl FnOnce(&mut AnyConnection, NaiveDateTime) -> Result<(), RegistryError> + Send + 'static,
+    change: impl FnOnce(&mut AnyConnection, NaiveDateTime) -> Result<Audit, RegistryError>
+        + Send
+        + 'static,
 ) -> Result<Response, WebError> {
     auth.check_csrf(csrf)?;
     region_admin(auth)?;
     let now = app.now();
     let outcome = app.db.run(move |c| Ok(change(c, now))).await?;
     match outcome {
-        Ok(()) => Ok(Redirect::to("/admin/intermediari").into_response()),
+        Ok(entry) => {
+            auth.audit(app, entry).await;
+            Ok(Redirect::to("/admin/intermediari").into_response())
+        }
         Err(RegistryError::Db(e)) => Err(e.into()),
         Err(refusal) => {
             let text = refusal.to_string();
@@ -93,9 +101,44 @@ pub async fn create_broker(
 ) -> Result<Response, WebError> {
     let csrf = f.csrf.clone();
     act(&app, &auth, &csrf, move |c, now| {
-        intermediaries::create_broker(c, &f.code, &f.name, now).map(|_| ())
+        intermediaries::create_broker(c, &f.code, &f.name, now)?;
+        let after = json!({ "codice": f.code.trim(), "nome": f.name.trim() });
+        Ok(Audit::new(
+            "intermediario.crea",
+            format!("intermediario {}", f.code.trim()),
+        )
+        .after(&after))
     })
     .await
+}
+
+/// What the audit trail keeps of a station (whether it has a node password, not the password).
+fn station_values(s: &Station) -> serde_json::Value {
+    json!({
+        "codice": s.code,
+        "intermediario": s.broker_id,
+        "aux_digit": s.aux_digit,
+        "codice_applicazione": s.application_code,
+        "versione": format!("{:?}", s.primitive_version),
+        "broadcast": s.broadcast,
+        "attiva": s.active,
+        "password_nodo": s.has_node_password,
+    })
+}
+
+/// The audit entry of `action` on station `id`, as it is now (`before`: as it was).
+fn station_audit(
+    c: &mut AnyConnection,
+    action: &'static str,
+    id: i64,
+    before: Option<serde_json::Value>,
+) -> Result<Audit, RegistryError> {
+    let now = registry::station(c, id)?.ok_or(RegistryError::Unknown)?;
+    let mut a = Audit::new(action, format!("stazione {}", now.code)).after(&station_values(&now));
+    if let Some(b) = before {
+        a = a.before(&b);
+    }
+    Ok(a)
 }
 
 /// A station's form (new or changed).
@@ -138,7 +181,8 @@ pub async fn create_station(
 ) -> Result<Response, WebError> {
     let csrf = f.csrf.clone();
     act(&app, &auth, &csrf, move |c, now| {
-        intermediaries::create_station(c, f.broker, &f.code, f.settings(), now).map(|_| ())
+        let id = intermediaries::create_station(c, f.broker, &f.code, f.settings(), now)?;
+        station_audit(c, "stazione.crea", id, None)
     })
     .await
 }
@@ -152,7 +196,9 @@ pub async fn update_station(
 ) -> Result<Response, WebError> {
     let csrf = f.csrf.clone();
     act(&app, &auth, &csrf, move |c, _| {
-        intermediaries::update_station(c, id, f.settings(), f.active.is_some())
+        let before = registry::station(c, id)?.map(|s| station_values(&s));
+        intermediaries::update_station(c, id, f.settings(), f.active.is_some())?;
+        station_audit(c, "stazione.modifica", id, before)
     })
     .await
 }

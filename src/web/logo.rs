@@ -2,6 +2,7 @@
 //! an operator of the entity (or an admin) with a PNG, JPEG or SVG upload (an SVG is
 //! stored as the PNG it rasterises to).
 
+use super::audit::Audit;
 use super::session::Authenticated;
 use super::WebError;
 use crate::app::AppState;
@@ -106,14 +107,22 @@ pub async fn upload(
         .await
         .map_err(WebError::internal)?
         .map_err(WebError::BadRequest)?;
-    let now = app.now();
+    let (now, size) = (app.now(), file.len());
     let updated = app
         .db
-        .write(move |c| registry::set_logo(c, id, file, mime, now))
+        .write(move |c| match registry::set_logo(c, id, file, mime, now)? {
+            true => registry::cod_ipa_of(c, id).map(Some),
+            false => Ok(None),
+        })
         .await?;
-    if !updated {
+    let Some(cod_ipa) = updated else {
         return Err(WebError::NotFound);
-    }
+    };
+    let after = serde_json::json!({ "tipo": mime, "byte": size });
+    let a = Audit::new("ente.logo", format!("ente {cod_ipa}"))
+        .entity(id)
+        .after(&after);
+    auth.audit(&app, a).await;
     let back = match from_entity {
         true => format!("/admin/entities/{id}"),
         false => "/admin/entities".to_owned(),

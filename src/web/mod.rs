@@ -5,6 +5,8 @@
 
 pub mod account;
 pub mod admin;
+pub mod audit;
+pub mod audit_page;
 pub mod auth;
 pub mod batches;
 pub mod documents;

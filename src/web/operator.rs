@@ -3,7 +3,7 @@
 //! outside what one manages is 404; someone who manages no account gets 403.
 
 use super::admin::Nav;
-use super::operators::{entity_choices, managed, role_choices, AccountFields};
+use super::operators::{audited, entity_choices, managed, role_choices, Account, AccountFields};
 use super::session::Authenticated;
 use super::WebError;
 use crate::accounts::{self, AccountError, Changes, Managed};
@@ -123,6 +123,7 @@ pub async fn update(
     let changed = app
         .db
         .run(move |c| {
+            let before = current(c, &m2, id)?.map(|(_, f)| f.account);
             let due_types = typed.codes();
             let changes = Changes {
                 full_name: &typed.full_name,
@@ -131,12 +132,27 @@ pub async fn update(
                 entity: typed.entity(),
                 due_types: &due_types,
             };
-            Ok(accounts::update_managed(c, (&actor, &m2), id, &changes))
+            let changed = accounts::update_managed(c, (&actor, &m2), id, &changes);
+            Ok(changed.map(|done| (done, before)))
         })
         .await?;
     match changed {
-        Ok(true) => Ok(Redirect::to("/admin/operators").into_response()),
-        Ok(false) => Err(WebError::NotFound),
+        Ok((true, before)) => {
+            let values = (
+                before.and_then(|b| serde_json::to_value(b).ok()),
+                serde_json::to_value(&f.account).ok(),
+            );
+            audited(
+                &app,
+                &auth,
+                &m,
+                ("operatore.modifica", Account::Id(id)),
+                values,
+            )
+            .await;
+            Ok(Redirect::to("/admin/operators").into_response())
+        }
+        Ok((false, _)) => Err(WebError::NotFound),
         Err(AccountError::Db(e)) => Err(e.into()),
         Err(AccountError::NotAllowed) => Err(WebError::Forbidden),
         Err(refusal) => {

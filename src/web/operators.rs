@@ -4,6 +4,7 @@
 //! manages is 404.
 
 use super::admin::Nav;
+use super::audit::Audit;
 use super::auth::CsrfForm;
 use super::session::Authenticated;
 use super::view::rome_time;
@@ -20,6 +21,7 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::Form;
 use chrono::NaiveDateTime;
 use serde::Deserialize;
+use serde_json::json;
 
 struct OperatorView {
     id: i64,
@@ -146,7 +148,7 @@ pub async fn page(State(app): State<AppState>, auth: Authenticated) -> Result<Re
 }
 
 /// What an account is, as the new-account and edit forms type it.
-#[derive(Debug, Clone, Default, Deserialize)]
+#[derive(Debug, Clone, Default, Deserialize, serde::Serialize)]
 pub struct AccountFields {
     pub(super) full_name: String,
     #[serde(default)]
@@ -198,13 +200,19 @@ pub async fn create(
     auth.check_csrf(&f.csrf)?;
     let m = managed(&app, &auth).await?;
     let role = f.account.role()?;
+    let after = f.account.clone();
     let (random, now, m2) = (app.random.clone(), app.now(), m.clone());
     let created = app
         .db
         .run(move |c| new_account(c, &m2, role, &f, (random.as_ref(), now)))
         .await?;
     match created {
-        Ok((username, password)) => shown(&auth, &username, &password),
+        Ok((username, password)) => {
+            let values = (None, serde_json::to_value(&after).ok());
+            let account = Account::Named(username.clone());
+            audited(&app, &auth, &m, ("operatore.crea", account), values).await;
+            shown(&auth, &username, &password)
+        }
         Err(None) => Err(WebError::Forbidden),
         Err(Some(refusal)) => refused(&app, &auth, m, refusal).await,
     }
@@ -249,6 +257,55 @@ fn new_account(
             .map(|pw| (f.username.trim().to_lowercase(), pw))
             .map_err(Some),
     )
+}
+
+/// An account the audit trail names: by id, or by login name (just created).
+pub(super) enum Account {
+    /// Row id.
+    Id(i64),
+    /// Login name.
+    Named(String),
+}
+
+/// Writes to the audit trail that `action` was done to `account`, with its values before
+/// and after; the entry's entity is the first one it is granted among those `m` manages.
+pub(super) async fn audited(
+    app: &AppState,
+    auth: &Authenticated,
+    m: &Managed,
+    (action, account): (&'static str, Account),
+    (before, after): (Option<serde_json::Value>, Option<serde_json::Value>),
+) {
+    let m = m.clone();
+    let found = app
+        .db
+        .run(move |c| {
+            let op = match account {
+                Account::Id(id) => operator::by_id(c, id)?,
+                Account::Named(name) => operator::by_username(c, &name)?,
+            };
+            let Some(op) = op else { return Ok(None) };
+            let granted = operator::granted_entities(c, op.id)?;
+            let entity = granted
+                .into_iter()
+                .find(|e| m.entities().is_none_or(|ids| ids.contains(e)));
+            Ok(Some((op.username, entity)))
+        })
+        .await;
+    let Ok(Some((username, entity))) = found else {
+        return;
+    };
+    let mut a = Audit::new(action, format!("utente {username}"));
+    if let Some(e) = entity {
+        a = a.entity(e);
+    }
+    if let Some(b) = before {
+        a = a.before(&b);
+    }
+    if let Some(v) = after {
+        a = a.after(&v);
+    }
+    auth.audit(app, a).await;
 }
 
 /// The page again with the refusal (a database failure is an error page).
@@ -300,7 +357,12 @@ pub async fn set_active(
         .run(move |c| Ok(accounts::set_active(c, (&actor, &m2), id, active)))
         .await?;
     match changed {
-        Ok(true) => Ok(Redirect::to("/admin/operators").into_response()),
+        Ok(true) => {
+            let (before, after) = (json!({ "attivo": !active }), json!({ "attivo": active }));
+            let what = ("operatore.attivo", Account::Id(id));
+            audited(&app, &auth, &m, what, (Some(before), Some(after))).await;
+            Ok(Redirect::to("/admin/operators").into_response())
+        }
         Ok(false) => Err(WebError::NotFound),
         Err(refusal) => refused(&app, &auth, m, refusal).await,
     }
@@ -315,13 +377,13 @@ pub async fn reset_password(
 ) -> Result<Response, WebError> {
     auth.check_csrf(&f.csrf)?;
     let m = managed(&app, &auth).await?;
-    let (random, now) = (app.random.clone(), app.now());
+    let (random, now, m2) = (app.random.clone(), app.now(), m.clone());
     let reset = app
         .db
         .run(move |c| {
             Ok(accounts::reset_managed_password(
                 c,
-                &m,
+                &m2,
                 id,
                 random.as_ref(),
                 now,
@@ -329,7 +391,11 @@ pub async fn reset_password(
         })
         .await?;
     match reset {
-        Ok(Some((username, password))) => shown(&auth, &username, &password),
+        Ok(Some((username, password))) => {
+            let what = ("operatore.password", Account::Id(id));
+            audited(&app, &auth, &m, what, (None, None)).await;
+            shown(&auth, &username, &password)
+        }
         Ok(None) => Err(WebError::NotFound),
         Err(AccountError::Db(e)) => Err(e.into()),
         Err(other) => Err(WebError::BadRequest(other.to_string())),

@@ -45,6 +45,8 @@ pub struct Authenticated {
     pub csrf: String,
     /// Hash of the session token (to end the session).
     pub token_hash: String,
+    /// The client's address, when the server knows it.
+    pub remote: Option<String>,
 }
 
 impl Authenticated {
@@ -102,6 +104,10 @@ impl FromRequestParts<AppState> for Authenticated {
             scope,
             csrf,
             token_hash,
+            remote: parts
+                .extensions
+                .get::<axum::extract::ConnectInfo<std::net::SocketAddr>>()
+                .map(|c| c.0.ip().to_string()),
         })
     }
 }

@@ -2,6 +2,7 @@
 //! through the simulated node and sees each call and its outcome.
 
 use super::admin::Nav;
+use super::audit::Audit;
 use super::auth::CsrfForm;
 use super::entity::{as_manager, render};
 use super::session::Authenticated;
@@ -40,8 +41,8 @@ pub async fn make(
     Path(id): Path<i64>,
     Form(f): Form<CsrfForm>,
 ) -> Result<Response, WebError> {
-    let name = as_manager(&app, &auth, (id, &f.csrf), move |c, _| {
-        Ok(crate::db::models::onboarding::entity(c, id)?.map(|e| e.name))
+    let (name, cod_ipa) = as_manager(&app, &auth, (id, &f.csrf), move |c, _| {
+        Ok(crate::db::models::onboarding::entity(c, id)?.map(|e| (e.name, e.cod_ipa)))
     })
     .await?
     .ok_or(WebError::NotFound)?;
@@ -55,6 +56,11 @@ pub async fn make(
             return render(&app, &auth, id, (status, Some(&text))).await;
         }
     };
+    let after = serde_json::json!({ "avviso": done.notice, "pagato": done.paid });
+    let a = Audit::new("ente.pagamento-prova", format!("ente {cod_ipa}"))
+        .entity(id)
+        .after(&after);
+    auth.audit(&app, a).await;
     let steps = done
         .steps
         .iter()

@@ -50,6 +50,7 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
         "/events",
         "/operators",
         "/operators/2",
+        "/audit",
         "/intermediari",
         "/password",
     ] {

@@ -5,6 +5,7 @@ mod support;
 
 mod accounts;
 mod admin;
+mod audit;
 mod avvisi_bulk;
 mod avviso;
 mod avviso_rate;

@@ -7,7 +7,7 @@ use chrono::NaiveDateTime;
 use diesel::prelude::*;
 
 /// A due type with every setting the back office edits.
-#[derive(Debug, Clone, Default, Queryable, Selectable)]
+#[derive(Debug, Clone, Default, Queryable, Selectable, serde::Serialize)]
 #[diesel(table_name = due_types)]
 pub struct DueTypeSettings {
     /// Row id.

@@ -1,5 +1,6 @@
 //! Row types and queries, one module per aggregate.
 
+pub mod audit;
 pub mod cart;
 pub mod dovuto;
 pub mod dovuto_cursor;
