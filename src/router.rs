@@ -165,7 +165,8 @@ fn pages() -> Router<AppState> {
         .route("/admin/flussi/{id}/{kind}", get(flussi::download))
         .route("/admin/avvisi", get(batches::page).post(batches::request))
         .route("/admin/avvisi/{id}/zip", get(batches::download))
-        .route("/admin/events", get(admin::events))
+        .route("/admin/events", get(crate::web::journal::page))
+        .route("/admin/events/{id}", get(crate::web::journal::detail))
         .route("/admin/audit", get(crate::web::audit_page::page))
         .route("/admin/audit.csv", get(crate::web::audit_page::csv))
         .route(

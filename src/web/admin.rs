@@ -3,17 +3,12 @@
 //! another entity's data.
 
 use super::session::Authenticated;
-use super::view::{page_number, rome_time, Pager};
 use super::WebError;
 use crate::app::AppState;
-use crate::db::models::{dovuto, event, registry, Page};
+use crate::db::models::{dovuto, registry};
 use askama::Template;
-use axum::extract::{Query, State};
+use axum::extract::State;
 use axum::response::Html;
-use serde::Deserialize;
-
-/// Rows per page in lists.
-const PAGE_SIZE: i64 = 25;
 
 /// What every back-office page shows in its header.
 pub struct Nav {
@@ -78,68 +73,4 @@ pub async fn dashboard(
         total,
     };
     Ok(Html(page.render()?))
-}
-
-/// Paging parameter only.
-#[derive(Debug, Default, Deserialize)]
-pub struct PageQuery {
-    page: Option<String>,
-}
-
-struct EventView {
-    at: String,
-    interface: String,
-    operation: String,
-    direction: String,
-    entity: String,
-    iuv: String,
-    outcome: String,
-    fault: String,
-    duration_ms: i64,
-    correlation_id: String,
-}
-
-#[derive(Template)]
-#[template(path = "events.html")]
-struct EventsPage {
-    nav: Nav,
-    rows: Vec<EventView>,
-    pager: Pager,
-}
-
-/// `GET /admin/events`: the event journal.
-pub async fn events(
-    State(app): State<AppState>,
-    auth: Authenticated,
-    Query(q): Query<PageQuery>,
-) -> Result<Html<String>, WebError> {
-    let page = Page::new(page_number(&q.page), PAGE_SIZE);
-    let paged = auth
-        .query(&app, move |c, scope| event::list(c, scope, page))
-        .await?;
-    let pager = Pager::new(&paged, String::new());
-    let rows = paged
-        .rows
-        .into_iter()
-        .map(|(e, entity)| EventView {
-            at: rome_time(&e.occurred_at),
-            interface: e.interface,
-            operation: e.operation,
-            direction: e.direction,
-            entity: entity.unwrap_or_default(),
-            iuv: e.iuv.unwrap_or_default(),
-            outcome: e.outcome,
-            fault: e.fault_code.unwrap_or_default(),
-            duration_ms: e.duration_ms,
-            correlation_id: e.correlation_id,
-        })
-        .collect();
-    Ok(Html(
-        EventsPage {
-            nav: Nav::new(&auth, "events"),
-            rows,
-            pager,
-        }
-        .render()?,
-    ))
 }

@@ -364,6 +364,11 @@ async fn pay_and_find(d: &Driver, base: &str, notice: &str, cf: &str) {
         .await
         .is_empty());
     look(d, "dovuto-paid").await;
+    // Each exchange opens whole from the dovuto's history.
+    d.click_and_load("tr[data-event] a").await;
+    d.wait_url(|u| u.contains("/admin/events/")).await;
+    assert!(d.text("h1").await.starts_with("Evento"));
+    look(d, "event").await;
 }
 
 /// The other entity's operator, after choosing its own password, finds nothing of the first.

@@ -31,6 +31,7 @@ mod health;
 mod intermediaries;
 mod iuv;
 mod jobs;
+mod journal;
 mod load_equivalence;
 mod login;
 mod node;

@@ -69,53 +69,26 @@ pub struct Found {
     pub more: bool,
 }
 
-/// The first id at or after which rows are created at `at` or later, among ids up to
-/// `max` (`None`: none are).
-fn first_id_from(
-    conn: &mut AnyConnection,
-    max: i64,
-    at: NaiveDateTime,
-) -> Result<Option<i64>, DbError> {
-    let (mut lo, mut hi) = (0i64, max + 1);
-    while lo < hi {
-        let mid = lo + (hi - lo) / 2;
-        let probe: Option<(i64, NaiveDateTime)> = dovuti::table
-            .filter(dovuti::id.ge(mid))
-            .order(dovuti::id.asc())
-            .select((dovuti::id, dovuti::created_at))
-            .first(conn)
-            .optional()?;
-        match probe {
-            Some((_, created)) if created < at => lo = mid + 1,
-            _ => hi = mid,
-        }
-    }
-    Ok((lo <= max).then_some(lo))
-}
-
 /// The ids that can hold rows created in `[from, to)`.
 fn created_ids(
     conn: &mut AnyConnection,
-    (from, to): (Option<NaiveDateTime>, Option<NaiveDateTime>),
+    range: (Option<NaiveDateTime>, Option<NaiveDateTime>),
 ) -> Result<(i64, i64), DbError> {
-    if (from, to) == (None, None) {
+    if range == (None, None) {
         return Ok((0, i64::MAX));
     }
     let max: Option<i64> = dovuti::table
         .select(diesel::dsl::max(dovuti::id))
         .first(conn)?;
-    let Some(max) = max else {
-        return Ok((i64::MAX, i64::MAX));
+    let mut probe = |mid: i64| -> Result<Option<NaiveDateTime>, DbError> {
+        Ok(dovuti::table
+            .filter(dovuti::id.ge(mid))
+            .order(dovuti::id.asc())
+            .select(dovuti::created_at)
+            .first(conn)
+            .optional()?)
     };
-    let lo = match from {
-        Some(f) => first_id_from(conn, max, f)?.unwrap_or(i64::MAX),
-        None => 0,
-    };
-    let hi = match to {
-        Some(t) => first_id_from(conn, max, t)?.map_or(i64::MAX, |id| id - 1),
-        None => i64::MAX,
-    };
-    Ok((lo, hi))
+    super::id_time::id_range(max, range, &mut probe)
 }
 
 /// The entities whose unique indexes serve an IUV or IUD lookup.

@@ -1,7 +1,7 @@
 //! The event journal: every exchange with the node, entities, portals and operators.
 
-use crate::db::schema::{entities, events};
-use crate::db::{models::Page, models::Paged, models::Scope, AnyConnection, DbError};
+use crate::db::schema::events;
+use crate::db::{AnyConnection, DbError};
 use crate::with_backend;
 use chrono::NaiveDateTime;
 use diesel::prelude::*;
@@ -37,7 +37,7 @@ pub struct Event {
 }
 
 /// A new journal entry.
-#[derive(Debug, Clone, Default, Insertable)]
+#[derive(Debug, Clone, Default, Insertable, Queryable, Selectable)]
 // Absent values bind as NULL instead of writing DEFAULT: the SQL text stays the same for
 // every row, so the prepared statement is cached (PostgreSQL re-parsed it on every insert).
 #[diesel(treat_none_as_default_value = false)]
@@ -96,28 +96,3 @@ pub fn record_many(conn: &mut AnyConnection, entries: &[NewEvent]) -> Result<(),
 
 /// A listed entry with its entity name.
 pub type EventRow = (Event, Option<String>);
-
-/// Entries visible in `scope` (operators see their entities' entries only), newest first.
-pub fn list(
-    conn: &mut AnyConnection,
-    scope: &Scope,
-    page: Page,
-) -> Result<Paged<EventRow>, DbError> {
-    macro_rules! filtered {
-        () => {{
-            let mut q = events::table.left_join(entities::table).into_boxed();
-            if let Scope::Limited { entity_ids, .. } = scope {
-                q = q.filter(events::entity_id.eq_any(entity_ids.clone()));
-            }
-            q
-        }};
-    }
-    let total: i64 = filtered!().count().get_result(conn)?;
-    let rows = filtered!()
-        .select((Event::as_select(), entities::name.nullable()))
-        .order(events::id.desc())
-        .limit(page.size)
-        .offset(page.offset())
-        .load(conn)?;
-    Ok(Paged { rows, total, page })
-}
