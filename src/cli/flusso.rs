@@ -1,5 +1,7 @@
 //! `mypay flusso import FILE.zip --ente COD_IPA`: imports a flusso from the command line
 //! with a progress bar; running it again on a flusso that did not finish resumes it.
+//! `mypay flusso check FILE.zip --ente COD_IPA`: the same checks, every reject printed,
+//! nothing imported.
 //! `mypay flusso export --ente COD_IPA --from DAY --to DAY [--tipo T] [--versione V]
 //! --out FILE.zip`: the paid dovuti of those days, as `paaSILPrenotaExportFlusso` makes.
 
@@ -17,6 +19,18 @@ use std::path::PathBuf;
 pub enum FlussoAction {
     /// Import a zip of dovuti (`<name>-<IUF>-<version>.zip`).
     Import {
+        /// The zip.
+        file: PathBuf,
+        /// The entity's IPA code.
+        #[arg(long)]
+        ente: String,
+        /// Database.
+        #[command(flatten)]
+        overrides: super::Overrides,
+    },
+    /// Check a zip of dovuti as an import would, importing nothing: every row an import
+    /// would reject is printed (`row N: code: reason`); exits non-zero if any is.
+    Check {
         /// The zip.
         file: PathBuf,
         /// The entity's IPA code.
@@ -56,9 +70,9 @@ impl FlussoAction {
     /// The database settings given with the action.
     pub fn overrides(&self) -> &super::Overrides {
         match self {
-            FlussoAction::Import { overrides, .. } | FlussoAction::Export { overrides, .. } => {
-                overrides
-            }
+            FlussoAction::Import { overrides, .. }
+            | FlussoAction::Check { overrides, .. }
+            | FlussoAction::Export { overrides, .. } => overrides,
         }
     }
 }
@@ -73,16 +87,12 @@ pub fn run_command(
     let (file, ente) = match action {
         FlussoAction::Import { file, ente, .. } => (file, ente),
         FlussoAction::Export { .. } => return export_command(db, files_dir, clock, action),
+        FlussoAction::Check { file, ente, .. } => return check_command(db, clock, file, ente),
     };
     let mut conn = db.get()?;
-    let entity = entity_by_cod_ipa(&mut conn, ente)?
-        .with_context(|| format!("no entity with IPA code {ente:?}"))?;
-    let name = file
-        .file_name()
-        .map(|n| n.to_string_lossy().into_owned())
-        .context("the file has no name")?;
+    let (entity, name) = entity_and_name(&mut conn, ente, file)?;
     let incoming = Incoming {
-        entity_id: entity.id,
+        entity_id: entity,
         file_name: &name,
         operator_id: None,
         reserved: None,
@@ -129,6 +139,49 @@ pub fn run_command(
         total as f64 / secs.max(1e-3)
     );
     println!("result files in {}", target.display());
+    Ok(())
+}
+
+/// The id of the entity `ente` names, and the name of `file`.
+fn entity_and_name(
+    conn: &mut crate::db::AnyConnection,
+    ente: &str,
+    file: &std::path::Path,
+) -> anyhow::Result<(i64, String)> {
+    let entity = entity_by_cod_ipa(conn, ente)?
+        .with_context(|| format!("no entity with IPA code {ente:?}"))?;
+    let name = file
+        .file_name()
+        .map(|n| n.to_string_lossy().into_owned())
+        .context("the file has no name")?;
+    Ok((entity.id, name))
+}
+
+/// `mypay flusso check FILE --ente COD_IPA`.
+fn check_command(
+    db: &crate::db::Db,
+    clock: Clock,
+    file: &std::path::Path,
+    ente: &str,
+) -> anyhow::Result<()> {
+    let mut conn = db.get()?;
+    let (entity, name) = entity_and_name(&mut conn, ente, file)?;
+    let report = crate::flussi::check::check(&mut conn, entity, (&name, file), clock)?
+        .map_err(|e| anyhow::anyhow!("{name} refused: {}: {}", e.code, e.message))?;
+    for (row, code, reason, _) in &report.rejects {
+        println!("row {row}: {code}: {reason}");
+    }
+    println!(
+        "{name}: {} rows, {} would be accepted, {} rejected; nothing imported",
+        report.total,
+        report.accepted,
+        report.rejects.len()
+    );
+    anyhow::ensure!(
+        report.rejects.is_empty(),
+        "{} rows would be rejected",
+        report.rejects.len()
+    );
     Ok(())
 }
 

@@ -88,7 +88,8 @@ pub fn accept(
     })
 }
 
-fn duplicate(iuf: &str, what: &str) -> FileError {
+/// The refusal of a flusso whose IUF the entity already loaded (`what`: how).
+pub(super) fn duplicate(iuf: &str, what: &str) -> FileError {
     FileError {
         code: "PAA_IMPORT_FLUSSO_DUPLICATO".into(),
         message: format!("il flusso {iuf} {what}"),

@@ -96,7 +96,7 @@ fn held(
 }
 
 /// The reject of a refused load: MyPay's code and text.
-fn refusal(why: Refusal) -> (&'static str, &'static str) {
+pub(super) fn refusal(why: Refusal) -> (&'static str, &'static str) {
     match why {
         Refusal::IudHeld => ("PAA_IMPORT_IUD_DUPLICATO", "IUD GIA' PRESENTE"),
         Refusal::IuvTaken => ("PAA_IMPORT_SINTASSI_CSV_IUV", "COD_IUV GIA' USATO"),

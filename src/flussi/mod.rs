@@ -2,6 +2,7 @@
 
 pub mod accept;
 pub mod archive;
+pub mod check;
 pub mod checks;
 pub mod chunk;
 pub mod context;

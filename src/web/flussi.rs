@@ -102,9 +102,13 @@ pub async fn page(
 }
 
 /// Reads the upload form: CSRF token, entity and the zip with its name.
-async fn read_form(mut form: Multipart) -> Result<(String, i64, String, Vec<u8>), WebError> {
+/// The upload form: token, entity, file name and bytes, and whether only to check it.
+type UploadForm = (String, i64, String, Vec<u8>, bool);
+
+async fn read_form(mut form: Multipart) -> Result<UploadForm, WebError> {
     let bad = |m: &str| WebError::BadRequest(m.to_owned());
     let (mut csrf, mut entity, mut name, mut file) = (String::new(), 0, String::new(), Vec::new());
+    let mut check_only = false;
     while let Some(field) = form
         .next_field()
         .await
@@ -116,6 +120,7 @@ async fn read_form(mut form: Multipart) -> Result<(String, i64, String, Vec<u8>)
                 let v = field.text().await.map_err(|_| bad("Modulo non valido."))?;
                 entity = v.trim().parse().map_err(|_| bad("Ente non valido."))?;
             }
+            Some("verifica") => check_only = true,
             Some("file") => {
                 name = field.file_name().unwrap_or_default().to_owned();
                 file = read_bounded(field, MAX_UPLOAD).await.map_err(|e| match e {
@@ -126,23 +131,27 @@ async fn read_form(mut form: Multipart) -> Result<(String, i64, String, Vec<u8>)
             _ => {}
         }
     }
-    Ok((csrf, entity, name, file))
+    Ok((csrf, entity, name, file, check_only))
 }
 
-/// `POST /admin/flussi` (multipart: `csrf`, `entity`, `file`): registers the import and
-/// queues it; a bad name or a duplicate IUF is refused with its reason.
+/// `POST /admin/flussi` (multipart: `csrf`, `entity`, `file`, `verifica`): registers the
+/// import and queues it; a bad name or a duplicate IUF is refused with its reason. With
+/// `verifica` the file is only checked, and the page lists what an import would reject.
 pub async fn upload(
     State(app): State<AppState>,
     auth: Authenticated,
     form: Multipart,
 ) -> Result<Response, WebError> {
-    let (csrf, entity, name, file) = read_form(form).await?;
+    let (csrf, entity, name, file, check_only) = read_form(form).await?;
     auth.check_csrf(&csrf)?;
     if !auth.scope.sees_entity(entity) {
         return Err(WebError::NotFound);
     }
     if file.is_empty() {
         return Err(WebError::BadRequest("Scegliere un file zip.".into()));
+    }
+    if check_only {
+        return super::flusso_check::verify(&app, &auth, entity, (name, file)).await;
     }
     let (operator, files, now) = (auth.operator.id, app.config.files_dir.clone(), app.now());
     let after = serde_json::json!({ "file": name, "byte": file.len() });

@@ -18,6 +18,7 @@ pub mod entities;
 pub mod entity;
 pub mod error;
 pub mod flussi;
+pub mod flusso_check;
 pub mod form_designer;
 pub mod headers;
 pub mod intermediaries;

@@ -96,6 +96,14 @@ async fn operator_uploads_a_flusso_and_watches_it_in_a_real_browser() {
     std::fs::write(&file, crate::flussi_web::flusso_zip(40)).unwrap();
 
     log_in(&d, &s, "operatore.borgo", &creds["operatore.borgo"]).await;
+    // First only checked: the page lists the row an import would reject.
+    d.go(&format!("{}/admin/flussi", s.base)).await;
+    d.type_into("input[name=file]", file.to_str().unwrap())
+        .await;
+    d.click("input[name=verifica]").await;
+    d.click_and_load("form.filters button").await;
+    assert_eq!(d.attribute("p[role=status]", "data-rejected").await, "1");
+    d.check_accessibility("flusso-verifica").await;
     d.go(&format!("{}/admin/flussi", s.base)).await;
     d.type_into("input[name=file]", file.to_str().unwrap())
         .await;

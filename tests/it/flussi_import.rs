@@ -280,26 +280,8 @@ async fn the_cli_imports_a_flusso() {
     let file = tmp.path().join("CLI-IUF11-1_3.zip");
     let csv = format!("{HEADER}\n{}\n{}\n", good(1), good(2));
     std::fs::write(&file, zip_of(&[("x.csv", csv.as_bytes())])).unwrap();
-    let out = tokio::process::Command::new(env!("CARGO_BIN_EXE_mypay"))
-        .args([
-            "flusso",
-            "import",
-            file.to_str().unwrap(),
-            "--ente",
-            "c_demo",
-        ])
-        .env("MYPAY_DATABASE_URL", &s.state.config.database_url)
-        .env("MYPAY_FILES_DIR", &s.state.config.files_dir)
-        .env_remove("MYPAY_CONFIG")
-        .output()
-        .await
-        .unwrap();
-    let stdout = String::from_utf8_lossy(&out.stdout);
-    assert!(
-        out.status.success(),
-        "{stdout}{}",
-        String::from_utf8_lossy(&out.stderr)
-    );
+    let (ok, stdout, stderr) = crate::flussi_check::flusso(&s, "import", &file).await;
+    assert!(ok, "{stdout}{stderr}");
     assert!(
         stdout.contains("IMPORT_ESEGUITO") && stdout.contains("2 rows: 2 accepted, 0 rejected"),
         "{stdout}"

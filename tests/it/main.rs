@@ -23,6 +23,7 @@ mod ente_ws;
 mod ente_zeep;
 mod entity_details;
 mod flussi_actions;
+mod flussi_check;
 mod flussi_export;
 mod flussi_export_shared;
 mod flussi_import;

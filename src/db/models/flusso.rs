@@ -405,8 +405,6 @@ pub struct ImportRun {
 
 /// Import `id` as it is about to run.
 pub fn import_run(conn: &mut AnyConnection, id: i64) -> Result<ImportRun, DbError> {
-    use crate::db::schema::due_types;
-    type DueTypeRow = (String, i64, bool, bool, Option<String>, Option<String>);
     let (entity_id, version, file_name, rows_done, state) = flussi::table
         .find(id)
         .select((
@@ -417,6 +415,27 @@ pub fn import_run(conn: &mut AnyConnection, id: i64) -> Result<ImportRun, DbErro
             flussi::state,
         ))
         .first(conn)?;
+    let (entity_cf, segregation, due_types) = entity_setup(conn, entity_id)?;
+    Ok(ImportRun {
+        entity_id,
+        entity_cf,
+        segregation,
+        version,
+        file_name,
+        rows_done,
+        state,
+        due_types,
+    })
+}
+
+/// What loading dovuti for entity `entity_id` needs: (its fiscal code, its segregation
+/// code, its due types by code).
+pub type EntitySetup = (String, String, Vec<(String, ImportDueType)>);
+
+/// The [`EntitySetup`] of entity `entity_id`.
+pub fn entity_setup(conn: &mut AnyConnection, entity_id: i64) -> Result<EntitySetup, DbError> {
+    use crate::db::schema::due_types;
+    type DueTypeRow = (String, i64, bool, bool, Option<String>, Option<String>);
     let (entity_cf, segregation): (String, String) = entities::table
         .find(entity_id)
         .select((entities::fiscal_code, entities::segregation_code))
@@ -432,19 +451,11 @@ pub fn import_run(conn: &mut AnyConnection, id: i64) -> Result<ImportRun, DbErro
             due_types::postal_iban,
         ))
         .load(conn)?;
-    Ok(ImportRun {
-        entity_id,
-        entity_cf,
-        segregation,
-        version,
-        file_name,
-        rows_done,
-        state,
-        due_types: types
-            .into_iter()
-            .map(|(code, id, active, req, bank, postal)| (code, (id, active, req, bank.or(postal))))
-            .collect(),
-    })
+    let types = types
+        .into_iter()
+        .map(|(code, id, active, req, bank, postal)| (code, (id, active, req, bank.or(postal))))
+        .collect();
+    Ok((entity_cf, segregation, types))
 }
 
 /// Flusso `id`'s IUF, if it has one.
