@@ -171,6 +171,8 @@ diesel::table! {
         export_to -> Nullable<Timestamp>,
         incremental -> Bool,
         due_type_codes -> Nullable<Text>,
+        started_at -> Nullable<Timestamp>,
+        started_rows -> BigInt,
     }
 }
 

@@ -8,8 +8,8 @@ use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
 use crate::app::AppState;
-use crate::db::models::flusso;
 use crate::db::models::registry;
+use crate::db::models::{flusso, flusso_list};
 use crate::domain::FlussoState;
 use crate::flussi::accept::{accept, Incoming, RunBy, Zip};
 use crate::flussi::upload::status_by_id;
@@ -35,6 +35,7 @@ struct FlussoView {
     rejected: i64,
     error: Option<String>,
     notices: bool,
+    rate: Option<i64>,
 }
 
 #[derive(Template)]
@@ -65,7 +66,7 @@ pub async fn page(
         .query(&app, |c, scope| {
             let entities = registry::entity_choices(c, scope)?;
             let ids: Vec<i64> = entities.iter().map(|e| e.0).collect();
-            let list = flusso::listed_imports(c, &ids, 100)?;
+            let list = flusso_list::listed_imports(c, &ids, 100)?;
             Ok((entities, list))
         })
         .await?;
@@ -86,6 +87,7 @@ pub async fn page(
             rejected: f.rows.3,
             error: f.error,
             notices: f.notices_ready,
+            rate: f.rate,
         })
         .collect();
     let working = rows.iter().any(|r| r.working);

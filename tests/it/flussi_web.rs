@@ -108,6 +108,36 @@ async fn an_operator_uploads_a_flusso_and_follows_it() {
     );
     let iuv = op.get(&format!("/admin/flussi/{id}/iuv")).await;
     assert_eq!(iuv.body.lines().count(), 26);
+    // While a run goes, the page shows its rate and its counts so far (from the database,
+    // so a reload shows them too).
+    {
+        let mut c = s.state.db.get().unwrap();
+        let updated: chrono::NaiveDateTime = flussi::table
+            .find(id)
+            .select(flussi::updated_at)
+            .first(&mut *c)
+            .unwrap();
+        diesel::update(flussi::table.find(id))
+            .set((
+                flussi::state.eq("IMPORT_IN_ELAB"),
+                flussi::started_at.eq(Some(updated - chrono::Duration::seconds(2))),
+                flussi::started_rows.eq(0),
+            ))
+            .execute(&mut *c)
+            .unwrap();
+    }
+    let running = op.get("/admin/flussi").await.body;
+    assert!(
+        running.contains("13 righe/s · 25 accettate, 1 scartate finora"),
+        "{running}"
+    );
+    {
+        let mut c = s.state.db.get().unwrap();
+        diesel::update(flussi::table.find(id))
+            .set(flussi::state.eq("IMPORT_ESEGUITO"))
+            .execute(&mut *c)
+            .unwrap();
+    }
     // The same IUF again, a bad name, a missing CSRF token: refused with the reason.
     let again = send(
         &mut op,

@@ -98,86 +98,6 @@ pub fn recent_imports(
         .load(conn)?)
 }
 
-/// An import as the flussi page lists it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Listed {
-    /// Flusso id.
-    pub id: i64,
-    /// When it was registered.
-    pub created_at: NaiveDateTime,
-    /// The entity's name.
-    pub entity: String,
-    /// The file's name.
-    pub file_name: Option<String>,
-    /// Where it stands.
-    pub state: FlussoState,
-    /// Rows done, total, accepted, rejected.
-    pub rows: (i64, i64, i64, i64),
-    /// What went wrong with the file.
-    pub error: Option<String>,
-    /// Whether its notices' zip is ready.
-    pub notices_ready: bool,
-}
-
-/// The latest imports of the entities, newest first.
-pub fn listed_imports(
-    conn: &mut AnyConnection,
-    entity_ids: &[i64],
-    limit: i64,
-) -> Result<Vec<Listed>, DbError> {
-    type Row = (
-        i64,
-        NaiveDateTime,
-        String,
-        Option<String>,
-        FlussoState,
-        (i64, i64, i64, i64),
-        Option<String>,
-    );
-    let list: Vec<Row> = flussi::table
-        .inner_join(entities::table)
-        .filter(flussi::direction.eq("IMPORT"))
-        .filter(flussi::entity_id.eq_any(entity_ids))
-        .select((
-            flussi::id,
-            flussi::created_at,
-            entities::name,
-            flussi::file_name,
-            flussi::state,
-            (
-                flussi::rows_done,
-                flussi::rows_total,
-                flussi::rows_accepted,
-                flussi::rows_rejected,
-            ),
-            flussi::error_message,
-        ))
-        .order(flussi::id.desc())
-        .limit(limit)
-        .load(conn)?;
-    let shown: Vec<i64> = list.iter().map(|r| r.0).collect();
-    let ready: Vec<Option<i64>> = notice_batches::table
-        .filter(notice_batches::flusso_id.eq_any(shown))
-        .filter(notice_batches::state.eq(super::job::JobState::Done.code()))
-        .select(notice_batches::flusso_id)
-        .load(conn)?;
-    Ok(list
-        .into_iter()
-        .map(
-            |(id, created_at, entity, file_name, state, rows, error)| Listed {
-                notices_ready: ready.contains(&Some(id)),
-                id,
-                created_at,
-                entity,
-                file_name,
-                state,
-                rows,
-                error,
-            },
-        )
-        .collect())
-}
-
 /// The latest finished notice batch of import `id` (its notices' zip).
 pub fn notices_batch(conn: &mut AnyConnection, id: i64) -> Result<Option<i64>, DbError> {
     Ok(notice_batches::table
@@ -366,6 +286,15 @@ pub fn set_import_state(
             flussi::completed_at.eq(done),
         ))
         .execute(conn)?;
+    // A run starting: its rate counts from here.
+    if *state == FlussoState::Importing {
+        diesel::update(flussi::table.find(id))
+            .set((
+                flussi::started_at.eq(Some(now)),
+                flussi::started_rows.eq(flussi::rows_done),
+            ))
+            .execute(conn)?;
+    }
     Ok(())
 }
 

@@ -11,6 +11,7 @@ pub mod event;
 pub mod event_search;
 pub mod export;
 pub mod flusso;
+pub mod flusso_list;
 pub mod flusso_rows;
 pub mod id_time;
 pub mod job;
