@@ -164,6 +164,14 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/flussi/{id}/{kind}", get(flussi::download))
         .route("/admin/avvisi", get(batches::page).post(batches::request))
+        .route(
+            "/admin/esportazioni",
+            get(crate::web::exports::page).post(crate::web::exports::request),
+        )
+        .route(
+            "/admin/esportazioni/{id}/file",
+            get(crate::web::exports::download),
+        )
         .route("/admin/avvisi/{id}/zip", get(batches::download))
         .route("/admin/events", get(crate::web::journal::page))
         .route("/admin/events/{id}", get(crate::web::journal::detail))

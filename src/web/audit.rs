@@ -30,6 +30,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("dovuto.annulla", "Dovuto annullato"),
     ("flusso.carica", "Flusso caricato"),
     ("avvisi.richiesta", "Avvisi massivi richiesti"),
+    ("esportazione.richiesta", "Esportazione richiesta"),
     ("operatore.crea", "Operatore creato"),
     ("operatore.modifica", "Operatore modificato"),
     ("operatore.attivo", "Operatore attivato o disattivato"),

@@ -17,6 +17,7 @@ pub mod due_types;
 pub mod entities;
 pub mod entity;
 pub mod error;
+pub mod exports;
 pub mod flussi;
 pub mod flusso_check;
 pub mod form_designer;

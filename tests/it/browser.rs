@@ -47,6 +47,7 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
         "/dovuti",
         "/flussi",
         "/avvisi",
+        "/esportazioni",
         "/events",
         "/operators",
         "/operators/2",

@@ -4,11 +4,10 @@
 //! its entities' exchanges only.
 
 use crate::flussi_web::entity_id;
-use crate::node::station;
 use crate::support::{Browser, TestServer};
 use diesel::prelude::*;
 use mypay::db::models::event::{self, NewEvent};
-use mypay::db::schema::{dovuti, events};
+use mypay::db::schema::events;
 
 /// An exchange of entity `entity` at `at`, with `request` as its body.
 fn entry(entity: i64, at: chrono::NaiveDateTime, operation: &str, request: &str) -> NewEvent {
@@ -51,26 +50,7 @@ fn listed(body: &str) -> Vec<i64> {
 async fn the_journal_filters_pages_and_shows_an_exchange_whole() {
     let s = TestServer::spawn().await;
     let creds = s.seed_demo().await;
-    let notice: String = {
-        let mut c = s.state.db.get().unwrap();
-        dovuti::table
-            .filter(dovuti::state.eq("PREDISPOSTO"))
-            .filter(dovuti::entity_id.eq(entity_id(&s, "c_demo")))
-            .filter(dovuti::plan_code.is_null())
-            .select(dovuti::notice_number.assume_not_null())
-            .first(&mut *c)
-            .unwrap()
-    };
-    let opts = mypay::sim::flow::PayOptions {
-        clock: s.state.clock,
-        v2: true,
-        ..Default::default()
-    };
-    let url = format!("{}/pagopa/paForNode", s.base);
-    let link = mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url);
-    mypay::sim::flow::pay(link, &station(&s, "c_demo"), &notice, &opts)
-        .await
-        .unwrap();
+    let notice = crate::exports_web::pay_one(&s).await;
     let (borgo, ulss) = (entity_id(&s, "c_demo"), entity_id(&s, "aulss_demo"));
     let now = s.state.clock.now_naive();
     let week_ago = now - chrono::Duration::days(7);

@@ -22,6 +22,7 @@ mod ente_queries;
 mod ente_ws;
 mod ente_zeep;
 mod entity_details;
+mod exports_web;
 mod flussi_actions;
 mod flussi_check;
 mod flussi_export;

@@ -174,6 +174,15 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
             ),
             ("/admin/operators/2/disable", fields(&[])),
             (
+                "/admin/esportazioni",
+                fields(&[
+                    ("entity", "1"),
+                    ("cosa", "pagati"),
+                    ("dal", "2027-01-01"),
+                    ("al", "2027-01-31"),
+                ]),
+            ),
+            (
                 "/admin/operators/2",
                 fields(&[("full_name", "Forged"), ("role", "region-admin")]),
             ),

@@ -10,6 +10,7 @@ pub mod due_type_admin;
 pub mod event;
 pub mod event_search;
 pub mod export;
+pub mod export_list;
 pub mod flusso;
 pub mod flusso_list;
 pub mod flusso_rows;
