@@ -176,6 +176,8 @@ fn pages() -> Router<AppState> {
         .route("/admin/events", get(crate::web::journal::page))
         .route("/admin/events/{id}", get(crate::web::journal::detail))
         .route("/admin/audit", get(crate::web::audit_page::page))
+        .route("/admin/numeri", get(crate::web::numbers::page))
+        .route("/admin/numeri.csv", get(crate::web::numbers::csv))
         .route("/admin/audit.csv", get(crate::web::audit_page::csv))
         .route(
             "/admin/operators",

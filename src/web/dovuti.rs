@@ -62,7 +62,7 @@ pub(super) fn day(v: &Option<String>, what: &str) -> Result<Option<NaiveDate>, S
 }
 
 /// The first instant (UTC) of a Rome day.
-fn rome_midnight(d: NaiveDate) -> NaiveDateTime {
+pub(super) fn rome_midnight(d: NaiveDate) -> NaiveDateTime {
     let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
     Rome.from_local_datetime(&local)
         .earliest()

@@ -25,6 +25,7 @@ pub mod headers;
 pub mod intermediaries;
 pub mod journal;
 pub mod logo;
+pub mod numbers;
 pub mod operator;
 pub mod operators;
 pub mod pagamento;

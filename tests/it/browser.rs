@@ -49,6 +49,7 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
         "/avvisi",
         "/esportazioni",
         "/events",
+        "/numeri",
         "/operators",
         "/operators/2",
         "/audit",
@@ -57,6 +58,9 @@ async fn operator_logs_in_searches_and_logs_out_in_a_real_browser() {
     ] {
         d.go(&format!("{}/admin{page}", s.base)).await;
         d.check_accessibility(&format!("/admin{page}")).await;
+        if page == "/numeri" {
+            d.screenshot("numeri").await;
+        }
     }
 
     d.go(&format!("{}/admin/dovuti", s.base)).await;

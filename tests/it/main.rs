@@ -40,6 +40,7 @@ mod node;
 mod node_flows;
 mod node_sim;
 mod node_tls;
+mod numbers;
 mod onboarding;
 mod operator_edit;
 mod operators;

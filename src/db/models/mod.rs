@@ -31,6 +31,7 @@ pub mod registry;
 pub mod route;
 pub mod session;
 pub mod setup;
+pub mod stats;
 pub mod transfer;
 
 /// One page of a listing.
