@@ -130,6 +130,22 @@ pub fn run_command(
         ..
     } = flusso::outcome(&mut conn, id)?;
     let secs = started.elapsed().as_secs_f64();
+    let done = crate::db::models::event::NewEvent {
+        entity_id: Some(entity),
+        fault_code: message.as_ref().map(|_| state.code().to_owned()),
+        duration_ms: (secs * 1000.0) as i64,
+        request: Some(format!("flusso={id} file={name}")),
+        response: Some(format!(
+            "{total} righe: {accepted} accettate, {rejected} scartate"
+        )),
+        ..crate::db::models::event::NewEvent::action(
+            "cli",
+            "flusso.importa",
+            if message.is_some() { "KO" } else { "OK" },
+            clock.now_naive(),
+        )
+    };
+    crate::db::models::event::record(&mut conn, &done)?;
     println!("flusso {id} ({name}): {state}");
     if let Some(m) = message {
         anyhow::bail!("{state}: {m}");

@@ -263,6 +263,17 @@ pub async fn download(State(app): State<AppState>, Path(token): Path<String>) ->
     let Ok(file) = tokio::fs::File::open(dir(&app.config.files_dir, id).join(&name)).await else {
         return (StatusCode::GONE, "file non più disponibile\n").into_response();
     };
+    app.journal
+        .record(crate::db::models::event::NewEvent {
+            request: Some(format!("esportazione={id} file={name}")),
+            ..crate::db::models::event::NewEvent::action(
+                "ente-ws",
+                "esportazione.scarica",
+                "OK",
+                now,
+            )
+        })
+        .await;
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
     crate::http::attachment(&name, "application/zip", body)
 }

@@ -6,6 +6,7 @@
 
 use super::fault::{EnteCode, EnteFault};
 use crate::app::AppState;
+use crate::db::models::event::NewEvent;
 use crate::db::models::registry::Entity;
 use crate::domain::FlussoState;
 use crate::flussi::upload::{authorise, receive, status, MAX_UPLOAD};
@@ -124,9 +125,22 @@ pub async fn upload(State(app): State<AppState>, mut form: Multipart) -> Respons
         }
     }
     let (files, now) = (app.config.files_dir.clone(), app.now());
+    let asked = format!("file={name} byte={}", file.len());
     let outcome = app
         .db
         .write(move |c| receive(c, &files, token.trim(), &name, &file, now))
+        .await;
+    let (result, fault) = match &outcome {
+        Ok(Ok(_)) => ("OK", None),
+        Ok(Err(e)) => ("KO", Some(e.code.clone())),
+        Err(_) => ("KO", Some("PAA_SYSTEM_ERROR".to_owned())),
+    };
+    app.journal
+        .record(NewEvent {
+            fault_code: fault,
+            request: Some(asked),
+            ..NewEvent::action("ente-ws", "flusso.carica", result, now)
+        })
         .await;
     match outcome {
         Ok(Ok(request)) => plain(
@@ -157,13 +171,13 @@ pub async fn download(
         .db
         .read(
             move |c| match crate::db::models::flusso::import_by_request_token(c, &t)? {
-                Some((_, entity)) => status(c, entity, &t),
+                Some((_, entity)) => Ok(status(c, entity, &t)?.map(|st| (entity, st))),
                 None => Ok(None),
             },
         )
         .await;
-    let Ok(Some(st)) = found else {
+    let Ok(Some((entity, st))) = found else {
         return StatusCode::NOT_FOUND.into_response();
     };
-    serve_result(&app, st, &kind).await
+    serve_result(&app, st, &kind, ("ente-ws", entity)).await
 }

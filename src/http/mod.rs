@@ -4,6 +4,7 @@
 pub mod multipart;
 
 use crate::app::AppState;
+use crate::db::models::event::NewEvent;
 use crate::domain::FlussoState;
 use crate::flussi::import::dir;
 use crate::flussi::upload::Status;
@@ -25,8 +26,14 @@ pub fn attachment(name: &str, mime: &str, body: impl Into<axum::body::Body>) -> 
         .into_response()
 }
 
-/// Streams a finished import's result file: `scarti`, `iuv` or `avvisi` (404 otherwise).
-pub async fn serve_result(app: &AppState, st: Status, kind: &str) -> Response {
+/// Streams a finished import's result file: `scarti`, `iuv` or `avvisi` (404 otherwise),
+/// journalled as a download through `interface` by entity `entity_id`.
+pub async fn serve_result(
+    app: &AppState,
+    st: Status,
+    kind: &str,
+    (interface, entity_id): (&str, i64),
+) -> Response {
     let Some(base) = st.base.filter(|_| st.state == FlussoState::Imported) else {
         return StatusCode::NOT_FOUND.into_response();
     };
@@ -61,6 +68,13 @@ pub async fn serve_result(app: &AppState, st: Status, kind: &str) -> Response {
     let Ok(file) = tokio::fs::File::open(&path).await else {
         return StatusCode::NOT_FOUND.into_response();
     };
+    app.journal
+        .record(NewEvent {
+            entity_id: Some(entity_id),
+            request: Some(format!("flusso={} file={name}", st.id)),
+            ..NewEvent::action(interface, "flusso.scarica", "OK", app.now())
+        })
+        .await;
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
     attachment(&name, mime, body)
 }

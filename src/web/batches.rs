@@ -175,6 +175,14 @@ pub async fn download(
     let file = tokio::fs::File::open(zip_path(&app.config.files_dir, id))
         .await
         .map_err(|_| WebError::NotFound)?;
+    app.journal
+        .record(crate::db::models::event::NewEvent {
+            entity_id: Some(b.entity_id),
+            operator_id: Some(auth.operator.id),
+            request: Some(format!("avvisi={id} file={}", b.file_name)),
+            ..crate::db::models::event::NewEvent::action("web", "avvisi.scarica", "OK", app.now())
+        })
+        .await;
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
     Ok(attachment(&b.file_name, "application/zip", body))
 }

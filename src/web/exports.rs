@@ -11,6 +11,7 @@ use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
 use crate::app::AppState;
+use crate::db::models::event::NewEvent;
 use crate::db::models::{export_list, registry};
 use crate::domain::FlussoState;
 use crate::flussi::export::{self, pagati::Version, scaduti::split_codes, Request};
@@ -226,7 +227,7 @@ pub async fn download(
             Ok(export_list::owned(c, id)?.filter(|(e, _)| scope.sees_entity(*e)))
         })
         .await?;
-    let (_, status) = found.ok_or(WebError::NotFound)?;
+    let (entity, status) = found.ok_or(WebError::NotFound)?;
     let name = match (status.state, status.file_name) {
         (FlussoState::Exported, Some(name)) => name,
         _ => return Err(WebError::BadRequest("L'esportazione non è pronta.".into())),
@@ -235,6 +236,14 @@ pub async fn download(
     let file = tokio::fs::File::open(path)
         .await
         .map_err(|_| WebError::NotFound)?;
+    app.journal
+        .record(NewEvent {
+            entity_id: Some(entity),
+            operator_id: Some(auth.operator.id),
+            request: Some(format!("esportazione={id} file={name}")),
+            ..NewEvent::action("web", "esportazione.scarica", "OK", app.now())
+        })
+        .await;
     let body = axum::body::Body::from_stream(tokio_util::io::ReaderStream::new(file));
     Ok(attachment(&name, "application/zip", body))
 }

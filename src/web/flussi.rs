@@ -8,6 +8,7 @@ use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
 use crate::app::AppState;
+use crate::db::models::event::NewEvent;
 use crate::db::models::registry;
 use crate::db::models::{flusso, flusso_list};
 use crate::domain::FlussoState;
@@ -169,6 +170,19 @@ pub async fn upload(
             accept(c, &files, incoming, Zip::Bytes(&file), now, RunBy::Queue)
         })
         .await?;
+    let (result, fault) = match &outcome {
+        Ok(_) => ("OK", None),
+        Err(e) => ("KO", Some(e.code.clone())),
+    };
+    app.journal
+        .record(NewEvent {
+            entity_id: Some(entity),
+            operator_id: Some(operator),
+            fault_code: fault,
+            request: Some(after.to_string()),
+            ..NewEvent::action("web", "flusso.carica", result, now)
+        })
+        .await;
     match outcome {
         Ok(_) => {
             let target = format!("flusso {}", after["file"].as_str().unwrap_or_default());
@@ -188,12 +202,12 @@ pub async fn download(
     auth: Authenticated,
     Path((id, kind)): Path<(i64, String)>,
 ) -> Result<Response, WebError> {
-    let st = auth
+    let (entity, st) = auth
         .query(&app, move |c, scope| match flusso::owner(c, id)? {
-            Some(e) if scope.sees_entity(e) => status_by_id(c, id),
+            Some(e) if scope.sees_entity(e) => Ok(status_by_id(c, id)?.map(|st| (e, st))),
             _ => Ok(None),
         })
         .await?
         .ok_or(WebError::NotFound)?;
-    Ok(serve_result(&app, st, &kind).await)
+    Ok(serve_result(&app, st, &kind, ("web", entity)).await)
 }

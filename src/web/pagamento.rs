@@ -7,8 +7,9 @@ use super::view::euro;
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::cart::{self, Cart, CartLine};
+use crate::db::models::event::NewEvent;
 use crate::domain::CartState;
-use crate::pagopa::node_client::{create_cart, CartNotice, CartRequest, ReturnUrls};
+use crate::pagopa::node_client::{create_cart, CartNotice, CartRequest, CheckoutError, ReturnUrls};
 use askama::Template;
 use axum::extract::{Path, Query, State};
 use axum::http::StatusCode;
@@ -150,7 +151,10 @@ async fn start_checkout(
         id_cart: cart.session_id.clone(),
         email_notice: cart.payer_email.clone(),
     };
-    match create_cart(&app.config.pagopa, &request).await {
+    let started = std::time::Instant::now();
+    let called = create_cart(&app.config.pagopa, &request).await;
+    journal_cart(app, cart, (&request, &called), started).await;
+    match called {
         Ok(location) => {
             let (id, now) = (cart.id, app.now());
             app.db
@@ -170,6 +174,45 @@ async fn start_checkout(
                 .into_response())
         }
     }
+}
+
+/// Journals our call to Checkout for `cart`: the cart sent, and the page it answered
+/// with or why it refused.
+async fn journal_cart(
+    app: &AppState,
+    cart: &Cart,
+    (request, called): (&CartRequest, &Result<String, CheckoutError>),
+    started: std::time::Instant,
+) {
+    let (outcome, fault, response) = match called {
+        Ok(location) => ("OK", None, format!("302 Location: {location}")),
+        Err(CheckoutError::Refused { status, detail }) => {
+            ("KO", Some("CHECKOUT_REFUSED"), format!("{status} {detail}"))
+        }
+        Err(e) => ("KO", Some("CHECKOUT_UNREACHABLE"), e.to_string()),
+    };
+    let first = request.payment_notices.first();
+    app.journal
+        .record(NewEvent {
+            occurred_at: app.now(),
+            correlation_id: crate::random::correlation_id(),
+            interface: "checkout".into(),
+            operation: "postCarts".into(),
+            direction: "OUT".into(),
+            entity_id: Some(cart.entity_id),
+            entity_fiscal_code: first.map(|n| n.fiscal_code.clone()),
+            iuv: first
+                .and_then(|n| crate::domain::NoticeNumber::parse(&n.notice_number).ok())
+                .map(|n| n.iuv().as_str().to_owned()),
+            notice_number: first.map(|n| n.notice_number.clone()),
+            outcome: outcome.into(),
+            fault_code: fault.map(str::to_owned),
+            duration_ms: i64::try_from(started.elapsed().as_millis()).unwrap_or(i64::MAX),
+            request: serde_json::to_string(request).ok(),
+            response: Some(response),
+            ..NewEvent::default()
+        })
+        .await;
 }
 
 /// `POST /pagamento/{session}/annulla`.

@@ -115,6 +115,25 @@ async fn a_portal_payment_end_to_end() {
         "{pagati}"
     );
 
+    // Our call to Checkout is in the journal, with the cart it sent.
+    s.state.journal.flush().await;
+    {
+        use diesel::prelude::*;
+        use mypay::db::schema::events;
+        let mut c = s.state.db.get().unwrap();
+        let (outcome, request, response): (String, Option<String>, Option<String>) = events::table
+            .filter(events::interface.eq("checkout"))
+            .filter(events::direction.eq("OUT"))
+            .select((events::outcome, events::request, events::response))
+            .first(&mut *c)
+            .unwrap();
+        assert_eq!(outcome, "OK");
+        assert!(request
+            .unwrap()
+            .contains(&format!("\"idCart\":\"{session}\"")));
+        assert!(response.unwrap().starts_with("302 Location: "));
+    }
+
     // Another entity cannot read this session; an unknown one is refused too.
     let pw2 = creds["aulss_demo"].clone();
     let other = call_ente(&s, "paaSILChiediPagati", None, &format!("<codIpaEnte>aulss_demo</codIpaEnte><password>{pw2}</password><idSession>{session}</idSession>")).await;

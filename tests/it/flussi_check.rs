@@ -91,6 +91,22 @@ async fn a_check_reports_what_an_import_would_reject_and_writes_nothing() {
         out.contains("2004 rows: 2001 accepted, 3 rejected"),
         "{out}"
     );
+    let journalled: Vec<(String, Option<String>)> = {
+        use mypay::db::schema::events;
+        let mut c = s.state.db.get().unwrap();
+        events::table
+            .filter(events::interface.eq("cli"))
+            .select((events::operation, events::response))
+            .load(&mut *c)
+            .unwrap()
+    };
+    assert_eq!(journalled.len(), 1, "the command-line import is journalled");
+    assert_eq!(journalled[0].0, "flusso.importa");
+    assert!(journalled[0]
+        .1
+        .as_deref()
+        .unwrap()
+        .contains("2001 accettate"));
 
     // The same rows again under another IUF: what is held now decides.
     let again = tmp.path().join("CHK-IUF2-1_3.zip");

@@ -108,6 +108,18 @@ async fn an_operator_uploads_a_flusso_and_follows_it() {
     );
     let iuv = op.get(&format!("/admin/flussi/{id}/iuv")).await;
     assert_eq!(iuv.body.lines().count(), 26);
+    s.state.journal.flush().await;
+    let journalled: Vec<String> = {
+        let mut c = s.state.db.get().unwrap();
+        mypay::db::schema::events::table
+            .filter(mypay::db::schema::events::interface.eq("web"))
+            .select(mypay::db::schema::events::operation)
+            .load(&mut *c)
+            .unwrap()
+    };
+    for op in ["flusso.carica", "flusso.scarica"] {
+        assert!(journalled.iter().any(|j| j == op), "{op} in {journalled:?}");
+    }
     // While a run goes, the page shows its rate and its counts so far (from the database,
     // so a reload shows them too).
     {

@@ -77,6 +77,22 @@ pub struct NewEvent {
     pub response: Option<String>,
 }
 
+impl NewEvent {
+    /// A batch action (an upload, a download, a command-line run) through `interface`, at
+    /// `at`, that went `outcome` (`OK` / `KO`); the rest to fill in.
+    pub fn action(interface: &str, operation: &str, outcome: &str, at: NaiveDateTime) -> Self {
+        Self {
+            occurred_at: at,
+            correlation_id: crate::random::correlation_id(),
+            interface: interface.into(),
+            operation: operation.into(),
+            direction: "IN".into(),
+            outcome: outcome.into(),
+            ..Self::default()
+        }
+    }
+}
+
 /// Appends an entry.
 pub fn record(conn: &mut AnyConnection, e: &NewEvent) -> Result<(), DbError> {
     diesel::insert_into(events::table).values(e).execute(conn)?;
