@@ -214,6 +214,10 @@ fn pages() -> Router<AppState> {
         .route("/pagamento/{session}/annulla", post(pagamento::cancel))
         .route("/pagamento/{session}/esito", get(pagamento::outcome))
         .route("/static/admin.css", get(crate::assets::stylesheet))
+        .route(
+            "/static/form-designer.js",
+            get(crate::assets::form_designer_script),
+        )
 }
 
 fn finish(router: Router<AppState>, state: AppState) -> Router {

@@ -249,6 +249,19 @@ async fn due_type(d: &Driver, base: &str, entity: i64) {
     d.fill("input[name=f0_name]", "classe").await;
     d.fill("input[name=f0_label]", "Classe frequentata").await;
     d.click("input[name=f0_required]").await;
+    // The preview follows the rows as they are typed, before any button.
+    let mut live = String::new();
+    for _ in 0..50 {
+        live = d.text("section.preview").await;
+        if live.contains("Classe frequentata") && live.contains("(obbligatorio)") {
+            break;
+        }
+        tokio::time::sleep(std::time::Duration::from_millis(100)).await;
+    }
+    assert!(
+        live.contains("Classe frequentata") && live.contains("(non salvato)"),
+        "{live}"
+    );
     d.click_and_load("button[name=action][value=preview]").await;
     d.wait_url(|u| u.ends_with("/form")).await;
     assert!(d
