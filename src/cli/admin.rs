@@ -6,6 +6,7 @@ use crate::accounts::{self, NewAccount, Role};
 use crate::clock::Clock;
 use crate::db::Db;
 use crate::random::OsRandom;
+use crate::web::audit::Audit;
 use clap::{Args, Subcommand};
 
 /// `admin` actions.
@@ -74,6 +75,19 @@ fn parse_role(s: &str) -> Result<Role, String> {
     })
 }
 
+/// Who the audit trail names for what is done from the command line.
+pub const COMMAND_LINE: &str = "riga-di-comando";
+
+/// Writes `a` to the audit trail as done from the command line at `now`.
+fn audited(
+    conn: &mut crate::db::AnyConnection,
+    a: Audit,
+    now: chrono::NaiveDateTime,
+) -> anyhow::Result<()> {
+    let entry = a.by((None, COMMAND_LINE), None, now);
+    Ok(crate::db::models::audit::record(conn, &entry)?)
+}
+
 /// Runs the action and prints what the person needs (the temporary password).
 pub fn run(db: &Db, clock: Clock, action: &AdminAction) -> anyhow::Result<()> {
     let mut conn = db.get()?;
@@ -89,6 +103,20 @@ pub fn run(db: &Db, clock: Clock, action: &AdminAction) -> anyhow::Result<()> {
                 due_types: &a.due_types,
             };
             let pw = accounts::create_with_temporary_password(&mut conn, &account, &OsRandom, now)?;
+            let after = serde_json::json!({
+                "username": a.username.trim().to_lowercase(),
+                "full_name": a.full_name,
+                "email": a.email,
+                "role": a.role.name(),
+                "entity": a.entity,
+                "due_types": a.due_types,
+            });
+            let name = a.username.trim().to_lowercase();
+            audited(
+                &mut conn,
+                Audit::new("operatore.crea", format!("utente {name}")).after(&after),
+                now,
+            )?;
             println!(
                 "operator {} created ({})",
                 a.username.trim().to_lowercase(),
@@ -99,6 +127,12 @@ pub fn run(db: &Db, clock: Clock, action: &AdminAction) -> anyhow::Result<()> {
         }
         AdminAction::ResetPassword(a) => {
             let pw = accounts::reset_password(&mut conn, &a.username, &OsRandom, now)?;
+            let name = a.username.trim().to_lowercase();
+            audited(
+                &mut conn,
+                Audit::new("operatore.password", format!("utente {name}")),
+                now,
+            )?;
             println!("temporary password: {pw}");
             println!("(to be changed at the next login)");
         }

@@ -186,6 +186,25 @@ async fn create_user_and_reset_password_hand_out_passwords_to_be_changed() {
     let mut b = Browser::new(&s);
     assert_eq!(b.login("sara", &first).await.status, 401);
     assert_eq!(b.login("sara", &second).await.status, 303);
+    // Both are in the audit trail, done from the command line.
+    let trail: Vec<(String, String)> = {
+        use diesel::prelude::*;
+        use mypay::db::schema::audit_log;
+        let mut c = s.state.db.get().unwrap();
+        audit_log::table
+            .filter(audit_log::username.eq(mypay::cli::admin::COMMAND_LINE))
+            .select((audit_log::action, audit_log::target))
+            .order(audit_log::id)
+            .load(&mut *c)
+            .unwrap()
+    };
+    assert_eq!(
+        trail,
+        [
+            ("operatore.crea".to_owned(), "utente sara".to_owned()),
+            ("operatore.password".to_owned(), "utente sara".to_owned())
+        ]
+    );
     let (code, _, err) = mypay(
         dir.path(),
         &[
