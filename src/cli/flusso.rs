@@ -242,14 +242,11 @@ fn export_command(
     let done = crate::db::models::event::NewEvent {
         entity_id: Some(entity.id),
         duration_ms: (secs * 1000.0) as i64,
-        request: Some(format!("esportazione={id} dal={from} al={to} versione={versione}")),
+        request: Some(format!(
+            "esportazione={id} dal={from} al={to} versione={versione}"
+        )),
         response: Some(format!("{rows} righe, {state}")),
-        ..crate::db::models::event::NewEvent::action(
-            "cli",
-            "esportazione",
-            "OK",
-            clock.now_naive(),
-        )
+        ..crate::db::models::event::NewEvent::action("cli", "esportazione", "OK", clock.now_naive())
     };
     crate::db::models::event::record(&mut conn, &done)?;
     println!("export {id}: {state}");

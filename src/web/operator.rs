@@ -3,7 +3,8 @@
 //! outside what one manages is 404; someone who manages no account gets 403.
 
 use super::admin::Nav;
-use super::operators::{audited, entity_choices, managed, role_choices, Account, AccountFields};
+use super::audit::Audit;
+use super::operators::{entity_choices, managed, role_choices, AccountFields};
 use super::session::Authenticated;
 use super::WebError;
 use crate::accounts::{self, AccountError, Changes, Managed};
@@ -161,4 +162,53 @@ pub async fn update(
             render(&app, &auth, id, Some(&f), (status, Some(&text))).await
         }
     }
+}
+
+/// An account the audit trail names: by id, or by login name (just created).
+pub(super) enum Account {
+    /// Row id.
+    Id(i64),
+    /// Login name.
+    Named(String),
+}
+
+/// Writes to the audit trail that `action` was done to `account`, with its values before
+/// and after; the entry's entity is the first one it is granted among those `m` manages.
+pub(super) async fn audited(
+    app: &AppState,
+    auth: &Authenticated,
+    m: &Managed,
+    (action, account): (&'static str, Account),
+    (before, after): (Option<serde_json::Value>, Option<serde_json::Value>),
+) {
+    let m = m.clone();
+    let found = app
+        .db
+        .run(move |c| {
+            let op = match account {
+                Account::Id(id) => operator::by_id(c, id)?,
+                Account::Named(name) => operator::by_username(c, &name)?,
+            };
+            let Some(op) = op else { return Ok(None) };
+            let granted = operator::granted_entities(c, op.id)?;
+            let entity = granted
+                .into_iter()
+                .find(|e| m.entities().is_none_or(|ids| ids.contains(e)));
+            Ok(Some((op.username, entity)))
+        })
+        .await;
+    let Ok(Some((username, entity))) = found else {
+        return;
+    };
+    let mut a = Audit::new(action, format!("utente {username}"));
+    if let Some(e) = entity {
+        a = a.entity(e);
+    }
+    if let Some(b) = before {
+        a = a.before(&b);
+    }
+    if let Some(v) = after {
+        a = a.after(&v);
+    }
+    auth.audit(app, a).await;
 }
