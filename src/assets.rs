@@ -1,5 +1,6 @@
 //! Static assets compiled into the binary: the back office's stylesheet, which the node
-//! simulator's Checkout page uses too, and the form designer's live preview script.
+//! simulator's Checkout page uses too, the form designer's live preview script and the
+//! script that keeps a job's progress current.
 
 use axum::http::header;
 use axum::response::IntoResponse;
@@ -18,6 +19,20 @@ pub async fn form_designer_script() -> impl IntoResponse {
             (header::CACHE_CONTROL, "public, max-age=3600"),
         ],
         FORM_DESIGNER_JS,
+    )
+}
+
+/// The script that keeps a job's progress current.
+const LIVE_JS: &str = include_str!("web/static/live.js");
+
+/// `GET /static/live.js`.
+pub async fn live_script() -> impl IntoResponse {
+    (
+        [
+            (header::CONTENT_TYPE, "text/javascript; charset=utf-8"),
+            (header::CACHE_CONTROL, "public, max-age=3600"),
+        ],
+        LIVE_JS,
     )
 }
 

@@ -214,6 +214,7 @@ fn pages() -> Router<AppState> {
         .route("/pagamento/{session}/annulla", post(pagamento::cancel))
         .route("/pagamento/{session}/esito", get(pagamento::outcome))
         .route("/static/admin.css", get(crate::assets::stylesheet))
+        .route("/static/live.js", get(crate::assets::live_script))
         .route(
             "/static/form-designer.js",
             get(crate::assets::form_designer_script),

@@ -114,7 +114,7 @@ async fn operator_uploads_a_flusso_and_watches_it_in_a_real_browser() {
         .await;
     d.click_and_load("form.filters button").await;
     d.wait_url(|u| u.ends_with("/admin/flussi")).await;
-    // The page refreshes itself until the import is done.
+    // The page keeps the table current until the import is done (no reload).
     let mut text = String::new();
     for _ in 0..150 {
         text = d.body_text().await;
