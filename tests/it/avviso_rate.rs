@@ -147,7 +147,7 @@ fn with_a_postal_account_every_instalment_has_its_bollettino() {
 
 #[tokio::test]
 async fn the_demo_plan_prints_its_options_until_an_instalment_is_paid() {
-    use crate::node::{state_of, station};
+    use crate::node::state_of;
     use diesel::prelude::*;
     let s = crate::support::TestServer::spawn().await;
     let creds = s.seed_demo().await;
@@ -190,21 +190,7 @@ async fn the_demo_plan_prints_its_options_until_an_instalment_is_paid() {
     assert!(text(&path).contains("RATA 3 DI 3"));
 
     // The first instalment is paid: the single solution is no longer offered.
-    let url = format!("{}/pagopa/paForNode", s.base);
-    let st = station(&s, "c_demo");
-    let opts = mypay::sim::flow::PayOptions {
-        clock: s.state.clock,
-        v2: true,
-        ..Default::default()
-    };
-    mypay::sim::flow::pay(
-        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
-        &st,
-        &plan[1].2,
-        &opts,
-    )
-    .await
-    .unwrap();
+    crate::node::pay(&s, "c_demo", &plan[1].2).await;
     assert_eq!(state_of(&s, &plan[1].2), "COMPLETATO");
     let pdf = op
         .get(&format!("/admin/dovuti/{}/avviso.pdf", plan[2].0))

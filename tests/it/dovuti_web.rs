@@ -2,7 +2,6 @@
 //! rules of paaSILImportaDovuto), finds it with its history from the journal, pays it
 //! through the node, changes and cancels another; what it does not see is 404.
 
-use crate::node::station;
 use crate::support::{csrf_of, Browser, Page, TestServer};
 use diesel::prelude::*;
 use mypay::db::schema::{dovuti, due_types};
@@ -96,16 +95,7 @@ async fn an_operator_loads_finds_pays_changes_and_cancels_dovuti() {
     assert!(page.body.contains("Operatore Comune di Borgo Demo"));
     assert!(page.body.contains("avviso.pdf"));
 
-    let opts = mypay::sim::flow::PayOptions {
-        clock: s.state.clock,
-        v2: true,
-        ..Default::default()
-    };
-    let url = format!("{}/pagopa/paForNode", s.base);
-    let link = mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url);
-    mypay::sim::flow::pay(link, &station(&s, "c_demo"), &notice, &opts)
-        .await
-        .unwrap();
+    crate::node::pay(&s, "c_demo", &notice).await;
     s.state.journal.flush().await;
     let page = op.get(&page_path).await;
     assert!(

@@ -3,7 +3,7 @@
 //! positions, the notices created in a period. Payloads validate against MyPay's schema.
 
 use crate::ente_ws::{call_ente, payload_xsd};
-use crate::node::{assert_valid_xsd, notice, station};
+use crate::node::{assert_valid_xsd, notice};
 use crate::support::TestServer;
 use base64::Engine;
 use diesel::prelude::*;
@@ -28,20 +28,7 @@ async fn a_payment_reads_back_as_pagati_con_ricevuta_and_in_the_history() {
     let creds = s.seed_demo().await;
     let pw = creds["c_demo"].clone();
     let n = notice(&s, "c_demo", "MENSA", "PREDISPOSTO");
-    let opts = mypay::sim::flow::PayOptions {
-        clock: s.state.clock,
-        v2: true,
-        ..Default::default()
-    };
-    let url = format!("{}/pagopa/paForNode", s.base);
-    mypay::sim::flow::pay(
-        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
-        &station(&s, "c_demo"),
-        &n,
-        &opts,
-    )
-    .await
-    .unwrap();
+    crate::node::pay(&s, "c_demo", &n).await;
     let (iuv, iud, debtor): (String, String, String) = {
         let mut c = s.state.db.get().unwrap();
         dovuti::table

@@ -25,32 +25,11 @@ async fn finished(b: &mut Browser) -> (String, i64) {
     panic!("the export did not finish");
 }
 
-/// Pays one open notice of c_demo through the node simulator; its number.
+/// Pays the first open MENSA notice of c_demo through the node simulator; its number.
 pub(crate) async fn pay_one(s: &TestServer) -> String {
-    use diesel::prelude::*;
-    use mypay::db::schema::dovuti;
-    let notice: String = {
-        let mut c = s.state.db.get().unwrap();
-        dovuti::table
-            .filter(dovuti::state.eq("PREDISPOSTO"))
-            .filter(dovuti::entity_id.eq(entity_id(s, "c_demo")))
-            .filter(dovuti::plan_code.is_null())
-            .select(dovuti::notice_number.assume_not_null())
-            .first(&mut *c)
-            .unwrap()
-    };
-    let opts = mypay::sim::flow::PayOptions {
-        clock: s.state.clock,
-        v2: true,
-        ..Default::default()
-    };
-    let url = format!("{}/pagopa/paForNode", s.base);
-    let link = mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url);
-    let station = crate::node::station(s, "c_demo");
-    mypay::sim::flow::pay(link, &station, &notice, &opts)
-        .await
-        .unwrap();
-    notice
+    let n = crate::node::notice(s, "c_demo", "MENSA", "PREDISPOSTO");
+    crate::node::pay(s, "c_demo", &n).await;
+    n
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]

@@ -4,7 +4,7 @@
 //! their retention, formula cells neutralised, every answer valid against MyPay's schema.
 
 use crate::ente_ws::call_ente;
-use crate::node::{notice, station};
+use crate::node::notice;
 use crate::support::TestServer;
 use base64::Engine;
 use chrono::{Duration, TimeZone};
@@ -15,20 +15,7 @@ use std::io::Read;
 
 async fn pay(s: &TestServer, due_type: &str) -> String {
     let n = notice(s, "c_demo", due_type, "PREDISPOSTO");
-    let opts = mypay::sim::flow::PayOptions {
-        clock: s.state.clock,
-        v2: true,
-        ..Default::default()
-    };
-    let url = format!("{}/pagopa/paForNode", s.base);
-    mypay::sim::flow::pay(
-        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
-        &station(s, "c_demo"),
-        &n,
-        &opts,
-    )
-    .await
-    .unwrap();
+    crate::node::pay(s, "c_demo", &n).await;
     let mut c = s.state.db.get().unwrap();
     dovuti::table
         .filter(dovuti::notice_number.eq(&n))

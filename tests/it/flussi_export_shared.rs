@@ -4,7 +4,6 @@
 //! share's amount and the collecting entity in the last columns.
 
 use crate::flussi_export::{cells, export, exported_csv};
-use crate::node::station;
 use crate::support::TestServer;
 use diesel::prelude::*;
 use mypay::db::schema::{dovuti, entities};
@@ -53,21 +52,7 @@ async fn a_shared_payment_in_both_entities_exports() {
             .first(&mut *c)
             .unwrap()
     };
-    let opts = mypay::sim::flow::PayOptions {
-        clock: s.state.clock,
-        v2: true,
-        ..Default::default()
-    };
-    let url = format!("{}/pagopa/paForNode", s.base);
-    let st = station(&s, "c_demo");
-    mypay::sim::flow::pay(
-        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
-        &st,
-        &notice,
-        &opts,
-    )
-    .await
-    .unwrap();
+    crate::node::pay(&s, "c_demo", &notice).await;
     let today = s.state.clock.today_in_rome();
     let body = format!("<dateFrom>{today}</dateFrom><dateTo>{today}</dateTo><versioneTracciato>1.3</versioneTracciato>");
     let (op, state_op) = ("paaSILPrenotaExportFlusso", "paaSILChiediStatoExportFlusso");

@@ -139,6 +139,20 @@ pub fn notice(s: &TestServer, cod_ipa: &str, due_type: &str, state: &str) -> Str
         .unwrap()
 }
 
+/// Pays `notice` of `cod_ipa` through our paForNode as the node simulator does (V2).
+pub async fn pay(s: &TestServer, cod_ipa: &str, notice: &str) {
+    let opts = mypay::sim::flow::PayOptions {
+        clock: s.state.clock,
+        v2: true,
+        ..Default::default()
+    };
+    let url = format!("{}/pagopa/paForNode", s.base);
+    let link = mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url);
+    mypay::sim::flow::pay(link, &station(s, cod_ipa), notice, &opts)
+        .await
+        .unwrap();
+}
+
 /// The state of the dovuto with this notice number.
 pub fn state_of(s: &TestServer, notice: &str) -> String {
     use diesel::prelude::*;

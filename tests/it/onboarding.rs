@@ -2,7 +2,7 @@
 //! whole checklist (a real payment through the node included), every change recorded.
 
 use crate::flussi_web::entity_id;
-use crate::node::{notice, station};
+use crate::node::notice;
 use crate::support::{csrf_of, Browser, TestServer};
 
 async fn set_state(b: &mut Browser, id: i64, state: &str) -> crate::support::Page {
@@ -43,21 +43,8 @@ async fn production_needs_the_whole_checklist_and_every_change_is_recorded() {
         refused.body
     );
     assert!(refused.body.contains("✗ Un pagamento di prova completato"));
-    let opts = mypay::sim::flow::PayOptions {
-        clock: s.state.clock,
-        v2: true,
-        ..Default::default()
-    };
-    let url = format!("{}/pagopa/paForNode", s.base);
     let n = notice(&s, "c_demo", "MENSA", "PREDISPOSTO");
-    mypay::sim::flow::pay(
-        mypay::sim::flow::Link::Http(&reqwest::Client::new(), &url),
-        &station(&s, "c_demo"),
-        &n,
-        &opts,
-    )
-    .await
-    .unwrap();
+    crate::node::pay(&s, "c_demo", &n).await;
     let ok = set_state(&mut admin, id, "ESERCIZIO").await;
     assert_eq!(ok.status, 303, "{}", ok.body);
 
