@@ -79,7 +79,8 @@ pub fn insert(
 }
 
 /// An export as its state operation reports it.
-#[derive(Debug, Clone, Queryable)]
+#[derive(Debug, Clone, Queryable, Selectable)]
+#[diesel(table_name = flussi)]
 pub struct Status {
     /// Flusso id.
     pub id: i64,
@@ -105,14 +106,7 @@ pub fn status(
         .filter(flussi::entity_id.eq(entity_id))
         .filter(flussi::direction.eq("EXPORT"))
         .filter(flussi::request_token.eq(token))
-        .select((
-            flussi::id,
-            flussi::kind,
-            flussi::state,
-            flussi::file_name,
-            flussi::rows_done,
-            flussi::completed_at,
-        ))
+        .select(Status::as_select())
         .first(conn)
         .optional()?)
 }

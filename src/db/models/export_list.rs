@@ -46,14 +46,7 @@ pub fn listed(
             flussi::export_to,
             flussi::date_to,
             flussi::due_type_codes,
-            (
-                flussi::id,
-                flussi::kind,
-                flussi::state,
-                flussi::file_name,
-                flussi::rows_done,
-                flussi::completed_at,
-            ),
+            Status::as_select(),
         ))
         .order(flussi::id.desc())
         .limit(limit)
@@ -65,17 +58,7 @@ pub fn owned(conn: &mut AnyConnection, id: i64) -> Result<Option<(i64, Status)>,
     Ok(flussi::table
         .filter(flussi::id.eq(id))
         .filter(flussi::direction.eq("EXPORT"))
-        .select((
-            flussi::entity_id,
-            (
-                flussi::id,
-                flussi::kind,
-                flussi::state,
-                flussi::file_name,
-                flussi::rows_done,
-                flussi::completed_at,
-            ),
-        ))
+        .select((flussi::entity_id, Status::as_select()))
         .first(conn)
         .optional()?)
 }

@@ -87,14 +87,10 @@ pub fn per_due_type(
         .load::<(i64, String)>(conn)?
         .into_iter()
         .collect();
-    let mut named: HashMap<String, Collected> = HashMap::new();
-    for (id, n, s) in rows {
+    Ok(most_first(rows.into_iter().map(|(id, n, s)| {
         let code = codes.get(&id).cloned().unwrap_or_else(|| id.to_string());
-        let c = named.entry(code).or_default();
-        c.payments += n;
-        c.cents += s.unwrap_or(0);
-    }
-    Ok(most_first(named))
+        (code, n, s)
+    })))
 }
 
 /// What was collected in `range` per payment channel (the receipt's payment method).
@@ -108,18 +104,21 @@ pub fn per_channel(
         .group_by(receipts::payment_method)
         .select((receipts::payment_method, count_star(), cents()));
     let rows: Vec<(Option<String>, i64, Option<i64>)> = seen!(base, scope, range).load(conn)?;
-    let mut named: HashMap<String, Collected> = HashMap::new();
-    for (method, n, s) in rows {
-        let c = named
-            .entry(method.unwrap_or_else(|| "(non indicato)".into()))
-            .or_default();
-        c.payments += n;
-        c.cents += s.unwrap_or(0);
-    }
-    Ok(most_first(named))
+    Ok(most_first(rows.into_iter().map(|(method, n, s)| {
+        (method.unwrap_or_else(|| "(non indicato)".into()), n, s)
+    })))
 }
 
-fn most_first(named: HashMap<String, Collected>) -> Vec<(String, Collected)> {
+/// Groups of (name, payments, cents) added up by name, the largest amount first.
+fn most_first(
+    groups: impl Iterator<Item = (String, i64, Option<i64>)>,
+) -> Vec<(String, Collected)> {
+    let mut named: HashMap<String, Collected> = HashMap::new();
+    for (name, payments, cents) in groups {
+        let c = named.entry(name).or_default();
+        c.payments += payments;
+        c.cents += cents.unwrap_or(0);
+    }
     let mut v: Vec<(String, Collected)> = named.into_iter().collect();
     v.sort_by(|a, b| b.1.cents.cmp(&a.1.cents).then_with(|| a.0.cmp(&b.0)));
     v
