@@ -32,15 +32,18 @@ pub(super) async fn verify(
     (name, file): (String, Vec<u8>),
 ) -> Result<Response, WebError> {
     let (clock, shown_name) = (app.clock, name.clone());
+    // The zip goes to disk before a database connection is taken for the check.
+    let tmp = tokio::task::spawn_blocking(move || {
+        let mut tmp = tempfile::NamedTempFile::new()?;
+        std::io::Write::write_all(&mut tmp, &file)?;
+        Ok::<_, std::io::Error>(tmp)
+    })
+    .await
+    .map_err(WebError::internal)?
+    .map_err(WebError::internal)?;
     let outcome = app
         .db
-        .run(move |c| {
-            let mut tmp = tempfile::NamedTempFile::new()
-                .map_err(|e| crate::db::DbError::Rule(format!("temporary file: {e}")))?;
-            std::io::Write::write_all(&mut tmp, &file)
-                .map_err(|e| crate::db::DbError::Rule(format!("temporary file: {e}")))?;
-            check(c, entity, (&name, tmp.path()), clock)
-        })
+        .run(move |c| check(c, entity, (&name, tmp.path()), clock))
         .await?;
     let (status, refused, mut report) = match outcome {
         Ok(r) => (StatusCode::OK, None, r),
