@@ -1,7 +1,7 @@
 //! Managing other people's accounts: what a region or entity administrator may do.
 
 use super::{reset_password, AccountError, Role};
-use crate::db::models::operator;
+use crate::db::models::{operator, Scope};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::random::RandomSource;
 use chrono::NaiveDateTime;
@@ -31,6 +31,18 @@ impl Managed {
         match self {
             Self::All => None,
             Self::Entities(ids) => Some(ids),
+        }
+    }
+
+    /// What an operator who manages `self` sees of the registry: every entity, or those it
+    /// administers (no due types of their own).
+    pub fn scope(&self) -> Scope {
+        match self {
+            Self::All => Scope::All,
+            Self::Entities(ids) => Scope::Limited {
+                entity_ids: ids.clone(),
+                due_type_ids: Vec::new(),
+            },
         }
     }
 

@@ -5,14 +5,14 @@
 
 use super::admin::Nav;
 use super::audit::{label, ACTIONS};
-use super::dovuti::{day, days, text};
+use super::operators::managed;
 use super::session::Authenticated;
-use super::view::{rome_time, url_encode};
+use super::view::{carried, day, days, rome_time, text};
 use super::WebError;
 use crate::accounts::Managed;
 use crate::app::AppState;
 use crate::db::models::audit::{self, AuditFilter, AuditRow};
-use crate::db::models::{registry, Scope};
+use crate::db::models::registry;
 use crate::http::attachment;
 use askama::Template;
 use axum::extract::{Query, State};
@@ -63,16 +63,13 @@ impl AuditQuery {
 
     /// The filters as a query string prefix (`k=v&…`), for the next page and the CSV.
     fn carried(&self) -> String {
-        [
+        carried(&[
             ("dal", &self.dal),
             ("al", &self.al),
             ("utente", &self.utente),
             ("azione", &self.azione),
             ("ente", &self.ente),
-        ]
-        .iter()
-        .filter_map(|(k, v)| text(v).map(|v| format!("{k}={}&", url_encode(&v))))
-        .collect()
+        ])
     }
 }
 
@@ -119,15 +116,6 @@ struct AuditPage<'a> {
     error: Option<String>,
 }
 
-/// What the operator may read of the trail, or 403.
-async fn managed(app: &AppState, auth: &Authenticated) -> Result<Managed, WebError> {
-    let op = auth.operator.clone();
-    app.db
-        .run(move |c| Managed::of(c, &op))
-        .await?
-        .ok_or(WebError::Forbidden)
-}
-
 /// `GET /admin/audit`.
 pub async fn page(
     State(app): State<AppState>,
@@ -137,7 +125,7 @@ pub async fn page(
     let m = managed(&app, &auth).await?;
     let wanted = q.filter(&m);
     let before = text(&q.prima).and_then(|p| p.parse::<i64>().ok());
-    let (f, scope) = (wanted.clone().ok(), scope_of(&m));
+    let (f, scope) = (wanted.clone().ok(), m.scope());
     let (rows, entities) = app
         .db
         .run(move |c| {
@@ -180,16 +168,6 @@ pub async fn page(
         None => StatusCode::OK,
     };
     Ok((status, Html(page.render()?)).into_response())
-}
-
-fn scope_of(m: &Managed) -> Scope {
-    match m {
-        Managed::All => Scope::All,
-        Managed::Entities(ids) => Scope::Limited {
-            entity_ids: ids.clone(),
-            due_type_ids: Vec::new(),
-        },
-    }
 }
 
 /// `GET /admin/audit.csv`: every entry the filters match, newest first, `;`-separated.

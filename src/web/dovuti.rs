@@ -4,7 +4,7 @@
 
 use super::admin::Nav;
 use super::session::Authenticated;
-use super::view::{date, euro, url_encode};
+use super::view::{carried, date, day, days, euro, text, url_encode};
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::dovuto::DovutoRow;
@@ -16,8 +16,6 @@ use askama::Template;
 use axum::extract::{Query, State};
 use axum::http::StatusCode;
 use axum::response::{Html, IntoResponse, Response};
-use chrono::{NaiveDate, NaiveDateTime, TimeZone};
-use chrono_tz::Europe::Rome;
 use serde::Deserialize;
 
 /// Rows per page.
@@ -41,43 +39,6 @@ pub struct DovutiQuery {
     min: Option<String>,
     max: Option<String>,
     prima: Option<String>,
-}
-
-/// A form field as typed, trimmed; `None` when blank.
-pub(super) fn text(v: &Option<String>) -> Option<String> {
-    v.as_deref()
-        .map(str::trim)
-        .filter(|s| !s.is_empty())
-        .map(str::to_owned)
-}
-
-/// A `YYYY-MM-DD` field, or what is wrong with it (`what`: the field's name).
-pub(super) fn day(v: &Option<String>, what: &str) -> Result<Option<NaiveDate>, String> {
-    text(v)
-        .map(|d| {
-            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
-                .map_err(|_| format!("{what}: data non valida"))
-        })
-        .transpose()
-}
-
-/// The first instant (UTC) of a Rome day.
-pub(super) fn rome_midnight(d: NaiveDate) -> NaiveDateTime {
-    let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
-    Rome.from_local_datetime(&local)
-        .earliest()
-        .map_or(local, |t| t.naive_utc())
-}
-
-/// `[from, to]` Rome days as `[from 00:00, day after to 00:00)` in UTC.
-pub(super) fn days(
-    from: Option<NaiveDate>,
-    to: Option<NaiveDate>,
-) -> (Option<NaiveDateTime>, Option<NaiveDateTime>) {
-    (
-        from.map(rome_midnight),
-        to.and_then(|d| d.succ_opt()).map(rome_midnight),
-    )
 }
 
 fn cents(v: &Option<String>, what: &str) -> Result<Option<i64>, String> {
@@ -124,7 +85,7 @@ impl DovutiQuery {
 
     /// The query string of every filter (not the cursor), to carry to the next page.
     fn carried(&self) -> String {
-        let fields = [
+        carried(&[
             ("iuv", &self.iuv),
             ("iud", &self.iud),
             ("cf", &self.cf),
@@ -139,11 +100,7 @@ impl DovutiQuery {
             ("pagato_al", &self.pagato_al),
             ("min", &self.min),
             ("max", &self.max),
-        ];
-        fields
-            .iter()
-            .filter_map(|(k, v)| text(v).map(|v| format!("{k}={}&", url_encode(&v))))
-            .collect()
+        ])
     }
 }
 

@@ -6,9 +6,8 @@
 
 use super::admin::Nav;
 use super::audit::Audit;
-use super::dovuti::{day, text};
 use super::session::Authenticated;
-use super::view::rome_time;
+use super::view::{day, rome_time, text};
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::event::NewEvent;
@@ -85,6 +84,7 @@ struct ExportView {
     what: String,
     state: &'static str,
     code: String,
+    working: bool,
     rows: i64,
     file: Option<String>,
 }
@@ -117,6 +117,7 @@ impl ExportView {
             what,
             state: label(&s.state),
             code: s.state.code().to_owned(),
+            working: s.state.is_working(),
             rows: s.rows_done,
             file: s
                 .file_name
@@ -163,9 +164,7 @@ async fn render(
         })
         .await?;
     let rows: Vec<ExportView> = list.into_iter().map(ExportView::new).collect();
-    let working = rows
-        .iter()
-        .any(|r| r.code == "LOAD_EXPORT" || r.code == "EXPORT_IN_ELAB");
+    let working = rows.iter().any(|r| r.working);
     let page = ExportsPage {
         nav: Nav::new(auth, "exports"),
         f,

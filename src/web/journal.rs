@@ -4,9 +4,8 @@
 //! indented and their secrets masked. Operators see their entities' entries only.
 
 use super::admin::Nav;
-use super::dovuti::{day, days, text};
 use super::session::Authenticated;
-use super::view::{rome_time, url_encode};
+use super::view::{carried, day, days, rome_time, text};
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::event::EventRow;
@@ -66,7 +65,7 @@ impl JournalQuery {
 
     /// The filters as a query string prefix (`k=v&…`), for the next page.
     fn carried(&self) -> String {
-        [
+        carried(&[
             ("dal", &self.dal),
             ("al", &self.al),
             ("interfaccia", &self.interfaccia),
@@ -75,10 +74,7 @@ impl JournalQuery {
             ("iuv", &self.iuv),
             ("esito", &self.esito),
             ("correlazione", &self.correlazione),
-        ]
-        .iter()
-        .filter_map(|(k, v)| text(v).map(|v| format!("{k}={}&", url_encode(&v))))
-        .collect()
+        ])
     }
 }
 

@@ -4,8 +4,8 @@
 //! the same figures. Every figure stays within what the operator sees.
 
 use super::admin::Nav;
-use super::dovuti::rome_midnight;
 use super::session::Authenticated;
+use super::view::rome_midnight;
 use super::WebError;
 use crate::app::AppState;
 use crate::db::models::stats::{self, Collected};

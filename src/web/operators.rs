@@ -11,7 +11,7 @@ use super::view::rome_time;
 use super::WebError;
 use crate::accounts::{self, AccountError, Managed, NewAccount, Role};
 use crate::app::AppState;
-use crate::db::models::{operator, registry, Scope};
+use crate::db::models::{operator, registry};
 use crate::db::{AnyConnection, DbError};
 use crate::domain::random::RandomSource;
 use askama::Template;
@@ -113,14 +113,7 @@ pub(super) fn entity_choices(
     c: &mut AnyConnection,
     m: &Managed,
 ) -> Result<Vec<(String, String)>, DbError> {
-    let scope = match m {
-        Managed::All => Scope::All,
-        Managed::Entities(ids) => Scope::Limited {
-            entity_ids: ids.clone(),
-            due_type_ids: Vec::new(),
-        },
-    };
-    let entities = registry::list_entities(c, &scope)?;
+    let entities = registry::list_entities(c, &m.scope())?;
     Ok(entities.into_iter().map(|e| (e.cod_ipa, e.name)).collect())
 }
 

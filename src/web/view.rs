@@ -1,43 +1,10 @@
-//! Formatting for pages: Europe/Rome times, euro amounts, pagination links.
+//! Formatting for pages and reading their filter forms: Europe/Rome times and days, euro
+//! amounts, query strings.
 
-use crate::db::models::Paged;
+use chrono::{NaiveDate, NaiveDateTime, TimeZone};
+use chrono_tz::Europe::Rome;
 
 pub use crate::format::{date, euro, rome_time};
-
-/// Navigation state of a paged list.
-#[derive(Debug, Clone)]
-pub struct Pager {
-    /// Current page.
-    pub page: i64,
-    /// Number of pages.
-    pub pages: i64,
-    /// Total rows.
-    pub total: i64,
-    /// Query string without `page` (already URL-encoded), to append `&page=N`.
-    pub query: String,
-}
-
-impl Pager {
-    /// From a page of results and the other query parameters.
-    pub fn new<T>(paged: &Paged<T>, query: String) -> Self {
-        Self {
-            page: paged.page.number,
-            pages: paged.pages(),
-            total: paged.total,
-            query,
-        }
-    }
-
-    /// Whether there is a previous page.
-    pub fn has_prev(&self) -> bool {
-        self.page > 1
-    }
-
-    /// Whether there is a next page.
-    pub fn has_next(&self) -> bool {
-        self.page < self.pages
-    }
-}
 
 /// Minimal percent-encoding for query values we echo in links.
 pub fn url_encode(s: &str) -> String {
@@ -51,9 +18,50 @@ pub fn url_encode(s: &str) -> String {
         .collect()
 }
 
-/// Parses a page number from a query value; anything odd means page 1.
-pub fn page_number(v: &Option<String>) -> i64 {
-    v.as_deref().and_then(|s| s.parse().ok()).unwrap_or(1)
+/// A form field as typed, trimmed; `None` when blank.
+pub fn text(v: &Option<String>) -> Option<String> {
+    v.as_deref()
+        .map(str::trim)
+        .filter(|s| !s.is_empty())
+        .map(str::to_owned)
+}
+
+/// A `YYYY-MM-DD` field, or what is wrong with it (`what`: the field's name).
+pub fn day(v: &Option<String>, what: &str) -> Result<Option<NaiveDate>, String> {
+    text(v)
+        .map(|d| {
+            NaiveDate::parse_from_str(&d, "%Y-%m-%d")
+                .map_err(|_| format!("{what}: data non valida"))
+        })
+        .transpose()
+}
+
+/// The first instant (UTC) of a Rome day.
+pub fn rome_midnight(d: NaiveDate) -> NaiveDateTime {
+    let local = d.and_hms_opt(0, 0, 0).unwrap_or_default();
+    Rome.from_local_datetime(&local)
+        .earliest()
+        .map_or(local, |t| t.naive_utc())
+}
+
+/// `[from, to]` Rome days as `[from 00:00, day after to 00:00)` in UTC.
+pub fn days(
+    from: Option<NaiveDate>,
+    to: Option<NaiveDate>,
+) -> (Option<NaiveDateTime>, Option<NaiveDateTime>) {
+    (
+        from.map(rome_midnight),
+        to.and_then(|d| d.succ_opt()).map(rome_midnight),
+    )
+}
+
+/// The filled-in `fields` of a filter form as a query string prefix (`k=v&…`), to carry
+/// to the next page or to a download of the same filter.
+pub fn carried(fields: &[(&str, &Option<String>)]) -> String {
+    fields
+        .iter()
+        .filter_map(|(k, v)| text(v).map(|v| format!("{k}={}&", url_encode(&v))))
+        .collect()
 }
 
 #[cfg(test)]
@@ -63,6 +71,10 @@ mod tests {
     #[test]
     fn links() {
         assert_eq!(url_encode("a b&c"), "a%20b%26c");
-        assert_eq!(page_number(&Some("x".into())), 1);
+        let (typed, blank) = (Some(" a b ".to_owned()), Some("  ".to_owned()));
+        assert_eq!(
+            carried(&[("x", &typed), ("y", &blank), ("z", &None)]),
+            "x=a%20b&"
+        );
     }
 }

@@ -34,48 +34,6 @@ pub mod setup;
 pub mod stats;
 pub mod transfer;
 
-/// One page of a listing.
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub struct Page {
-    /// 1-based page number.
-    pub number: i64,
-    /// Rows per page.
-    pub size: i64,
-}
-
-impl Page {
-    /// Clamps the number to ≥ 1 and the size to 1..=200.
-    pub fn new(number: i64, size: i64) -> Self {
-        Self {
-            number: number.max(1),
-            size: size.clamp(1, 200),
-        }
-    }
-
-    /// Rows to skip.
-    pub fn offset(&self) -> i64 {
-        (self.number - 1).saturating_mul(self.size)
-    }
-}
-
-/// Rows of one page plus the total count of matching rows.
-#[derive(Debug, Clone)]
-pub struct Paged<T> {
-    /// The rows.
-    pub rows: Vec<T>,
-    /// How many rows match in all.
-    pub total: i64,
-    /// Which page this is.
-    pub page: Page,
-}
-
-impl<T> Paged<T> {
-    /// Number of pages (at least 1).
-    pub fn pages(&self) -> i64 {
-        ((self.total + self.page.size - 1) / self.page.size).max(1)
-    }
-}
-
 /// What an operator may see: everything (admin) or a set of entities and due types.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum Scope {
