@@ -5,6 +5,7 @@
 use crate::db::models::due_type_admin::{self, Change, DueTypeSettings};
 use crate::db::models::registry::{self, NewDueType};
 use crate::db::{AnyConnection, DbError};
+use crate::domain::bilancio::{BilancioError, DefaultBilancio, RawLine};
 use crate::domain::due_type::{self, RawSettings, Settings, SettingsError};
 use crate::domain::form::{DefinitionError, FieldDef, FormDefinition};
 use chrono::NaiveDateTime;
@@ -29,6 +30,12 @@ pub enum DueTypeError {
     /// The form is wrong.
     #[error(transparent)]
     Form(#[from] DefinitionError),
+    /// The default bilancio is wrong.
+    #[error(transparent)]
+    Bilancio(#[from] BilancioError),
+    /// The new fixed amount does not fit the default bilancio.
+    #[error("il bilancio predefinito non si adatta al nuovo importo: {0}")]
+    BilancioMisfit(BilancioError),
     /// The entity has a due type with this code.
     #[error("l'ente ha già un tipo dovuto con codice {0}")]
     Taken(String),
@@ -115,6 +122,10 @@ pub fn update(
     if current.active && !s.has_account() {
         return Err(DueTypeError::NoAccount);
     }
+    if let Some(stored) = &current.default_bilancio {
+        let chapters = stored_default(stored)?.chapters().to_vec();
+        DefaultBilancio::checked(chapters, s.fixed_amount).map_err(DueTypeError::BilancioMisfit)?;
+    }
     let change = Change {
         description: &s.description,
         bank_iban: s.bank_iban.as_ref().map(|i| i.as_str()),
@@ -167,5 +178,36 @@ pub fn save_form(
         Ok(version)
     } else {
         Err(DueTypeError::Changed)
+    }
+}
+
+/// A stored default read back (one written by us always reads).
+fn stored_default(xml: &str) -> Result<DefaultBilancio, DueTypeError> {
+    crate::bilancio::read_default(xml, None)
+        .map_err(|e| DueTypeError::Db(DbError::Rule(format!("stored default bilancio: {e}"))))
+}
+
+/// The default bilancio of due type `current`, if it has one that reads.
+pub fn default_bilancio(current: &DueTypeSettings) -> Option<DefaultBilancio> {
+    stored_default(current.default_bilancio.as_deref()?).ok()
+}
+
+/// Sets due type `current`'s default bilancio from `lines` (checked against its fixed
+/// amount); all lines blank removes it.
+pub fn set_default_bilancio(
+    conn: &mut AnyConnection,
+    current: &DueTypeSettings,
+    lines: &[RawLine<'_>],
+    now: NaiveDateTime,
+) -> Result<(), DueTypeError> {
+    let fixed = current
+        .fixed_amount_cents
+        .and_then(|c| crate::domain::AmountCents::from_cents(c).ok());
+    let d = DefaultBilancio::from_lines(lines, fixed)?;
+    let xml = d.as_ref().map(crate::bilancio::default_xml);
+    if due_type_admin::set_bilancio(conn, current.id, xml.as_deref(), now)? {
+        Ok(())
+    } else {
+        Err(DueTypeError::Unknown)
     }
 }

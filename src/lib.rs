@@ -9,6 +9,7 @@ pub mod accounts;
 pub mod app;
 pub mod assets;
 pub mod avviso;
+pub mod bilancio;
 pub mod cli;
 pub mod clock;
 pub mod config;

@@ -98,8 +98,8 @@ fn entity_services() -> Router<AppState> {
 /// The back office's pages and the payment pages entity portals send citizens to.
 fn pages() -> Router<AppState> {
     use crate::web::{
-        account, admin, auth, batches, documents, dovuti, dovuto, due_types, flussi, form_designer,
-        intermediaries, logo,
+        account, admin, auth, batches, bilancio_default, documents, dovuti, dovuto, due_types,
+        flussi, form_designer, intermediaries, logo,
     };
     use crate::web::{entities, entity, operator, operators, pagamento, selection};
     Router::new()
@@ -146,6 +146,10 @@ fn pages() -> Router<AppState> {
         )
         .route("/admin/due-types/{id}/active", post(due_types::set_active))
         .route("/admin/due-types/{id}/form", post(form_designer::post))
+        .route(
+            "/admin/due-types/{id}/bilancio",
+            post(bilancio_default::post),
+        )
         .route("/admin/dovuti", get(dovuti::page).post(dovuto::create))
         .route("/admin/dovuti/nuovo", get(dovuto::new))
         .route("/admin/dovuti/selezione", post(selection::act))

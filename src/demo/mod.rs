@@ -429,6 +429,7 @@ fn seed_dovuti(
                 flusso_id: None,
                 plan_code: None,
                 instalment: None,
+                bilancio: None,
             });
         }
     }

@@ -91,6 +91,7 @@ pub fn seed_plan(
             flusso_id: None,
             plan_code: Some("TARI-2026-PIANO-1".into()),
             instalment,
+            bilancio: None,
         });
     }
     dovuto::insert_many(c, &rows)?;

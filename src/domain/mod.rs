@@ -6,6 +6,7 @@
 //! strings never cross into the rest of the domain.
 
 pub mod amount;
+pub mod bilancio;
 pub mod cart;
 pub mod collection;
 pub mod datamatrix;

@@ -6,6 +6,7 @@
 use super::fault::{EnteCode, EnteFault};
 use super::payload::{self, Versamento};
 use crate::app::AppState;
+use crate::bilancio;
 use crate::db::models::dovuto::{self, NewDovuto};
 use crate::db::models::registry::{self, Entity};
 use crate::db::models::transfer;
@@ -109,26 +110,43 @@ pub fn apply(
     now: NaiveDateTime,
 ) -> Result<Done, DbError> {
     let due_type = registry::due_type_by_code(c, entity_id, &v.due_type)?;
-    if let (Some(sec), Some((_, _, account))) = (&v.secondary, &due_type) {
-        if let Some(f) = super::secondari::refusal(sec, v.amount.cents(), *account) {
+    if let (Some(sec), Some(d)) = (&v.secondary, &due_type) {
+        if let Some(f) = super::secondari::refusal(sec, v.amount.cents(), d.has_account) {
             return Ok(Done::Refused(f));
         }
     }
-    let due_type_id = match due_type.map(|(id, active, _)| (id, active)) {
+    let due_type = match due_type.map(|d| (d.active, d)) {
         None => {
             return refused(
                 EnteCode::TipoDovutoNonValido,
                 format!("tipo dovuto [{}] sconosciuto per l'ente", v.due_type),
             )
         }
-        Some((_, false)) => {
+        Some((false, _)) => {
             return refused(
                 EnteCode::TipoDovutoNonAbilitato,
                 format!("tipo dovuto [{}] non attivo", v.due_type),
             )
         }
-        Some((id, true)) => id,
+        Some((true, d)) => d,
     };
+    // A position sent without a bilancio gets its due type's default.
+    let from_type = v
+        .bilancio
+        .is_none()
+        .then(|| bilancio::from_default(due_type.default_bilancio.as_deref(), v.amount));
+    let defaulted;
+    let v = match from_type.flatten() {
+        Some(b) => {
+            defaulted = Versamento {
+                bilancio: Some(b),
+                ..v.clone()
+            };
+            &defaulted
+        }
+        None => v,
+    };
+    let due_type_id = due_type.id;
     let held = dovuto::held_by_iud(c, entity_id, &v.iud)?;
     let own_iuv_taken = match (&v.iuv, &held) {
         (Some(own), None) => dovuto::iuv_used(c, entity_id, own)?,
@@ -219,6 +237,7 @@ fn insert(
             flusso_id: None,
             plan_code: None,
             instalment: None,
+            bilancio: v.bilancio.clone(),
         }],
     )?;
     let id = dovuto::id_of_iud(c, entity_id, &v.iud)?;

@@ -4,6 +4,7 @@
 //! (fiscal codes, datiSpecificiRiscossione, bilancio adding up).
 
 use super::fault::{EnteCode, EnteFault};
+use crate::domain::bilancio::{Assessment, Bilancio, Chapter};
 use crate::domain::{AmountCents, Azione, CollectionData, FiscalCode};
 use crate::soap::pa_per_ente::PAYLOAD_NS;
 use crate::soap::seq::{date_of, Seq};
@@ -161,34 +162,34 @@ pub fn versamento(root: &Node) -> Result<Versamento, EnteFault> {
 /// Checks a `ctBilancio` (chapters → assessments with amounts) adds up to `amount` and
 /// returns it serialised for storage.
 fn bilancio(node: &Node, amount: AmountCents, path: &str) -> Result<String, EnteFault> {
-    let mut w = crate::soap::writer::XmlWriter::new();
-    w.open("bilancio");
+    let mut chapters: Bilancio = Vec::new();
     let mut total = 0i64;
     let mut s = Seq::qualified(node, path, PAYLOAD_NS)?;
     for cap in s.many("capitolo", 1, 100)? {
         let cpath = format!("{path}/capitolo");
         let mut c = Seq::qualified(cap, &cpath, PAYLOAD_NS)?;
-        w.open("capitolo");
-        w.leaf("codCapitolo", &c.text("codCapitolo", 1, 64)?);
-        w.leaf_opt("codUfficio", c.text_opt("codUfficio", 1, 64)?.as_deref());
+        let code = c.text("codCapitolo", 1, 64)?;
+        let office = c.text_opt("codUfficio", 1, 64)?;
+        let mut assessments = Vec::new();
         for acc in c.many("accertamento", 1, 100)? {
             let mut a = Seq::qualified(acc, &format!("{cpath}/accertamento"), PAYLOAD_NS)?;
-            w.open("accertamento");
-            w.leaf_opt(
-                "codAccertamento",
-                a.text_opt("codAccertamento", 1, 64)?.as_deref(),
-            );
+            let code = a.text_opt("codAccertamento", 1, 64)?;
             let importo = a.amount("importo", true)?;
             a.end()?;
             total += importo.cents();
-            w.leaf("importo", &importo.to_string())
-                .close("accertamento");
+            assessments.push(Assessment {
+                code,
+                amount: importo,
+            });
         }
         c.end()?;
-        w.close("capitolo");
+        chapters.push(Chapter {
+            code,
+            office,
+            assessments,
+        });
     }
     s.end()?;
-    w.close("bilancio");
     if total != amount.cents() {
         return Err(EnteFault::new(
             EnteCode::ImportoBilancioNonValido,
@@ -198,7 +199,7 @@ fn bilancio(node: &Node, amount: AmountCents, path: &str) -> Result<String, Ente
             ),
         ));
     }
-    Ok(w.finish())
+    Ok(crate::bilancio::stored(&chapters))
 }
 
 /// Reads a `Dovuti` payload (paaSILInviaDovuti and carts): its 1 to 5 positions, each as

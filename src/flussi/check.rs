@@ -60,7 +60,7 @@ pub fn check(
             problem: e.to_string(),
         })?,
         version: name.version,
-        due_types: due_types.into_iter().collect(),
+        due_types: super::context::rules(due_types),
     };
     if let Err(e) = prescan(zip) {
         return Ok(Err(e));

@@ -278,7 +278,7 @@ fn transfers(c: &mut AnyConnection, ctx: &Context, id: i64, row: &Row) -> Result
     let iban = ctx
         .due_types
         .get(&row.due_type)
-        .and_then(|d| d.3.clone())
+        .and_then(|d| d.account.clone())
         .unwrap_or_default();
     transfer::write_split(
         c,

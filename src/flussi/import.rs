@@ -100,7 +100,7 @@ fn context(
             .as_deref()
             .and_then(Version::parse)
             .unwrap_or(Version::V1_0),
-        due_types: run.due_types.into_iter().collect(),
+        due_types: super::context::rules(run.due_types),
     };
     let base = run
         .file_name

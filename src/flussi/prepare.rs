@@ -3,7 +3,7 @@
 //! An import does it on a second thread while the previous chunk is written, so what
 //! reaches the writing thread is only what the database must decide.
 
-use super::context::Context;
+use super::context::{Context, DueTypeRules};
 use super::tracciato::{parse_row, Row};
 use std::collections::HashSet;
 
@@ -64,6 +64,19 @@ pub struct Prepared {
     pub good: Vec<(usize, Row, i64)>,
 }
 
+/// `row`, given its due type's default bilancio when it came without one (and the
+/// default fits its amount).
+fn with_default(mut row: Row, d: &DueTypeRules) -> Row {
+    if row.bilancio.is_none() {
+        row.bilancio = d
+            .default_bilancio
+            .as_ref()
+            .and_then(|b| b.split(row.amount))
+            .map(|b| crate::bilancio::stored(&b));
+    }
+    row
+}
+
 /// Parses and checks `rows` for `ctx`'s entity.
 pub fn prepare(ctx: &Context, rows: Vec<RawRow>) -> Prepared {
     let mut rejects = Vec::new();
@@ -83,15 +96,15 @@ pub fn prepare(ctx: &Context, rows: Vec<RawRow>) -> Prepared {
                 "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO_INESISTENTE",
                 "TIPO DOVUTO INESISTENTE",
             )),
-            Some((_, false, _, _)) => rejects.push(raw.reject(
+            Some(d) if !d.active => rejects.push(raw.reject(
                 "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO_NON_ATTIVO_PER_ENTE",
                 "TIPO DOVUTO NON ATTIVO PER L'ENTE",
             )),
-            Some((_, _, true, _)) if row.due_date.is_none() => rejects.push(raw.reject(
+            Some(d) if d.due_date_required && row.due_date.is_none() => rejects.push(raw.reject(
                 "PAA_IMPORT_SINTASSI_CSV_DATA_SCADENZA_PAGAMENTO_NON_PRESENTE",
                 "DATA SCADENZA OBBLIGATORIA PER IL TIPO DOVUTO",
             )),
-            Some((_, _, _, None)) if row.secondary.is_some() => rejects.push(raw.reject(
+            Some(d) if d.account.is_none() && row.secondary.is_some() => rejects.push(raw.reject(
                 "PAA_IMPORT_SINTASSI_CSV_TIPO_DOVUTO",
                 "TIPO DOVUTO SENZA CONTO PER LA QUOTA DELL'ENTE",
             )),
@@ -99,7 +112,7 @@ pub fn prepare(ctx: &Context, rows: Vec<RawRow>) -> Prepared {
             Some(_) if !seen.insert(raw.fields.get(0).unwrap_or_default().trim()) => {
                 rejects.push(raw.reject("PAA_IMPORT_IUD_DUPLICATO", "IUD DUPLICATO NEL FLUSSO"))
             }
-            Some((id, ..)) => good.push((index, row, *id)),
+            Some(d) => good.push((index, with_default(row, d), d.id)),
         }
     }
     drop(seen);

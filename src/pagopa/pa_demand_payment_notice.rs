@@ -232,6 +232,10 @@ fn insert(
             flusso_id: None,
             plan_code: None,
             instalment: None,
+            bilancio: crate::bilancio::from_default(
+                due_type.default_bilancio.as_deref(),
+                debt.amount,
+            ),
         }],
     )?;
     Ok((notice, causale))
@@ -294,6 +298,7 @@ mod tests {
             fixed_amount_cents: Some(2500),
             active: true,
             node_service_id: Some("00001".into()),
+            default_bilancio: None,
         };
         let fields = |targa: &str| {
             HashMap::from([

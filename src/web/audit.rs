@@ -25,6 +25,7 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("tipo-dovuto.modifica", "Tipo dovuto modificato"),
     ("tipo-dovuto.attivo", "Tipo dovuto attivato o disattivato"),
     ("tipo-dovuto.modulo", "Modulo del tipo dovuto"),
+    ("tipo-dovuto.bilancio", "Bilancio predefinito del tipo dovuto"),
     ("dovuto.inserisci", "Dovuto inserito"),
     ("dovuto.modifica", "Dovuto modificato"),
     ("dovuto.annulla", "Dovuto annullato"),

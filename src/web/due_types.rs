@@ -5,6 +5,7 @@
 
 use super::admin::Nav;
 use super::audit::Audit;
+use super::bilancio_default::{self, LineRow};
 use super::entity::manages;
 use super::form_designer::{self, DesignerView};
 use super::session::Authenticated;
@@ -222,7 +223,18 @@ struct DueTypePage<'a> {
     amount: String,
     can_edit: bool,
     designer: DesignerView,
+    bilancio: Vec<LineRow>,
     error: Option<&'a str>,
+}
+
+/// What the due type's page shows instead of what is stored: unsaved designer rows or
+/// bilancio rows, as typed.
+#[derive(Debug, Default)]
+pub(super) struct Shown {
+    /// The form designer's rows.
+    pub designer: Option<DesignerView>,
+    /// The default bilancio's rows.
+    pub bilancio: Option<Vec<LineRow>>,
 }
 
 /// A due type the operator sees: its settings, its entity's name and whether the
@@ -249,16 +261,19 @@ pub(super) async fn visible(
     found.ok_or(WebError::NotFound)
 }
 
-/// Renders due type `id`'s page (with `designer` when one is being previewed).
+/// Renders due type `id`'s page (with what is `shown` instead of what is stored).
 pub(super) async fn render(
     app: &AppState,
     auth: &Authenticated,
     id: i64,
-    designer: Option<DesignerView>,
+    shown: Shown,
     (status, error): (StatusCode, Option<&str>),
 ) -> Result<Response, WebError> {
     let (d, entity, can_edit) = visible(app, auth, id).await?;
-    let designer = designer.unwrap_or_else(|| form_designer::stored(&d));
+    let designer = shown.designer.unwrap_or_else(|| form_designer::stored(&d));
+    let bilancio = shown
+        .bilancio
+        .unwrap_or_else(|| bilancio_default::stored(&d));
     let page = DueTypePage {
         nav: Nav::new(auth, "due-types"),
         amount: d
@@ -269,6 +284,7 @@ pub(super) async fn render(
         entity,
         can_edit,
         designer,
+        bilancio,
         error,
     };
     Ok((status, Html(page.render()?)).into_response())
@@ -280,7 +296,7 @@ pub async fn detail(
     auth: Authenticated,
     Path(id): Path<i64>,
 ) -> Result<Response, WebError> {
-    render(&app, &auth, id, None, (StatusCode::OK, None)).await
+    render(&app, &auth, id, Shown::default(), (StatusCode::OK, None)).await
 }
 
 /// Writes to the audit trail that `action` changed due type `id`, `before` as it was
@@ -328,7 +344,7 @@ async fn as_manager(
                 app,
                 auth,
                 id,
-                None,
+                Shown::default(),
                 (StatusCode::UNPROCESSABLE_ENTITY, Some(&text)),
             )
             .await

@@ -3,7 +3,7 @@
 //! plus blank rows to add fields; "Anteprima" renders the payer's form from the rows
 //! without saving, "Salva" stores them as the form's next revision.
 
-use super::due_types::{render, visible};
+use super::due_types::{render, visible, Shown};
 use super::session::Authenticated;
 use super::WebError;
 use crate::app::AppState;
@@ -258,7 +258,17 @@ pub async fn post(
         Ok(fields) if posted.get("action").map(String::as_str) == Some("preview") => {
             let v = view(version, &fields, rows.clone(), true);
             let status = StatusCode::OK;
-            return render(&app, &auth, id, Some(v), (status, None)).await;
+            return render(
+                &app,
+                &auth,
+                id,
+                Shown {
+                    designer: Some(v),
+                    ..Shown::default()
+                },
+                (status, None),
+            )
+            .await;
         }
         Ok(fields) => {
             let now = app.now();
@@ -281,5 +291,15 @@ pub async fn post(
         }
     };
     let status = StatusCode::UNPROCESSABLE_ENTITY;
-    render(&app, &auth, id, Some(designer), (status, Some(&error))).await
+    render(
+        &app,
+        &auth,
+        id,
+        Shown {
+            designer: Some(designer),
+            ..Shown::default()
+        },
+        (status, Some(&error)),
+    )
+    .await
 }

@@ -9,6 +9,7 @@ pub mod audit;
 pub mod audit_page;
 pub mod auth;
 pub mod batches;
+pub mod bilancio_default;
 pub mod documents;
 pub mod dovuti;
 pub mod dovuto;

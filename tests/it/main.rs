@@ -9,6 +9,7 @@ mod audit;
 mod avvisi_bulk;
 mod avviso;
 mod avviso_rate;
+mod bilancio_default;
 mod browser;
 mod browser_flow;
 mod cli;

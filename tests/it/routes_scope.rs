@@ -122,6 +122,10 @@ async fn everything_of_another_entity_is_not_found_for_an_operator() {
             vec![("active", "false")],
         ),
         (
+            format!("/admin/due-types/{dt}/bilancio"),
+            vec![("b0_capitolo", "CAP"), ("b0_importo", "TOTALE")],
+        ),
+        (
             format!("/admin/due-types/{dt}/form"),
             vec![("f0_name", "x"), ("f0_label", "X"), ("action", "save")],
         ),

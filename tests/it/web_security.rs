@@ -29,7 +29,12 @@ fn due_type_counts(c: &mut mypay::db::AnyConnection) -> i64 {
         .count()
         .get_result(c)
         .unwrap();
-    1000 * all + 1_000_000 * active + 1_000_000_000 * forged
+    let with_bilancio: i64 = due_types::table
+        .filter(due_types::default_bilancio.is_not_null())
+        .count()
+        .get_result(c)
+        .unwrap();
+    1000 * all + 1_000_000 * active + 1_000_000_000 * forged + 10 * with_bilancio
 }
 
 /// Counts the rows forged posts would move.
@@ -144,6 +149,10 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
                 ]),
             ),
             ("/admin/due-types/1/active", fields(&[("active", "false")])),
+            (
+                "/admin/due-types/1/bilancio",
+                fields(&[("b0_capitolo", "CAP"), ("b0_importo", "TOTALE")]),
+            ),
             (
                 "/admin/dovuti",
                 fields(&[

@@ -92,6 +92,8 @@ pub struct NewDovuto {
     pub plan_code: Option<String>,
     /// Instalment number within the plan; `None` is the single-solution option.
     pub instalment: Option<i32>,
+    /// Bilancio XML.
+    pub bilancio: Option<String>,
 }
 
 /// A listed dovuto with its entity name and due type code.

@@ -38,6 +38,8 @@ pub struct DueTypeSettings {
     pub active: bool,
     /// Catalogo Servizi id.
     pub node_service_id: Option<String>,
+    /// Default bilancio (`bilancioDefault` XML).
+    pub default_bilancio: Option<String>,
 }
 
 /// What an edit changes.
@@ -93,6 +95,22 @@ pub fn set_active(
 ) -> Result<bool, DbError> {
     Ok(diesel::update(due_types::table.find(id))
         .set((due_types::active.eq(active), due_types::updated_at.eq(now)))
+        .execute(conn)?
+        == 1)
+}
+
+/// Sets (or, `None`, removes) due type `id`'s default bilancio.
+pub fn set_bilancio(
+    conn: &mut AnyConnection,
+    id: i64,
+    bilancio: Option<&str>,
+    now: NaiveDateTime,
+) -> Result<bool, DbError> {
+    Ok(diesel::update(due_types::table.find(id))
+        .set((
+            due_types::default_bilancio.eq(bilancio),
+            due_types::updated_at.eq(now),
+        ))
         .execute(conn)?
         == 1)
 }

@@ -306,9 +306,20 @@ pub fn set_rows_total(conn: &mut AnyConnection, id: i64, total: i64) -> Result<(
     Ok(())
 }
 
-/// A due type as an import checks rows against it: (id, active, due date required, bank
-/// or postal IBAN).
-pub type ImportDueType = (i64, bool, bool, Option<String>);
+/// A due type as an import checks rows against it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ImportDueType {
+    /// Its id.
+    pub id: i64,
+    /// Active.
+    pub active: bool,
+    /// Positions need a due date.
+    pub due_date_required: bool,
+    /// Its bank IBAN, else its postal one.
+    pub account: Option<String>,
+    /// Its default bilancio (`bilancioDefault` XML).
+    pub default_bilancio: Option<String>,
+}
 
 /// What an import runs with: its entity and file, how far it got, and the entity's due
 /// types.
@@ -328,7 +339,7 @@ pub struct ImportRun {
     pub rows_done: i64,
     /// Where it stands.
     pub state: FlussoState,
-    /// The entity's due types: code → (id, active, due date required, bank or postal IBAN).
+    /// The entity's due types by code.
     pub due_types: Vec<(String, ImportDueType)>,
 }
 
@@ -364,7 +375,15 @@ pub type EntitySetup = (String, String, Vec<(String, ImportDueType)>);
 /// The [`EntitySetup`] of entity `entity_id`.
 pub fn entity_setup(conn: &mut AnyConnection, entity_id: i64) -> Result<EntitySetup, DbError> {
     use crate::db::schema::due_types;
-    type DueTypeRow = (String, i64, bool, bool, Option<String>, Option<String>);
+    type DueTypeRow = (
+        String,
+        i64,
+        bool,
+        bool,
+        Option<String>,
+        Option<String>,
+        Option<String>,
+    );
     let (entity_cf, segregation): (String, String) = entities::table
         .find(entity_id)
         .select((entities::fiscal_code, entities::segregation_code))
@@ -378,11 +397,23 @@ pub fn entity_setup(conn: &mut AnyConnection, entity_id: i64) -> Result<EntitySe
             due_types::due_date_required,
             due_types::bank_iban,
             due_types::postal_iban,
+            due_types::default_bilancio,
         ))
         .load(conn)?;
     let types = types
         .into_iter()
-        .map(|(code, id, active, req, bank, postal)| (code, (id, active, req, bank.or(postal))))
+        .map(
+            |(code, id, active, required, bank, postal, default_bilancio)| {
+                let d = ImportDueType {
+                    id,
+                    active,
+                    due_date_required: required,
+                    account: bank.or(postal),
+                    default_bilancio,
+                };
+                (code, d)
+            },
+        )
         .collect();
     Ok((entity_cf, segregation, types))
 }

@@ -198,6 +198,8 @@ pub struct DueType {
     pub active: bool,
     /// Catalogo Servizi id (idServizio) for paDemandPaymentNotice.
     pub node_service_id: Option<String>,
+    /// Default bilancio (`bilancioDefault` XML).
+    pub default_bilancio: Option<String>,
 }
 
 /// A new due type.
@@ -350,13 +352,27 @@ pub fn due_type_account(conn: &mut AnyConnection, id: i64) -> Result<Option<Stri
     Ok(bank.or(postal))
 }
 
-/// The entity's due type `code`: (id, active, whether it has an account).
+/// A due type as a position about to be stored needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct DueTypeRef {
+    /// Its id.
+    pub id: i64,
+    /// Active.
+    pub active: bool,
+    /// Whether it has an account (bank or postal).
+    pub has_account: bool,
+    /// Its default bilancio (`bilancioDefault` XML).
+    pub default_bilancio: Option<String>,
+}
+
+/// The entity's due type `code`.
 pub fn due_type_by_code(
     conn: &mut AnyConnection,
     entity_id: i64,
     code: &str,
-) -> Result<Option<(i64, bool, bool)>, DbError> {
-    let row: Option<(i64, bool, Option<String>, Option<String>)> = due_types::table
+) -> Result<Option<DueTypeRef>, DbError> {
+    type Row = (i64, bool, Option<String>, Option<String>, Option<String>);
+    let row: Option<Row> = due_types::table
         .filter(due_types::entity_id.eq(entity_id))
         .filter(due_types::code.eq(code))
         .select((
@@ -364,10 +380,18 @@ pub fn due_type_by_code(
             due_types::active,
             due_types::bank_iban,
             due_types::postal_iban,
+            due_types::default_bilancio,
         ))
         .first(conn)
         .optional()?;
-    Ok(row.map(|(id, active, bank, postal)| (id, active, bank.is_some() || postal.is_some())))
+    Ok(
+        row.map(|(id, active, bank, postal, default_bilancio)| DueTypeRef {
+            id,
+            active,
+            has_account: bank.is_some() || postal.is_some(),
+            default_bilancio,
+        }),
+    )
 }
 
 /// The broker `code`'s id.
