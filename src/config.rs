@@ -76,6 +76,33 @@ impl NodeEndpointConfig {
     }
 }
 
+/// Outbound e-mail: invitations (and, later, receipts and payment links).
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(default, deny_unknown_fields)]
+pub struct MailConfig {
+    /// SMTP server: `smtps://user:password@host:465`, or `smtp://host:587?tls=required`
+    /// (STARTTLS). Secret when it holds a password. Unset: every message is written to
+    /// `dir` as an `.eml` file instead (demo, tests).
+    pub smtp_url: Option<String>,
+    /// The sender (`Name <address>`).
+    pub from: String,
+    /// Where messages go without an SMTP server.
+    pub dir: PathBuf,
+    /// Hours an invitation link stays valid.
+    pub invite_ttl_hours: i64,
+}
+
+impl Default for MailConfig {
+    fn default() -> Self {
+        Self {
+            smtp_url: None,
+            from: "mypay <noreply@localhost>".into(),
+            dir: PathBuf::from("./data/mail"),
+            invite_ttl_hours: 72,
+        }
+    }
+}
+
 /// Everything the gateway can be told.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(default, deny_unknown_fields)]
@@ -108,6 +135,8 @@ pub struct Config {
     pub pagopa: PagopaConfig,
     /// The node-facing endpoint.
     pub node: NodeEndpointConfig,
+    /// Outbound e-mail.
+    pub mail: MailConfig,
     /// Expose `POST /bench/static-soap` (a fixed SOAP answer: the benchmark baseline).
     pub bench_routes: bool,
     /// Where generated files (notice zips) are kept; share it between instances.
@@ -136,6 +165,7 @@ impl Default for Config {
             ws_password_grace_hours: 72,
             pagopa: PagopaConfig::default(),
             node: NodeEndpointConfig::default(),
+            mail: MailConfig::default(),
             bench_routes: false,
             files_dir: PathBuf::from("./data/files"),
             cart_ttl_minutes: 60,
@@ -226,6 +256,10 @@ impl Config {
                         .map(str::to_owned)
                         .collect()
                 }
+                "MYPAY_MAIL_SMTP_URL" => self.mail.smtp_url = Some(v.clone()),
+                "MYPAY_MAIL_FROM" => self.mail.from = v.clone(),
+                "MYPAY_MAIL_DIR" => self.mail.dir = v.into(),
+                "MYPAY_MAIL_INVITE_TTL_HOURS" => self.mail.invite_ttl_hours = parse(name, v)?,
                 "MYPAY_BENCH_ROUTES" => self.bench_routes = parse(name, v)?,
                 "MYPAY_CLOCK_START" => self.clock_start = Some(v.clone()),
                 // MYPAY_CONFIG names the file; MYPAY_LOG is the log filter.
@@ -256,6 +290,7 @@ impl Config {
                 "session and login durations must be at least one minute".into(),
             ));
         }
+        crate::mail::check_config(&self.mail).map_err(|e| ConfigError(format!("mail: {e}")))?;
         if self.login_max_failures < 1 {
             return Err(ConfigError("login_max_failures: must be at least 1".into()));
         }
@@ -310,6 +345,9 @@ impl Config {
             .unwrap_or_else(|_| crate::db::url::redact_password(&self.database_url));
         if shown.pagopa.subscription_key.is_some() {
             shown.pagopa.subscription_key = Some("***".into());
+        }
+        if let Some(url) = &self.mail.smtp_url {
+            shown.mail.smtp_url = Some(crate::db::url::redact_password(url));
         }
         toml::to_string_pretty(&shown).unwrap_or_else(|e| format!("# cannot render: {e}"))
     }

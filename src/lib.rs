@@ -25,6 +25,7 @@ pub mod http;
 pub mod intermediaries;
 pub mod jobs;
 pub mod journal;
+pub mod mail;
 pub mod net;
 pub mod onboarding;
 pub mod pagopa;

@@ -99,7 +99,7 @@ fn entity_services() -> Router<AppState> {
 fn pages() -> Router<AppState> {
     use crate::web::{
         account, admin, auth, batches, bilancio_default, documents, dovuti, dovuto, due_types,
-        flussi, form_designer, intermediaries, logo,
+        flussi, form_designer, intermediaries, invitation, logo,
     };
     use crate::web::{entities, entity, operator, operators, pagamento, selection};
     Router::new()
@@ -107,6 +107,11 @@ fn pages() -> Router<AppState> {
             "/admin/login",
             get(auth::login_page).post(auth::login_submit),
         )
+        .route(
+            "/admin/invito/{token}",
+            get(invitation::show).post(invitation::choose),
+        )
+        .route("/admin/operators/{id}/invito", post(invitation::resend))
         .route(
             "/admin/setup/{token}",
             get(account::setup_page).post(account::setup_submit),

@@ -162,7 +162,18 @@ fn start_workers(
     let files = state.config.files_dir.clone();
     let exports: Handler =
         Arc::new(move |db, clock, job| crate::flussi::export::run::run_job(db, &files, clock, job));
+    let mail_cfg = state.config.mail.clone();
+    let mails: Handler =
+        Arc::new(move |db, clock, job| crate::mail::run_job(db, &mail_cfg, clock, job));
     vec![
+        spawn(
+            state.db.clone(),
+            state.clock,
+            crate::mail::QUEUE,
+            mails,
+            Timing::default(),
+            stop.clone(),
+        ),
         spawn(
             state.db.clone(),
             state.clock,

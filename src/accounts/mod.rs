@@ -5,10 +5,12 @@
 //! forced change) are written once.
 
 mod edit;
+mod invite;
 mod managed;
 mod setup;
 
 pub use edit::{role_of, update_managed, Changes};
+pub use invite::{accept, invitation, invite, reinvite, Link};
 pub use managed::{reset_managed_password, set_active, Managed};
 pub use setup::{complete_setup, first_run_link, setup_open, FirstAdmin};
 
@@ -98,6 +100,15 @@ pub enum AccountError {
     /// Operators do not change their own role.
     #[error("non puoi cambiare il ruolo del tuo stesso account")]
     OwnRole,
+    /// An invitation needs an address to go to.
+    #[error("per invitare serve l'e-mail dell'operatore")]
+    EmailRequired,
+    /// Not an e-mail address.
+    #[error("e-mail non valida")]
+    BadEmail,
+    /// The invitation link is unknown, used, expired or replaced.
+    #[error("il link di invito non è valido, è già stato usato o è scaduto")]
+    InvitationClosed,
     /// The setup link is unknown, used or expired, or an administrator already exists.
     #[error("il link di configurazione non è valido o è scaduto")]
     SetupClosed,

@@ -450,8 +450,33 @@ diesel::table! {
     }
 }
 
+diesel::table! {
+    invitations (token_hash) {
+        token_hash -> Text,
+        operator_id -> BigInt,
+        created_at -> Timestamp,
+        expires_at -> Timestamp,
+        used_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::table! {
+    mail_outbox (id) {
+        id -> BigInt,
+        created_at -> Timestamp,
+        to_address -> Text,
+        subject -> Text,
+        body -> Text,
+        sent_at -> Nullable<Timestamp>,
+    }
+}
+
+diesel::joinable!(invitations -> operators (operator_id));
+
 diesel::allow_tables_to_appear_in_same_query!(
     audit_log,
+    invitations,
+    mail_outbox,
     brokers,
     stations,
     entities,

@@ -25,7 +25,10 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("tipo-dovuto.modifica", "Tipo dovuto modificato"),
     ("tipo-dovuto.attivo", "Tipo dovuto attivato o disattivato"),
     ("tipo-dovuto.modulo", "Modulo del tipo dovuto"),
-    ("tipo-dovuto.bilancio", "Bilancio predefinito del tipo dovuto"),
+    (
+        "tipo-dovuto.bilancio",
+        "Bilancio predefinito del tipo dovuto",
+    ),
     ("dovuto.inserisci", "Dovuto inserito"),
     ("dovuto.modifica", "Dovuto modificato"),
     ("dovuto.annulla", "Dovuto annullato"),
@@ -36,6 +39,11 @@ pub const ACTIONS: &[(&str, &str)] = &[
     ("operatore.modifica", "Operatore modificato"),
     ("operatore.attivo", "Operatore attivato o disattivato"),
     ("operatore.password", "Password temporanea"),
+    ("operatore.invito", "Invito per e-mail"),
+    (
+        "operatore.invito-accettato",
+        "Invito accettato: password scelta",
+    ),
     ("intermediario.crea", "Intermediario creato"),
     ("stazione.crea", "Stazione creata"),
     ("stazione.modifica", "Stazione modificata"),

@@ -24,6 +24,7 @@ pub mod flusso_check;
 pub mod form_designer;
 pub mod headers;
 pub mod intermediaries;
+pub mod invitation;
 pub mod journal;
 pub mod logo;
 pub mod numbers;

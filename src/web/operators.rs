@@ -9,7 +9,7 @@ use super::operator::{audited, Account};
 use super::session::Authenticated;
 use super::view::rome_time;
 use super::WebError;
-use crate::accounts::{self, AccountError, Managed, NewAccount, Role};
+use crate::accounts::{self, AccountError, Link, Managed, NewAccount, Role};
 use crate::app::AppState;
 use crate::db::models::{operator, registry};
 use crate::db::{AnyConnection, DbError};
@@ -74,7 +74,8 @@ struct OperatorsPage<'a> {
 struct PasswordShown<'a> {
     nav: Nav,
     username: &'a str,
-    password: &'a str,
+    password: Option<&'a str>,
+    invited: Option<&'a str>,
 }
 
 /// What the operator manages, or 403.
@@ -180,11 +181,15 @@ impl AccountFields {
 pub struct NewForm {
     csrf: String,
     username: String,
+    /// `invito`: an e-mail link; otherwise a temporary password shown now.
+    #[serde(default)]
+    delivery: String,
     #[serde(flatten)]
     account: AccountFields,
 }
 
-/// `POST /admin/operators`: creates an account and shows its temporary password once.
+/// `POST /admin/operators`: creates an account and shows its temporary password once, or
+/// sends its holder an invitation by e-mail.
 pub async fn create(
     State(app): State<AppState>,
     auth: Authenticated,
@@ -195,24 +200,40 @@ pub async fn create(
     let role = f.account.role()?;
     let after = f.account.clone();
     let (random, now, m2) = (app.random.clone(), app.now(), m.clone());
+    let link = (app.public_base.clone(), app.config.mail.invite_ttl_hours);
     let created = app
         .db
-        .run(move |c| new_account(c, &m2, role, &f, (random.as_ref(), now)))
+        .run(move |c| {
+            let link = Link {
+                public_base: &link.0,
+                ttl_hours: link.1,
+            };
+            new_account(c, &m2, role, &f, (random.as_ref(), link, now))
+        })
         .await?;
     match created {
-        Ok((username, password)) => {
+        Ok((username, delivered)) => {
             let values = (None, serde_json::to_value(&after).ok());
             let account = Account::Named(username.clone());
             audited(&app, &auth, &m, ("operatore.crea", account), values).await;
-            shown(&auth, &username, &password)
+            shown(&auth, &username, &delivered)
         }
         Err(None) => Err(WebError::Forbidden),
         Err(Some(refusal)) => refused(&app, &auth, m, refusal).await,
     }
 }
 
-/// A new account's (login name, temporary password), or why not (`None`: not allowed).
-type Created = Result<(String, String), Option<AccountError>>;
+/// How a new account's holder gets in.
+pub(super) enum Delivered {
+    /// With this temporary password, shown once.
+    Password(String),
+    /// Through the invitation sent to this address.
+    Invited(String),
+}
+
+/// A new account's login name and how its holder gets in, or why not (`None`: not
+/// allowed).
+type Created = Result<(String, Delivered), Option<AccountError>>;
 
 /// Creates the account the form asks for, if `m` may: `Err(None)` when it may not,
 /// `Err(Some(_))` for what the account's rules refuse.
@@ -221,7 +242,7 @@ fn new_account(
     m: &Managed,
     role: Role,
     f: &NewForm,
-    (random, now): (&dyn RandomSource, NaiveDateTime),
+    (random, link, now): (&dyn RandomSource, Link<'_>, NaiveDateTime),
 ) -> Result<Created, DbError> {
     let cod = f.account.entity();
     let entity = match cod {
@@ -245,11 +266,14 @@ fn new_account(
         entity: cod,
         due_types: &due_types,
     };
-    Ok(
-        accounts::create_with_temporary_password(c, &account, random, now)
-            .map(|pw| (f.username.trim().to_lowercase(), pw))
-            .map_err(Some),
-    )
+    let name = f.username.trim().to_lowercase();
+    let delivered = if f.delivery == "invito" {
+        accounts::invite(c, &account, (random, link), now)
+            .map(|_| Delivered::Invited(f.account.email.trim().to_owned()))
+    } else {
+        accounts::create_with_temporary_password(c, &account, random, now).map(Delivered::Password)
+    };
+    Ok(delivered.map(|d| (name, d)).map_err(Some))
 }
 
 /// The page again with the refusal (a database failure is an error page).
@@ -272,11 +296,20 @@ async fn refused(
     .await
 }
 
-fn shown(auth: &Authenticated, username: &str, password: &str) -> Result<Response, WebError> {
+pub(super) fn shown(
+    auth: &Authenticated,
+    username: &str,
+    delivered: &Delivered,
+) -> Result<Response, WebError> {
+    let (password, invited) = match delivered {
+        Delivered::Password(p) => (Some(p.as_str()), None),
+        Delivered::Invited(to) => (None, Some(to.as_str())),
+    };
     let page = PasswordShown {
         nav: Nav::new(auth, "operators"),
         username,
         password,
+        invited,
     };
     Ok(Html(page.render()?).into_response())
 }
@@ -338,7 +371,7 @@ pub async fn reset_password(
         Ok(Some((username, password))) => {
             let what = ("operatore.password", Account::Id(id));
             audited(&app, &auth, &m, what, (None, None)).await;
-            shown(&auth, &username, &password)
+            shown(&auth, &username, &Delivered::Password(password))
         }
         Ok(None) => Err(WebError::NotFound),
         Err(AccountError::Db(e)) => Err(e.into()),

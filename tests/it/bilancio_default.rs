@@ -100,7 +100,10 @@ async fn positions_without_a_bilancio_receive_their_due_types_default() {
         "{page}"
     );
     let audit = admin.get("/admin/audit").await.body;
-    assert!(audit.contains("Bilancio predefinito del tipo dovuto"), "audited");
+    assert!(
+        audit.contains("Bilancio predefinito del tipo dovuto"),
+        "audited"
+    );
 
     let pw = &creds["c_demo"];
     let ok = call_ente(

@@ -32,6 +32,7 @@ mod flussi_import;
 mod flussi_web;
 mod health;
 mod intermediaries;
+mod invitations;
 mod iuv;
 mod jobs;
 mod journal;

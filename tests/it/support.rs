@@ -234,6 +234,7 @@ impl TestServer {
             clock_start: Some(test_day()),
             ..Config::default()
         };
+        cfg.mail.dir = files.path().join("mail");
         tweak(&mut cfg);
         let listener = mypay::server::bind(&cfg).await.expect("bind");
         let c2 = cfg.clone();

@@ -34,7 +34,11 @@ fn due_type_counts(c: &mut mypay::db::AnyConnection) -> i64 {
         .count()
         .get_result(c)
         .unwrap();
-    1000 * all + 1_000_000 * active + 1_000_000_000 * forged + 10 * with_bilancio
+    let mails: i64 = mypay::db::schema::mail_outbox::table
+        .count()
+        .get_result(c)
+        .unwrap();
+    1000 * all + 1_000_000 * active + 1_000_000_000 * forged + 10 * with_bilancio + 100 * mails
 }
 
 /// Counts the rows forged posts would move.
@@ -196,6 +200,7 @@ async fn every_form_refuses_a_post_without_its_token_and_changes_nothing() {
                 fields(&[("full_name", "Forged"), ("role", "region-admin")]),
             ),
             ("/admin/operators/2/password", fields(&[])),
+            ("/admin/operators/2/invito", fields(&[])),
             (
                 "/admin/intermediari",
                 fields(&[("code", "12345678903"), ("name", "X")]),

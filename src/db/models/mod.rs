@@ -16,6 +16,7 @@ pub mod flusso_list;
 pub mod flusso_rows;
 pub mod id_time;
 pub mod job;
+pub mod mail;
 pub mod new_dovuti;
 pub mod notice;
 pub mod notice_batch;
